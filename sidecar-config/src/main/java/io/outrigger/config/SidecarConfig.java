@@ -1,0 +1,220 @@
+package io.outrigger.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one sidecar needs to run, with every default resolved: what the operator renders into the
+ * {@code sidecar.json} of ConfigMap {@code outrigger-<policy>}, and what a standalone sidecar reads from a file.
+ *
+ * <p>Pod identity (name, namespace, labels) is not here: it comes from the downward API, because one config
+ * serves every pod of a policy.
+ *
+ * @param schemaVersion the document's version; a sidecar refuses versions it does not know
+ * @param policy {@code namespace/name} of the policy this was rendered from, or {@code standalone}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SidecarConfig(
+    int schemaVersion,
+    String policy,
+    ProxyConfig proxy,
+    MetricsConfig metrics,
+    LogsConfig logs,
+    TracingConfig tracing,
+    HealthConfig health) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  /** The configuration of a sidecar nobody configured: proxy, metrics and tracing on, logs off. */
+  public static SidecarConfig defaults() {
+    return new SidecarConfig(
+        SCHEMA_VERSION,
+        "standalone",
+        new ProxyConfig(
+            true,
+            List.of(),
+            List.of(),
+            DurationText.parse(Defaults.CONNECT_TIMEOUT),
+            DurationText.parse(Defaults.REQUEST_TIMEOUT),
+            DurationText.parse(Defaults.IDLE_TIMEOUT),
+            DurationText.parse(Defaults.DRAIN_TIMEOUT),
+            Defaults.MAX_HEADER_BYTES,
+            Defaults.MAX_CONNECTIONS_PER_PORT,
+            null,
+            null,
+            List.of(),
+            new OutboundConfig(
+                false,
+                DurationText.parse(Defaults.OUTBOUND_TIMEOUT),
+                Defaults.OUTBOUND_MAX_RETRIES,
+                Defaults.OUTBOUND_RETRY_BUDGET,
+                Defaults.CIRCUIT_BREAKER_FAILURES,
+                DurationText.parse(Defaults.CIRCUIT_BREAKER_OPEN),
+                null)),
+        new MetricsConfig(
+            true,
+            null,
+            List.of(),
+            Defaults.MAX_SERIES,
+            Defaults.MAX_LABEL_VALUE_LENGTH,
+            null,
+            null,
+            null,
+            null),
+        new LogsConfig(
+            false,
+            Defaults.LOG_DIRECTORY,
+            List.of(),
+            ReadFrom.BEGINNING,
+            null,
+            new ParserConfig(LogFormat.PLAIN, null, null, null, null),
+            TraceCorrelationConfig.defaults(),
+            List.of(),
+            Defaults.MAX_LINE_BYTES,
+            Defaults.LOG_BUFFER_LINES,
+            new LogOutputsConfig(null, null, null, null, true)),
+        new TracingConfig(
+            true,
+            Defaults.SAMPLING_RATIO,
+            List.of(Propagator.TRACECONTEXT, Propagator.BAGGAGE),
+            null,
+            new TraceExporterConfig(
+                TraceProtocol.NONE, null, Map.of(), DurationText.parse(Defaults.EXPORT_TIMEOUT)),
+            Map.of()),
+        new HealthConfig(true, true, DurationText.parse(Defaults.PROBE_TIMEOUT)));
+  }
+
+  /** Inbound proxy and the outbound ambassador. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ProxyConfig(
+      boolean enabled,
+      List<Integer> appPorts,
+      List<Integer> skipPorts,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Duration idleTimeout,
+      Duration drainTimeout,
+      int maxHeaderBytes,
+      int maxConnectionsPerPort,
+      RateLimitConfig rateLimit,
+      TlsConfig tls,
+      List<String> routePatterns,
+      OutboundConfig outbound) {}
+
+  /** Token bucket per listener; over the limit a request gets 429 with Retry-After. */
+  public record RateLimitConfig(double requestsPerSecond, int burst) {}
+
+  /** PEM files for TLS termination on the inbound listeners; reloaded when they change. */
+  public record TlsConfig(String certFile, String keyFile) {}
+
+  /** The ambassador on 127.0.0.1:15001 for the app's calls out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record OutboundConfig(
+      boolean enabled,
+      Duration timeout,
+      int maxRetries,
+      double retryBudgetRatio,
+      int circuitBreakerFailures,
+      Duration circuitBreakerOpenDuration,
+      String bearerTokenFile) {}
+
+  /** Scraping, enriching and exporting the app's metrics. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MetricsConfig(
+      boolean enabled,
+      ScrapeConfig scrape,
+      List<String> podLabels,
+      int maxSeries,
+      int maxLabelValueLength,
+      PushgatewayConfig pushgateway,
+      RemoteWriteConfig remoteWrite,
+      OtlpMetricsConfig otlp,
+      StatsdConfig statsd) {}
+
+  /** Where the app exposes Prometheus metrics; absent when the app has none to scrape. */
+  public record ScrapeConfig(
+      int port, String path, Scheme scheme, Duration interval, Duration timeout) {}
+
+  public record PushgatewayConfig(String url, String job, Duration interval) {}
+
+  public record RemoteWriteConfig(String url, Duration interval, int queueCapacity) {}
+
+  public record OtlpMetricsConfig(String endpoint, Duration interval) {}
+
+  public record StatsdConfig(int port) {}
+
+  /** Tailing, parsing, enriching and forwarding the app's log files. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LogsConfig(
+      boolean enabled,
+      String directory,
+      List<String> paths,
+      ReadFrom readFrom,
+      MultilineConfig multiline,
+      ParserConfig parser,
+      TraceCorrelationConfig traceCorrelation,
+      List<String> podLabels,
+      int maxLineBytes,
+      int bufferLines,
+      LogOutputsConfig outputs) {}
+
+  /** Exactly one of the two patterns is set. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MultilineConfig(
+      String startPattern, String continuationPattern, Duration flushTimeout, int maxLines) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ParserConfig(
+      LogFormat format, String pattern, String timeField, String timeFormat, String levelField) {}
+
+  /** Where a line's trace and span ids are found; the first hit wins. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TraceCorrelationConfig(
+      List<String> traceIdFields, List<String> spanIdFields, String pattern) {
+
+    /** The spellings common logging libraries use. */
+    public static TraceCorrelationConfig defaults() {
+      return new TraceCorrelationConfig(
+          List.of("trace_id", "traceId", "trace.id", "traceid", "dd.trace_id"),
+          List.of("span_id", "spanId", "span.id", "spanid", "dd.span_id"),
+          null);
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LogOutputsConfig(
+      ForwardOutputConfig forward,
+      OtlpLogsConfig otlp,
+      LokiConfig loki,
+      HttpOutputConfig http,
+      boolean stdout) {}
+
+  public record ForwardOutputConfig(
+      String host, int port, String tag, boolean requireAck, boolean tls) {}
+
+  public record OtlpLogsConfig(String endpoint) {}
+
+  public record LokiConfig(String url, Map<String, String> labels) {}
+
+  public record HttpOutputConfig(String url) {}
+
+  /** Spans and trace-context propagation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TracingConfig(
+      boolean enabled,
+      double samplingRatio,
+      List<Propagator> propagators,
+      String serviceName,
+      TraceExporterConfig exporter,
+      Map<String, String> resourceAttributes) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TraceExporterConfig(
+      TraceProtocol protocol, String endpoint, Map<String, String> headers, Duration timeout) {}
+
+  /** Probe rewriting and readiness. */
+  public record HealthConfig(
+      boolean rewriteProbes, boolean readinessIncludesApp, Duration probeTimeout) {}
+}
