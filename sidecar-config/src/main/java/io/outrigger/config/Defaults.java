@@ -42,6 +42,10 @@ public final class Defaults {
   public static final String EXPORT_TIMEOUT = "10s";
   public static final String PROBE_TIMEOUT = "1s";
 
+  public static final String SIDECAR_CPU_REQUEST = "50m";
+  public static final String SIDECAR_MEMORY_REQUEST = "64Mi";
+  public static final String SIDECAR_MEMORY_LIMIT = "128Mi";
+
   /** The sidecar's fixed, non-root UID (the iptables OUTPUT rule excludes it to avoid loops). */
   public static final long SIDECAR_UID = 1337;
 }

@@ -1,0 +1,16 @@
+package io.outrigger.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** How the sidecar container is placed in the pod. */
+public enum SidecarMode {
+  /** Native where the API server supports it (1.29 and later), classic otherwise. */
+  @JsonProperty("auto")
+  AUTO,
+  /** An init container with {@code restartPolicy: Always} (Kubernetes 1.29+). */
+  @JsonProperty("native")
+  NATIVE,
+  /** A regular container placed first, with a postStart hook and a Job-aware shutdown. */
+  @JsonProperty("classic")
+  CLASSIC
+}

@@ -1,0 +1,80 @@
+package io.outrigger.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One real kube-apiserver 1.20.2 + etcd per test JVM, started on first use and stopped when the JVM exits.
+ *
+ * <p>The binaries come from {@code hack/kube-apiserver.sh}, which builds them from Debian's archive; kube-api-test
+ * runs offline so nothing is downloaded. When they are missing the test fails with the command to run: a
+ * real-server test that skipped itself would be counted as passing.
+ */
+public final class RealKubeApiServer {
+
+  public static final String VERSION = "1.20.2";
+  private static final String DIR_PROPERTY = "outrigger.kubeApiTestDir";
+  private static final String DIR_ENV = "OUTRIGGER_KUBE_API_TEST_DIR";
+
+  private static KubeAPIServer server;
+  private static String kubeConfigYaml;
+
+  private RealKubeApiServer() {}
+
+  /** A new client for the shared server (close it when done); starts the server the first time. */
+  public static synchronized KubernetesClient client() {
+    return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /** Client configuration (admin credentials) for the shared server; starts it the first time. */
+  public static synchronized Config config() {
+    start();
+    return Config.fromKubeconfig(kubeConfigYaml);
+  }
+
+  /** The kubeconfig YAML of the shared server, for tools such as kubectl. */
+  public static synchronized String kubeConfigYaml() {
+    start();
+    return kubeConfigYaml;
+  }
+
+  /** Where the cached binaries live: system property, then environment, then the hack script's default. */
+  public static Path binariesDir() {
+    String dir = System.getProperty(DIR_PROPERTY, System.getenv(DIR_ENV));
+    if (dir == null || dir.isBlank()) {
+      dir = System.getProperty("user.home") + "/.cache/outrigger/kube-api-test";
+    }
+    return Path.of(dir);
+  }
+
+  private static void start() {
+    if (server != null) {
+      return;
+    }
+    Path dir = binariesDir();
+    Path apiserver = dir.resolve("k8s").resolve(VERSION + "-linux-amd64").resolve("kube-apiserver");
+    if (!Files.isExecutable(apiserver)) {
+      throw new IllegalStateException(
+          "No kube-apiserver at " + apiserver + ". Run hack/kube-apiserver.sh (make test does) first.");
+    }
+    KubeAPIServer started =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withOfflineMode(true)
+                .withTestDir(dir.toString())
+                .withApiServerVersion(VERSION)
+                .withUpdateKubeConfig(false)
+                // Without it the 1.20 server looks for a non-loopback interface to advertise and may pick none.
+                .withApiServerFlag("--advertise-address", "127.0.0.1")
+                .build());
+    started.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "kube-apiserver-stop"));
+    kubeConfigYaml = started.getKubeConfigYaml();
+    server = started;
+  }
+}
