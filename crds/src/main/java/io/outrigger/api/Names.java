@@ -1,12 +1,17 @@
 package io.outrigger.api;
 
-/** Every label, annotation, resource and path name Outrigger uses, in one place (DESIGN "Names"). */
+/**
+ * Every label, annotation, resource and path name Outrigger uses, in one place (DESIGN "Names").
+ */
 public final class Names {
   private Names() {}
 
   public static final String PREFIX = "outrigger.io/";
 
-  /** Pod label or annotation: "true" opts a pod in, "false" out. The pod's word beats its namespace's. */
+  /**
+   * Pod label or annotation: "true" opts a pod in, "false" out. The pod's word beats its
+   * namespace's.
+   */
   public static final String INJECT = PREFIX + "inject";
 
   /** Namespace label: "enabled" opts every pod in, "disabled" out. */

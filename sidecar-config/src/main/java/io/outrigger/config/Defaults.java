@@ -1,8 +1,9 @@
 package io.outrigger.config;
 
 /**
- * Every default in one place. The CRD's schema defaults ({@code @Default}) and {@link SidecarConfig#defaults()}
- * both read these constants, so a standalone sidecar and a policy with nothing set behave the same.
+ * Every default in one place. The CRD's schema defaults ({@code @Default}) and {@link
+ * SidecarConfig#defaults()} both read these constants, so a standalone sidecar and a policy with
+ * nothing set behave the same.
  */
 public final class Defaults {
   private Defaults() {}
@@ -36,7 +37,10 @@ public final class Defaults {
   public static final String FORWARD_TAG = "outrigger";
   public static final int FORWARD_PORT = 24224;
 
-  /** Istio's default: enough to see traces, cheap at scale; incoming sampled decisions are always kept. */
+  /**
+   * Istio's default: enough to see traces, cheap at scale; incoming sampled decisions are always
+   * kept.
+   */
   public static final double SAMPLING_RATIO = 0.01;
 
   public static final String EXPORT_TIMEOUT = "10s";

@@ -6,9 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations written the way Kubernetes users write them ({@code 500ms}, {@code 30s}, {@code 1m30s}, {@code 2h}).
+ * Durations written the way Kubernetes users write them ({@code 500ms}, {@code 30s}, {@code 1m30s},
+ * {@code 2h}).
  *
- * <p>The same grammar is the CRD's schema pattern, so what the API server accepts is what the sidecar parses.
+ * <p>The same grammar is the CRD's schema pattern, so what the API server accepts is what the
+ * sidecar parses.
  */
 public final class DurationText {
 
@@ -24,7 +26,9 @@ public final class DurationText {
   public static Duration parse(String text) {
     if (text == null || !WHOLE.matcher(text).matches()) {
       throw new IllegalArgumentException(
-          "not a duration: '" + text + "' (use a number and a unit ms, s, m or h, e.g. 500ms, 30s, 1m30s)");
+          "not a duration: '"
+              + text
+              + "' (use a number and a unit ms, s, m or h, e.g. 500ms, 30s, 1m30s)");
     }
     BigDecimal nanos = BigDecimal.ZERO;
     Matcher part = PART.matcher(text);
@@ -60,7 +64,10 @@ public final class DurationText {
     } else if (seconds == 0) {
       text.append(BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString()).append("ms");
     } else {
-      text.append(BigDecimal.valueOf(seconds * 1_000_000_000L + nanos, 9).stripTrailingZeros().toPlainString())
+      text.append(
+              BigDecimal.valueOf(seconds * 1_000_000_000L + nanos, 9)
+                  .stripTrailingZeros()
+                  .toPlainString())
           .append('s');
     }
     return text.toString();

@@ -1,6 +1,9 @@
 package io.outrigger.config;
 
-/** A config document that cannot be used, with where and why, so the running config can stay and say so. */
+/**
+ * A config document that cannot be used, with where and why, so the running config can stay and say
+ * so.
+ */
 public final class InvalidConfigException extends RuntimeException {
   private final String source;
   private final String location;

@@ -15,7 +15,9 @@ public final class Ports {
   /** First inbound listener; app port number n in the list gets {@code INBOUND_BASE + n}. */
   public static final int INBOUND_BASE = 15006;
 
-  /** At most this many intercepted app ports, so inbound listeners stay below {@link #TELEMETRY}. */
+  /**
+   * At most this many intercepted app ports, so inbound listeners stay below {@link #TELEMETRY}.
+   */
   public static final int MAX_INBOUND_LISTENERS = 14;
 
   /** Merged /metrics, /healthz, /readyz and /app-health. */

@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one sidecar needs to run, with every default resolved: what the operator renders into the
- * {@code sidecar.json} of ConfigMap {@code outrigger-<policy>}, and what a standalone sidecar reads from a file.
+ * Everything one sidecar needs to run, with every default resolved: what the operator renders into
+ * the {@code sidecar.json} of ConfigMap {@code outrigger-<policy>}, and what a standalone sidecar
+ * reads from a file.
  *
- * <p>Pod identity (name, namespace, labels) is not here: it comes from the downward API, because one config
- * serves every pod of a policy.
+ * <p>Pod identity (name, namespace, labels) is not here: it comes from the downward API, because
+ * one config serves every pod of a policy.
  *
  * @param schemaVersion the document's version; a sidecar refuses versions it does not know
  * @param policy {@code namespace/name} of the policy this was rendered from, or {@code standalone}

@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
 /**
  * Reads and writes {@link SidecarConfig} documents (JSON or YAML) and computes their hash.
  *
- * <p>A document may leave any field out: it is laid over {@link SidecarConfig#defaults()}, so a standalone
- * file can say only what differs. Unknown fields are refused, because in a hand-written file they are typos.
+ * <p>A document may leave any field out: it is laid over {@link SidecarConfig#defaults()}, so a
+ * standalone file can say only what differs. Unknown fields are refused, because in a hand-written
+ * file they are typos.
  */
 public final class SidecarConfigCodec {
 
@@ -73,11 +74,14 @@ public final class SidecarConfigCodec {
     }
   }
 
-  /** First 16 hex digits of the SHA-256 of {@link #toJson}: what the operator and sidecars compare. */
+  /**
+   * First 16 hex digits of the SHA-256 of {@link #toJson}: what the operator and sidecars compare.
+   */
   public static String hash(SidecarConfig config) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(toJson(config).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(toJson(config).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
@@ -90,7 +94,10 @@ public final class SidecarConfigCodec {
       given = mapper.readTree(document);
     } catch (JsonProcessingException e) {
       throw new InvalidConfigException(
-          source, locationOf(e), "", "not valid " + formatName(mapper) + ": " + e.getOriginalMessage());
+          source,
+          locationOf(e),
+          "",
+          "not valid " + formatName(mapper) + ": " + e.getOriginalMessage());
     }
     if (given == null || given.isMissingNode() || given.isNull()) {
       given = mapper.createObjectNode();
@@ -112,7 +119,11 @@ public final class SidecarConfigCodec {
           source,
           "",
           "schemaVersion",
-          "unsupported version " + config.schemaVersion() + " (this sidecar reads " + SidecarConfig.SCHEMA_VERSION + ")");
+          "unsupported version "
+              + config.schemaVersion()
+              + " (this sidecar reads "
+              + SidecarConfig.SCHEMA_VERSION
+              + ")");
     }
     return config;
   }
@@ -127,7 +138,9 @@ public final class SidecarConfigCodec {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       JsonNode existing = result.get(field.getKey());
-      result.set(field.getKey(), existing == null ? field.getValue() : overlay(existing, field.getValue()));
+      result.set(
+          field.getKey(),
+          existing == null ? field.getValue() : overlay(existing, field.getValue()));
     }
     return result;
   }
@@ -145,7 +158,8 @@ public final class SidecarConfigCodec {
       return cause.getMessage();
     }
     String message = e.getOriginalMessage();
-    // Jackson's messages end with a long hint about the Java type; the first sentence is what a user needs.
+    // Jackson's messages end with a long hint about the Java type; the first sentence is what a
+    // user needs.
     int cut = message.indexOf(" at [Source");
     return cut > 0 ? message.substring(0, cut) : message;
   }
@@ -170,7 +184,8 @@ public final class SidecarConfigCodec {
 
   private static final class DurationDeserializer extends JsonDeserializer<Duration> {
     @Override
-    public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public Duration deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
       if (!parser.currentToken().isScalarValue() || parser.currentToken().isNumeric()) {
         throw JsonMappingException.from(
             parser,

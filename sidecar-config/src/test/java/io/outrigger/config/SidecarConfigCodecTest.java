@@ -41,7 +41,13 @@ class SidecarConfigCodecTest {
                 new SidecarConfig.TlsConfig("/etc/tls/tls.crt", "/etc/tls/tls.key"),
                 List.of("/users/{id}"),
                 new SidecarConfig.OutboundConfig(
-                    true, Duration.ofSeconds(3), 1, 0.1, 3, Duration.ofSeconds(10), "/var/run/token")),
+                    true,
+                    Duration.ofSeconds(3),
+                    1,
+                    0.1,
+                    3,
+                    Duration.ofSeconds(10),
+                    "/var/run/token")),
             new SidecarConfig.MetricsConfig(
                 true,
                 new SidecarConfig.ScrapeConfig(
@@ -49,8 +55,10 @@ class SidecarConfigCodecTest {
                 List.of("app", "version"),
                 1000,
                 200,
-                new SidecarConfig.PushgatewayConfig("http://pg:9091", "checkout", Duration.ofSeconds(10)),
-                new SidecarConfig.RemoteWriteConfig("http://vm:8428/api/v1/write", Duration.ofSeconds(15), 500),
+                new SidecarConfig.PushgatewayConfig(
+                    "http://pg:9091", "checkout", Duration.ofSeconds(10)),
+                new SidecarConfig.RemoteWriteConfig(
+                    "http://vm:8428/api/v1/write", Duration.ofSeconds(15), 500),
                 new SidecarConfig.OtlpMetricsConfig("http://otel:4318", Duration.ofSeconds(60)),
                 new SidecarConfig.StatsdConfig(9125)),
             new SidecarConfig.LogsConfig(
@@ -59,15 +67,18 @@ class SidecarConfigCodecTest {
                 List.of("/var/log/app/*.log"),
                 ReadFrom.END,
                 new SidecarConfig.MultilineConfig("^\\d{4}-", null, Duration.ofSeconds(2), 100),
-                new SidecarConfig.ParserConfig(LogFormat.REGEX, "(?<level>\\w+) (?<msg>.*)", "ts", "ISO8601", "level"),
-                new SidecarConfig.TraceCorrelationConfig(List.of("tid"), List.of("sid"), "trace=(?<trace>[0-9a-f]{32})"),
+                new SidecarConfig.ParserConfig(
+                    LogFormat.REGEX, "(?<level>\\w+) (?<msg>.*)", "ts", "ISO8601", "level"),
+                new SidecarConfig.TraceCorrelationConfig(
+                    List.of("tid"), List.of("sid"), "trace=(?<trace>[0-9a-f]{32})"),
                 List.of("app"),
                 4096,
                 100,
                 new SidecarConfig.LogOutputsConfig(
                     new SidecarConfig.ForwardOutputConfig("fluentd", 24224, "app", true, false),
                     new SidecarConfig.OtlpLogsConfig("http://otel:4318"),
-                    new SidecarConfig.LokiConfig("http://loki:3100", Map.of("team", "a", "env", "b")),
+                    new SidecarConfig.LokiConfig(
+                        "http://loki:3100", Map.of("team", "a", "env", "b")),
                     new SidecarConfig.HttpOutputConfig("http://sink:8080/logs"),
                     false)),
             new SidecarConfig.TracingConfig(
@@ -76,7 +87,10 @@ class SidecarConfigCodecTest {
                 List.of(Propagator.B3, Propagator.XTRACE),
                 "checkout",
                 new SidecarConfig.TraceExporterConfig(
-                    TraceProtocol.ZIPKIN, "http://zipkin:9411/api/v2/spans", Map.of("x-token", "t"), Duration.ofSeconds(3)),
+                    TraceProtocol.ZIPKIN,
+                    "http://zipkin:9411/api/v2/spans",
+                    Map.of("x-token", "t"),
+                    Duration.ofSeconds(3)),
                 Map.of("deployment.environment", "prod")),
             d.health());
     String json = SidecarConfigCodec.toJson(full);
@@ -145,7 +159,10 @@ class SidecarConfigCodecTest {
 
   @Test
   void brokenSyntaxNamesTheLine() {
-    assertThatThrownBy(() -> SidecarConfigCodec.readJson("{\n  \"proxy\": {\n    \"enabled\": tru\n}", "sidecar.json"))
+    assertThatThrownBy(
+            () ->
+                SidecarConfigCodec.readJson(
+                    "{\n  \"proxy\": {\n    \"enabled\": tru\n}", "sidecar.json"))
         .isInstanceOfSatisfying(
             InvalidConfigException.class,
             e -> {
@@ -170,7 +187,12 @@ class SidecarConfigCodecTest {
         d.metrics(),
         d.logs(),
         new SidecarConfig.TracingConfig(
-            t.enabled(), t.samplingRatio(), t.propagators(), t.serviceName(), t.exporter(), attributes),
+            t.enabled(),
+            t.samplingRatio(),
+            t.propagators(),
+            t.serviceName(),
+            t.exporter(),
+            attributes),
         d.health());
   }
 }

@@ -9,17 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One real kube-apiserver 1.20.2 + etcd per test JVM, started on first use and stopped when the JVM exits.
+ * One real kube-apiserver 1.20.2 + etcd per test JVM, started on first use and stopped when the JVM
+ * exits.
  *
- * <p>The binaries come from {@code hack/kube-apiserver.sh}, which builds them from Debian's archive; kube-api-test
- * runs offline so nothing is downloaded. When they are missing the test fails with the command to run: a
- * real-server test that skipped itself would be counted as passing.
+ * <p>The binaries come from {@code hack/kube-apiserver.sh}, which builds them from Debian's
+ * archive; kube-api-test runs offline so nothing is downloaded. When they are missing the test
+ * fails with the command to run: a real-server test that skipped itself would be counted as
+ * passing.
  */
 public final class RealKubeApiServer {
 
   public static final String VERSION = "1.20.2";
   private static final String DIR_PROPERTY = "outrigger.kubeApiTestDir";
-  private static final String DIR_ENV = "OUTRIGGER_KUBE_API_TEST_DIR";
+  private static final String CACHE_ENV = "OUTRIGGER_CACHE";
 
   private static KubeAPIServer server;
   private static String kubeConfigYaml;
@@ -43,13 +45,21 @@ public final class RealKubeApiServer {
     return kubeConfigYaml;
   }
 
-  /** Where the cached binaries live: system property, then environment, then the hack script's default. */
+  /**
+   * Where the cached binaries live: the system property, else {@code
+   * $OUTRIGGER_CACHE/kube-api-test}, else {@code ~/.cache/outrigger/kube-api-test} (the same rule
+   * as {@code hack/kube-apiserver.sh}).
+   */
   public static Path binariesDir() {
-    String dir = System.getProperty(DIR_PROPERTY, System.getenv(DIR_ENV));
-    if (dir == null || dir.isBlank()) {
-      dir = System.getProperty("user.home") + "/.cache/outrigger/kube-api-test";
+    String dir = System.getProperty(DIR_PROPERTY);
+    if (dir != null && !dir.isBlank()) {
+      return Path.of(dir);
     }
-    return Path.of(dir);
+    String cache = System.getenv(CACHE_ENV);
+    if (cache == null || cache.isBlank()) {
+      cache = System.getProperty("user.home") + "/.cache/outrigger";
+    }
+    return Path.of(cache, "kube-api-test");
   }
 
   private static void start() {
@@ -60,7 +70,9 @@ public final class RealKubeApiServer {
     Path apiserver = dir.resolve("k8s").resolve(VERSION + "-linux-amd64").resolve("kube-apiserver");
     if (!Files.isExecutable(apiserver)) {
       throw new IllegalStateException(
-          "No kube-apiserver at " + apiserver + ". Run hack/kube-apiserver.sh (make test does) first.");
+          "No kube-apiserver at "
+              + apiserver
+              + ". Run hack/kube-apiserver.sh (make test does) first.");
     }
     KubeAPIServer started =
         new KubeAPIServer(
@@ -69,7 +81,8 @@ public final class RealKubeApiServer {
                 .withTestDir(dir.toString())
                 .withApiServerVersion(VERSION)
                 .withUpdateKubeConfig(false)
-                // Without it the 1.20 server looks for a non-loopback interface to advertise and may pick none.
+                // Without it the 1.20 server looks for a non-loopback interface to advertise and
+                // may pick none.
                 .withApiServerFlag("--advertise-address", "127.0.0.1")
                 .build());
     started.start();

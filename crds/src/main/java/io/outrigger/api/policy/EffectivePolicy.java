@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A valid policy with every default resolved: what the webhook injects from and the operator renders.
+ * A valid policy with every default resolved: what the webhook injects from and the operator
+ * renders.
  *
- * @param created the policy's creation time, for the oldest-wins tie break ({@link Instant#EPOCH} if unknown)
- * @param selector the pods the policy selects; {@code null} selects every opted-in pod of the namespace
+ * @param created the policy's creation time, for the oldest-wins tie break ({@link Instant#EPOCH}
+ *     if unknown)
+ * @param selector the pods the policy selects; {@code null} selects every opted-in pod of the
+ *     namespace
  * @param sidecar the config rendered into the policy's ConfigMap
  */
 public record EffectivePolicy(
@@ -40,7 +43,8 @@ public record EffectivePolicy(
       boolean rewriteProbes) {}
 
   /** Kubernetes quantities; a {@code null} limit means none. */
-  public record Resources(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {}
+  public record Resources(
+      String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {}
 
   /** Hash of the rendered sidecar config: pods annotated with another hash are outdated. */
   public String configHash() {

@@ -41,17 +41,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns an {@link ObservabilityPolicy} into an {@link EffectivePolicy}: validates it, then fills every field the
- * user left out with the same {@link Defaults} the CRD schema declares. The schema defaults are applied by the
- * API server; resolving them again here keeps policies that never met the schema (mock servers, old CRDs, tests)
- * rendering exactly the same.
+ * Turns an {@link ObservabilityPolicy} into an {@link EffectivePolicy}: validates it, then fills
+ * every field the user left out with the same {@link Defaults} the CRD schema declares. The schema
+ * defaults are applied by the API server; resolving them again here keeps policies that never met
+ * the schema (mock servers, old CRDs, tests) rendering exactly the same.
  */
 public final class PolicyResolver {
   private PolicyResolver() {}
 
   /** The effective policy, or {@link InvalidPolicyException} listing every violation. */
   public static EffectivePolicy resolve(ObservabilityPolicy policy) {
-    ObservabilityPolicySpec spec = requireNonNullElse(policy.getSpec(), new ObservabilityPolicySpec());
+    ObservabilityPolicySpec spec =
+        requireNonNullElse(policy.getSpec(), new ObservabilityPolicySpec());
     List<Violation> violations = PolicyValidator.validate(spec);
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
@@ -84,7 +85,8 @@ public final class PolicyResolver {
 
   private static EffectivePolicy.Injection injection(
       InjectionSpec spec, ProxySpec proxy, SidecarConfig sidecar) {
-    SidecarResourcesSpec resources = requireNonNullElse(spec.getResources(), new SidecarResourcesSpec());
+    SidecarResourcesSpec resources =
+        requireNonNullElse(spec.getResources(), new SidecarResourcesSpec());
     return new EffectivePolicy.Injection(
         requireNonNullElse(spec.getSidecarMode(), SidecarMode.AUTO),
         requireNonNullElse(spec.getInterception(), InterceptionMode.IPTABLES),
@@ -124,7 +126,8 @@ public final class PolicyResolver {
                 or(rate.getBurst(), (int) Math.max(1, Math.ceil(rate.getRequestsPerSecond())))),
         spec.getTls() == null
             ? null
-            : new SidecarConfig.TlsConfig(Names.TLS_MOUNT + "/tls.crt", Names.TLS_MOUNT + "/tls.key"),
+            : new SidecarConfig.TlsConfig(
+                Names.TLS_MOUNT + "/tls.crt", Names.TLS_MOUNT + "/tls.key"),
         list(spec.getRoutePatterns()),
         new SidecarConfig.OutboundConfig(
             or(out.getEnabled(), false),
@@ -159,13 +162,16 @@ public final class PolicyResolver {
         spec.getOtlp() == null
             ? null
             : new SidecarConfig.OtlpMetricsConfig(
-                spec.getOtlp().getEndpoint(), duration(spec.getOtlp().getInterval(), Defaults.PUSH_INTERVAL)),
+                spec.getOtlp().getEndpoint(),
+                duration(spec.getOtlp().getInterval(), Defaults.PUSH_INTERVAL)),
         spec.getStatsd() == null
             ? null
             : new SidecarConfig.StatsdConfig(or(spec.getStatsd().getPort(), Defaults.STATSD_PORT)));
   }
 
-  /** No port: the sidecar falls back to the pod's prometheus.io/* annotations (port 0 marks that). */
+  /**
+   * No port: the sidecar falls back to the pod's prometheus.io/* annotations (port 0 marks that).
+   */
   private static SidecarConfig.ScrapeConfig scrape(ScrapeSpec spec) {
     if (spec == null) {
       return null;
@@ -191,8 +197,10 @@ public final class PolicyResolver {
     }
     MultilineSpec multiline = spec.getMultiline();
     ParserSpec parser = requireNonNullElse(spec.getParser(), new ParserSpec());
-    TraceCorrelationSpec correlation = requireNonNullElse(spec.getTraceCorrelation(), new TraceCorrelationSpec());
-    SidecarConfig.TraceCorrelationConfig correlationDefaults = SidecarConfig.TraceCorrelationConfig.defaults();
+    TraceCorrelationSpec correlation =
+        requireNonNullElse(spec.getTraceCorrelation(), new TraceCorrelationSpec());
+    SidecarConfig.TraceCorrelationConfig correlationDefaults =
+        SidecarConfig.TraceCorrelationConfig.defaults();
     return new SidecarConfig.LogsConfig(
         or(spec.getEnabled(), true),
         requireNonNullElse(spec.getDirectory(), Defaults.LOG_DIRECTORY),
@@ -232,10 +240,13 @@ public final class PolicyResolver {
                 requireNonNullElse(forward.getTag(), Defaults.FORWARD_TAG),
                 or(forward.getRequireAck(), true),
                 or(forward.getTls(), false)),
-        spec.getOtlp() == null ? null : new SidecarConfig.OtlpLogsConfig(spec.getOtlp().getEndpoint()),
+        spec.getOtlp() == null
+            ? null
+            : new SidecarConfig.OtlpLogsConfig(spec.getOtlp().getEndpoint()),
         spec.getLoki() == null
             ? null
-            : new SidecarConfig.LokiConfig(spec.getLoki().getUrl(), map(spec.getLoki().getLabels())),
+            : new SidecarConfig.LokiConfig(
+                spec.getLoki().getUrl(), map(spec.getLoki().getLabels())),
         spec.getHttp() == null ? null : new SidecarConfig.HttpOutputConfig(spec.getHttp().getUrl()),
         or(spec.getStdout(), false));
   }

@@ -11,7 +11,8 @@ import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 
 /**
- * An app team's request for observability: which pods get a sidecar and what the sidecar does for them.
+ * An app team's request for observability: which pods get a sidecar and what the sidecar does for
+ * them.
  */
 @Group(ObservabilityPolicy.GROUP)
 @Version(ObservabilityPolicy.VERSION)
@@ -37,7 +38,8 @@ import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class ObservabilityPolicy extends CustomResource<ObservabilityPolicySpec, ObservabilityPolicyStatus>
+public class ObservabilityPolicy
+    extends CustomResource<ObservabilityPolicySpec, ObservabilityPolicyStatus>
     implements Namespaced {
 
   public static final String GROUP = "outrigger.io";

@@ -36,9 +36,10 @@ import java.util.stream.Stream;
 /**
  * What the CRD schema cannot say about a policy, as a chain of pure checks.
  *
- * <p>Every check runs and every violation is reported, so a user fixes a policy in one round. The operator turns
- * the result into {@code Valid=False} and a Warning event; the webhook uses it to refuse to inject a broken
- * policy. Checks never throw: a policy that bypassed the schema (a mock server, an old CRD) still gets messages.
+ * <p>Every check runs and every violation is reported, so a user fixes a policy in one round. The
+ * operator turns the result into {@code Valid=False} and a Warning event; the webhook uses it to
+ * refuse to inject a broken policy. Checks never throw: a policy that bypassed the schema (a mock
+ * server, an old CRD) still gets messages.
  */
 public final class PolicyValidator {
 
@@ -87,7 +88,8 @@ public final class PolicyValidator {
     Map<String, String> labels = Objects.requireNonNullElse(selector.getMatchLabels(), Map.of());
     labels.forEach(
         (key, value) -> {
-          Syntax.labelKey(key).ifPresent(p -> found.add(new Violation("spec.selector.matchLabels", p)));
+          Syntax.labelKey(key)
+              .ifPresent(p -> found.add(new Violation("spec.selector.matchLabels", p)));
           Syntax.labelValue(value)
               .ifPresent(p -> found.add(new Violation("spec.selector.matchLabels." + key, p)));
         });
@@ -116,7 +118,8 @@ public final class PolicyValidator {
                     field + ".operator",
                     "'" + operator + "' is not one of In, NotIn, Exists, DoesNotExist"));
       }
-      values.forEach(v -> Syntax.labelValue(v).ifPresent(p -> found.add(new Violation(field + ".values", p))));
+      values.forEach(
+          v -> Syntax.labelValue(v).ifPresent(p -> found.add(new Violation(field + ".values", p))));
     }
     return found.stream();
   }
@@ -139,22 +142,31 @@ public final class PolicyValidator {
                 port ->
                     new Violation(
                         "spec.injection.skipInboundPorts",
-                        "port " + port + " is also in inboundPorts; a port is either proxied or skipped"));
+                        "port "
+                            + port
+                            + " is also in inboundPorts; a port is either proxied or skipped"));
     Stream<Violation> outboundPorts =
         indexed(Objects.requireNonNullElse(injection.getExcludeOutboundPorts(), List.of()))
             .flatMap(
                 e ->
                     Syntax.port(e.value())
-                        .map(p -> new Violation("spec.injection.excludeOutboundPorts[" + e.index() + "]", p))
+                        .map(
+                            p ->
+                                new Violation(
+                                    "spec.injection.excludeOutboundPorts[" + e.index() + "]", p))
                         .stream());
     Stream<Violation> cidrs =
         indexed(Objects.requireNonNullElse(injection.getExcludeOutboundCIDRs(), List.of()))
             .flatMap(
                 e ->
                     Syntax.cidr(e.value())
-                        .map(p -> new Violation("spec.injection.excludeOutboundCIDRs[" + e.index() + "]", p))
+                        .map(
+                            p ->
+                                new Violation(
+                                    "spec.injection.excludeOutboundCIDRs[" + e.index() + "]", p))
                         .stream());
-    return Stream.of(inboundProblems, skippedProblems, overlap, outboundPorts, cidrs).flatMap(s -> s);
+    return Stream.of(inboundProblems, skippedProblems, overlap, outboundPorts, cidrs)
+        .flatMap(s -> s);
   }
 
   /** App ports: in range, not the sidecar's own, no duplicates. */
@@ -191,12 +203,15 @@ public final class PolicyValidator {
     if (injection == null || !Boolean.TRUE.equals(injection.getCaptureOutbound())) {
       return Stream.empty();
     }
-    InterceptionMode mode = Objects.requireNonNullElse(injection.getInterception(), InterceptionMode.IPTABLES);
+    InterceptionMode mode =
+        Objects.requireNonNullElse(injection.getInterception(), InterceptionMode.IPTABLES);
     if (mode != InterceptionMode.IPTABLES) {
       return Stream.of(
           new Violation(
               "spec.injection.captureOutbound",
-              "outbound capture needs interception: iptables (it is " + mode.name().toLowerCase() + ")"));
+              "outbound capture needs interception: iptables (it is "
+                  + mode.name().toLowerCase()
+                  + ")"));
     }
     return Stream.empty();
   }
@@ -206,27 +221,33 @@ public final class PolicyValidator {
     if (injection == null || injection.getImage() == null) {
       return Stream.empty();
     }
-    return Syntax.image(injection.getImage()).map(p -> new Violation("spec.injection.image", p)).stream();
+    return Syntax.image(injection.getImage())
+        .map(p -> new Violation("spec.injection.image", p))
+        .stream();
   }
 
   private static Stream<Violation> sidecarResources(ObservabilityPolicySpec spec) {
-    SidecarResourcesSpec resources = spec.getInjection() == null ? null : spec.getInjection().getResources();
+    SidecarResourcesSpec resources =
+        spec.getInjection() == null ? null : spec.getInjection().getResources();
     if (resources == null) {
       return Stream.empty();
     }
     String field = "spec.injection.resources";
     return Stream.of(
             requestWithinLimit(field, "cpu", resources.getCpuRequest(), resources.getCpuLimit()),
-            requestWithinLimit(field, "memory", resources.getMemoryRequest(), resources.getMemoryLimit()))
+            requestWithinLimit(
+                field, "memory", resources.getMemoryRequest(), resources.getMemoryLimit()))
         .flatMap(s -> s);
   }
 
-  private static Stream<Violation> requestWithinLimit(String field, String what, String request, String limit) {
+  private static Stream<Violation> requestWithinLimit(
+      String field, String what, String request, String limit) {
     Optional<java.math.BigDecimal> req = quantity(request);
     Optional<java.math.BigDecimal> lim = quantity(limit);
     List<Violation> found = new ArrayList<>();
     if (request != null && req.isEmpty()) {
-      found.add(new Violation(field + "." + what + "Request", "'" + request + "' is not a quantity"));
+      found.add(
+          new Violation(field + "." + what + "Request", "'" + request + "' is not a quantity"));
     }
     if (limit != null && lim.isEmpty()) {
       found.add(new Violation(field + "." + what + "Limit", "'" + limit + "' is not a quantity"));
@@ -235,7 +256,12 @@ public final class PolicyValidator {
       found.add(
           new Violation(
               field + "." + what + "Request",
-              what + " request " + request + " is above the limit " + limit + " (the API server would reject the pod)"));
+              what
+                  + " request "
+                  + request
+                  + " is above the limit "
+                  + limit
+                  + " (the API server would reject the pod)"));
     }
     return found.stream();
   }
@@ -267,7 +293,8 @@ public final class PolicyValidator {
         proxy.getOutbound() == null
             ? Stream.empty()
             : Stream.of(
-                    positiveDuration("spec.proxy.outbound.timeout", proxy.getOutbound().getTimeout()),
+                    positiveDuration(
+                        "spec.proxy.outbound.timeout", proxy.getOutbound().getTimeout()),
                     positiveDuration(
                         "spec.proxy.outbound.circuitBreakerOpenDuration",
                         proxy.getOutbound().getCircuitBreakerOpenDuration()))
@@ -307,9 +334,13 @@ public final class PolicyValidator {
     }
     Optional<Duration> interval = parse(metrics.getScrape().getInterval());
     Optional<Duration> timeout = parse(metrics.getScrape().getTimeout());
-    positiveDuration("spec.metrics.scrape.interval", metrics.getScrape().getInterval()).ifPresent(found::add);
-    positiveDuration("spec.metrics.scrape.timeout", metrics.getScrape().getTimeout()).ifPresent(found::add);
-    if (interval.isPresent() && timeout.isPresent() && timeout.get().compareTo(interval.get()) > 0) {
+    positiveDuration("spec.metrics.scrape.interval", metrics.getScrape().getInterval())
+        .ifPresent(found::add);
+    positiveDuration("spec.metrics.scrape.timeout", metrics.getScrape().getTimeout())
+        .ifPresent(found::add);
+    if (interval.isPresent()
+        && timeout.isPresent()
+        && timeout.get().compareTo(interval.get()) > 0) {
       found.add(
           new Violation(
               "spec.metrics.scrape.timeout",
@@ -325,15 +356,23 @@ public final class PolicyValidator {
   private static Stream<Violation> metricsLabels(ObservabilityPolicySpec spec) {
     MetricsSpec metrics = spec.getMetrics();
     Stream<Violation> metricLabels =
-        metrics == null ? Stream.empty() : podLabelKeys("spec.metrics.podLabels", metrics.getPodLabels());
+        metrics == null
+            ? Stream.empty()
+            : podLabelKeys("spec.metrics.podLabels", metrics.getPodLabels());
     Stream<Violation> logLabels =
-        spec.getLogs() == null ? Stream.empty() : podLabelKeys("spec.logs.podLabels", spec.getLogs().getPodLabels());
+        spec.getLogs() == null
+            ? Stream.empty()
+            : podLabelKeys("spec.logs.podLabels", spec.getLogs().getPodLabels());
     return Stream.concat(metricLabels, logLabels);
   }
 
   private static Stream<Violation> podLabelKeys(String field, List<String> keys) {
     return indexed(Objects.requireNonNullElse(keys, List.of()))
-        .flatMap(e -> Syntax.labelKey(e.value()).map(p -> new Violation(field + "[" + e.index() + "]", p)).stream());
+        .flatMap(
+            e ->
+                Syntax.labelKey(e.value())
+                    .map(p -> new Violation(field + "[" + e.index() + "]", p))
+                    .stream());
   }
 
   private static Stream<Violation> metricsExporters(ObservabilityPolicySpec spec) {
@@ -347,7 +386,9 @@ public final class PolicyValidator {
           .ifPresent(p -> found.add(new Violation("spec.metrics.pushgateway.url", p)));
       String job = metrics.getPushgateway().getJob();
       if (job != null && (job.isBlank() || job.contains("/"))) {
-        found.add(new Violation("spec.metrics.pushgateway.job", "the job must be non-empty and contain no '/'"));
+        found.add(
+            new Violation(
+                "spec.metrics.pushgateway.job", "the job must be non-empty and contain no '/'"));
       }
       positiveDuration("spec.metrics.pushgateway.interval", metrics.getPushgateway().getInterval())
           .ifPresent(found::add);
@@ -361,7 +402,8 @@ public final class PolicyValidator {
     if (metrics.getOtlp() != null) {
       Syntax.httpUrl(metrics.getOtlp().getEndpoint())
           .ifPresent(p -> found.add(new Violation("spec.metrics.otlp.endpoint", p)));
-      positiveDuration("spec.metrics.otlp.interval", metrics.getOtlp().getInterval()).ifPresent(found::add);
+      positiveDuration("spec.metrics.otlp.interval", metrics.getOtlp().getInterval())
+          .ifPresent(found::add);
     }
     if (metrics.getStatsd() != null && metrics.getStatsd().getPort() != null) {
       int port = metrics.getStatsd().getPort();
@@ -372,22 +414,30 @@ public final class PolicyValidator {
     return found.stream();
   }
 
-  /** Log files: absolute, normalised, under the shared directory the webhook mounts, valid globs. */
+  /**
+   * Log files: absolute, normalised, under the shared directory the webhook mounts, valid globs.
+   */
   private static Stream<Violation> logFiles(ObservabilityPolicySpec spec) {
     LogsSpec logs = spec.getLogs();
     if (logs == null) {
       return Stream.empty();
     }
     List<Violation> found = new ArrayList<>();
-    String directory = Objects.requireNonNullElse(logs.getDirectory(), io.outrigger.config.Defaults.LOG_DIRECTORY);
+    String directory =
+        Objects.requireNonNullElse(logs.getDirectory(), io.outrigger.config.Defaults.LOG_DIRECTORY);
     Optional<String> directoryProblem = absoluteNormalPath(directory);
     directoryProblem.ifPresent(p -> found.add(new Violation("spec.logs.directory", p)));
     if (directoryProblem.isEmpty() && Path.of(directory).getNameCount() == 0) {
-      found.add(new Violation("spec.logs.directory", "the log directory must not be / (it is mounted over)"));
+      found.add(
+          new Violation(
+              "spec.logs.directory", "the log directory must not be / (it is mounted over)"));
     }
     List<String> paths = Objects.requireNonNullElse(logs.getPaths(), List.of());
     if (!Boolean.FALSE.equals(logs.getEnabled()) && paths.isEmpty()) {
-      found.add(new Violation("spec.logs.paths", "logs are enabled but no paths are given, e.g. " + directory + "/*.log"));
+      found.add(
+          new Violation(
+              "spec.logs.paths",
+              "logs are enabled but no paths are given, e.g. " + directory + "/*.log"));
     }
     for (int i = 0; i < paths.size(); i++) {
       String path = paths.get(i);
@@ -432,7 +482,9 @@ public final class PolicyValidator {
     boolean start = multiline.getStartPattern() != null;
     boolean continuation = multiline.getContinuationPattern() != null;
     if (start == continuation) {
-      found.add(new Violation("spec.logs.multiline", "set exactly one of startPattern and continuationPattern"));
+      found.add(
+          new Violation(
+              "spec.logs.multiline", "set exactly one of startPattern and continuationPattern"));
     }
     if (start) {
       Syntax.regex(multiline.getStartPattern())
@@ -442,7 +494,8 @@ public final class PolicyValidator {
       Syntax.regex(multiline.getContinuationPattern())
           .ifPresent(p -> found.add(new Violation("spec.logs.multiline.continuationPattern", p)));
     }
-    positiveDuration("spec.logs.multiline.flushTimeout", multiline.getFlushTimeout()).ifPresent(found::add);
+    positiveDuration("spec.logs.multiline.flushTimeout", multiline.getFlushTimeout())
+        .ifPresent(found::add);
     return found.stream();
   }
 
@@ -456,26 +509,34 @@ public final class PolicyValidator {
     String pattern = parser.getPattern();
     if (format == LogFormat.REGEX) {
       if (pattern == null) {
-        found.add(new Violation("spec.logs.parser.pattern", "format regex needs a pattern with named groups"));
+        found.add(
+            new Violation(
+                "spec.logs.parser.pattern", "format regex needs a pattern with named groups"));
       } else {
         Optional<String> syntax = Syntax.regex(pattern);
         syntax.ifPresent(p -> found.add(new Violation("spec.logs.parser.pattern", p)));
         if (syntax.isEmpty() && !Syntax.hasAnyNamedGroup(pattern)) {
           found.add(
               new Violation(
-                  "spec.logs.parser.pattern", "the pattern has no named group such as (?<level>\\w+): nothing to extract"));
+                  "spec.logs.parser.pattern",
+                  "the pattern has no named group such as (?<level>\\w+): nothing to extract"));
         }
       }
     } else if (pattern != null) {
       found.add(
           new Violation(
-              "spec.logs.parser.pattern", "a pattern is only used with format regex (format is " + format.name().toLowerCase() + ")"));
+              "spec.logs.parser.pattern",
+              "a pattern is only used with format regex (format is "
+                  + format.name().toLowerCase()
+                  + ")"));
     }
     if (parser.getTimeFormat() != null) {
       Syntax.timeFormat(parser.getTimeFormat())
           .ifPresent(p -> found.add(new Violation("spec.logs.parser.timeFormat", p)));
       if (parser.getTimeField() == null) {
-        found.add(new Violation("spec.logs.parser.timeFormat", "a timeFormat needs a timeField to read it from"));
+        found.add(
+            new Violation(
+                "spec.logs.parser.timeFormat", "a timeFormat needs a timeField to read it from"));
       }
     }
     return found.stream();
@@ -497,7 +558,8 @@ public final class PolicyValidator {
         ? Stream.empty()
         : Stream.of(
             new Violation(
-                "spec.logs.traceCorrelation.pattern", "the pattern needs a named group 'trace', e.g. trace=(?<trace>[0-9a-f]{32})"));
+                "spec.logs.traceCorrelation.pattern",
+                "the pattern needs a named group 'trace', e.g. trace=(?<trace>[0-9a-f]{32})"));
   }
 
   private static Stream<Violation> logOutputs(ObservabilityPolicySpec spec) {
@@ -515,7 +577,9 @@ public final class PolicyValidator {
                 || Boolean.TRUE.equals(outputs.getStdout()));
     if (!any) {
       return Stream.of(
-          new Violation("spec.logs.outputs", "logs are enabled but go nowhere: set forward, otlp, loki, http or stdout"));
+          new Violation(
+              "spec.logs.outputs",
+              "logs are enabled but go nowhere: set forward, otlp, loki, http or stdout"));
     }
     List<Violation> found = new ArrayList<>();
     if (outputs.getForward() != null) {
@@ -534,7 +598,8 @@ public final class PolicyValidator {
           .forEach(
               key ->
                   Syntax.prometheusLabelName(key)
-                      .ifPresent(p -> found.add(new Violation("spec.logs.outputs.loki.labels", p))));
+                      .ifPresent(
+                          p -> found.add(new Violation("spec.logs.outputs.loki.labels", p))));
     }
     if (outputs.getHttp() != null) {
       Syntax.httpUrl(outputs.getHttp().getUrl())
@@ -556,13 +621,17 @@ public final class PolicyValidator {
       if (p == null) {
         found.add(new Violation("spec.tracing.propagators[" + i + "]", "unknown propagator"));
       } else if (!seen.add(p)) {
-        found.add(new Violation("spec.tracing.propagators[" + i + "]", "'" + p.name().toLowerCase() + "' is listed twice"));
+        found.add(
+            new Violation(
+                "spec.tracing.propagators[" + i + "]",
+                "'" + p.name().toLowerCase() + "' is listed twice"));
       }
     }
     if (!propagators.isEmpty() && seen.equals(Set.of(Propagator.BAGGAGE))) {
       found.add(
           new Violation(
-              "spec.tracing.propagators", "baggage alone carries no trace context; add tracecontext, b3, b3multi, jaeger or xtrace"));
+              "spec.tracing.propagators",
+              "baggage alone carries no trace context; add tracecontext, b3, b3multi, jaeger or xtrace"));
     }
     return found.stream();
   }
@@ -574,14 +643,21 @@ public final class PolicyValidator {
       spec.getTracing().getResourceAttributes().keySet().stream()
           .filter(key -> key == null || key.isBlank())
           .findAny()
-          .ifPresent(k -> found.add(new Violation("spec.tracing.resourceAttributes", "attribute names must not be empty")));
+          .ifPresent(
+              k ->
+                  found.add(
+                      new Violation(
+                          "spec.tracing.resourceAttributes", "attribute names must not be empty")));
     }
     if (exporter == null) {
       return found.stream();
     }
     TraceProtocol protocol = exporter.getProtocol();
     if (protocol == null) {
-      found.add(new Violation("spec.tracing.exporter.protocol", "one of otlp-grpc, otlp-http, zipkin, none is required"));
+      found.add(
+          new Violation(
+              "spec.tracing.exporter.protocol",
+              "one of otlp-grpc, otlp-http, zipkin, none is required"));
     } else if (protocol != TraceProtocol.NONE) {
       Syntax.httpUrl(exporter.getEndpoint())
           .ifPresent(p -> found.add(new Violation("spec.tracing.exporter.endpoint", p)));

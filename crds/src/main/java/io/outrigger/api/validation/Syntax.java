@@ -12,13 +12,14 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Pure syntax checks for values the CRD schema cannot express. Each returns the problem, or empty when the
- * value is fine.
+ * Pure syntax checks for values the CRD schema cannot express. Each returns the problem, or empty
+ * when the value is fine.
  */
 final class Syntax {
   private Syntax() {}
 
-  private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern PROMETHEUS_LABEL = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]*$");
@@ -27,10 +28,14 @@ final class Syntax {
       Pattern.compile("^[a-z0-9]+([._/:-][a-zA-Z0-9._-]+)*(@sha256:[a-f0-9]{64})?$");
   private static final Pattern ROUTE_PARAM = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern HOST_NAME =
-      Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$");
+      Pattern.compile(
+          "^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$");
   private static final Set<String> TIME_FORMAT_WORDS = Set.of("ISO8601", "epoch", "epoch_millis");
 
-  /** A Kubernetes label key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+  /**
+   * A Kubernetes label key: optional DNS-subdomain prefix and '/', then a name of at most 63
+   * characters.
+   */
   static Optional<String> labelKey(String key) {
     if (key == null || key.isEmpty()) {
       return Optional.of("a label key must not be empty");
@@ -40,7 +45,8 @@ final class Syntax {
     if (slash >= 0) {
       String prefix = key.substring(0, slash);
       if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
-        return Optional.of("'" + key + "' is not a valid label key: the prefix must be a DNS subdomain");
+        return Optional.of(
+            "'" + key + "' is not a valid label key: the prefix must be a DNS subdomain");
       }
     }
     if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
@@ -67,7 +73,8 @@ final class Syntax {
   static Optional<String> prometheusLabelName(String name) {
     return name != null && PROMETHEUS_LABEL.matcher(name).matches()
         ? Optional.empty()
-        : Optional.of("'" + name + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+        : Optional.of(
+            "'" + name + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
   }
 
   static Optional<String> httpHeaderName(String name) {
@@ -142,7 +149,12 @@ final class Syntax {
       return Optional.empty();
     } catch (PatternSyntaxException e) {
       return Optional.of(
-          "'" + regex + "' is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+          "'"
+              + regex
+              + "' is not a valid regular expression: "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex());
     }
   }
 
@@ -158,7 +170,10 @@ final class Syntax {
   static Optional<String> image(String image) {
     return image != null && image.length() <= 512 && IMAGE.matcher(image).matches()
         ? Optional.empty()
-        : Optional.of("'" + image + "' is not an image reference such as ghcr.io/org/outrigger-sidecar:0.1.0");
+        : Optional.of(
+            "'"
+                + image
+                + "' is not an image reference such as ghcr.io/org/outrigger-sidecar:0.1.0");
   }
 
   static Optional<String> timeFormat(String format) {
@@ -170,7 +185,10 @@ final class Syntax {
       return Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.of(
-          "'" + format + "' is neither ISO8601, epoch, epoch_millis nor a java.time pattern: " + e.getMessage());
+          "'"
+              + format
+              + "' is neither ISO8601, epoch, epoch_millis nor a java.time pattern: "
+              + e.getMessage());
     }
   }
 

@@ -25,10 +25,18 @@ class PolicyResolverTest {
 
   @Test
   void anEmptyPolicyGetsTheSameDefaultsAsAStandaloneSidecar() {
-    EffectivePolicy effective = PolicyResolver.resolve(policy("shop", "empty", new ObservabilityPolicySpec()));
+    EffectivePolicy effective =
+        PolicyResolver.resolve(policy("shop", "empty", new ObservabilityPolicySpec()));
     SidecarConfig d = SidecarConfig.defaults();
     SidecarConfig expected =
-        new SidecarConfig(d.schemaVersion(), "shop/empty", d.proxy(), d.metrics(), d.logs(), d.tracing(), d.health());
+        new SidecarConfig(
+            d.schemaVersion(),
+            "shop/empty",
+            d.proxy(),
+            d.metrics(),
+            d.logs(),
+            d.tracing(),
+            d.health());
     assertThat(effective.sidecar()).isEqualTo(expected);
     assertThat(effective.priority()).isZero();
     assertThat(effective.created()).isEqualTo(Instant.EPOCH);
@@ -71,7 +79,8 @@ class PolicyResolverTest {
     assertThat(config.logs().enabled()).isTrue();
     assertThat(config.logs().parser().format()).isEqualTo(LogFormat.JSON);
     assertThat(config.logs().outputs().forward())
-        .isEqualTo(new SidecarConfig.ForwardOutputConfig("fluentd", 24224, "outrigger", true, false));
+        .isEqualTo(
+            new SidecarConfig.ForwardOutputConfig("fluentd", 24224, "outrigger", true, false));
     assertThat(config.logs().traceCorrelation().traceIdFields()).contains("trace_id", "traceId");
 
     assertThat(config.tracing().samplingRatio()).isEqualTo(0.5);
@@ -86,7 +95,8 @@ class PolicyResolverTest {
     SidecarConfig read = SidecarConfigCodec.readJson(json, "sidecar.json");
     assertThat(read).isEqualTo(effective.sidecar());
     assertThat(SidecarConfigCodec.hash(read)).isEqualTo(effective.configHash());
-    assertThat(PolicyResolver.resolve(load("full.yaml")).configHash()).isEqualTo(effective.configHash());
+    assertThat(PolicyResolver.resolve(load("full.yaml")).configHash())
+        .isEqualTo(effective.configHash());
   }
 
   @Test
@@ -108,11 +118,13 @@ class PolicyResolverTest {
             InvalidPolicyException.class,
             e -> {
               assertThat(e.violations()).hasSize(2);
-              assertThat(e.getMessage()).startsWith("policy shop/bad is invalid: spec.injection.inboundPorts[0]");
+              assertThat(e.getMessage())
+                  .startsWith("policy shop/bad is invalid: spec.injection.inboundPorts[0]");
             });
   }
 
-  private static ObservabilityPolicy policy(String namespace, String name, ObservabilityPolicySpec spec) {
+  private static ObservabilityPolicy policy(
+      String namespace, String name, ObservabilityPolicySpec spec) {
     ObservabilityPolicy policy = new ObservabilityPolicy();
     policy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     policy.setSpec(spec);

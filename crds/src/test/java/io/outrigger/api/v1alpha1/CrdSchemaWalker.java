@@ -9,7 +9,9 @@ import java.util.Map;
 final class CrdSchemaWalker {
   private CrdSchemaWalker() {}
 
-  /** Paths (like spec.proxy.rateLimit.burst) under {@code schema} whose property has no description. */
+  /**
+   * Paths (like spec.proxy.rateLimit.burst) under {@code schema} whose property has no description.
+   */
   static List<String> undocumented(JsonNode schema, String path) {
     List<String> missing = new ArrayList<>();
     walk(schema, path, missing);

@@ -20,7 +20,8 @@ class GeneratedCrdTest {
   }
 
   static Path generated() {
-    return Path.of(System.getProperty("outrigger.generatedCrdDir", "target/classes/META-INF/fabric8"))
+    return Path.of(
+            System.getProperty("outrigger.generatedCrdDir", "target/classes/META-INF/fabric8"))
         .resolve(FILE);
   }
 
@@ -40,7 +41,8 @@ class GeneratedCrdTest {
     JsonNode status = schema.path("properties").path("status");
     assertThat(CrdSchemaWalker.allPaths(spec, "spec"))
         .as("the walk reaches nested fields")
-        .contains("spec.selector.matchExpressions[].operator", "spec.logs.outputs.forward.requireAck")
+        .contains(
+            "spec.selector.matchExpressions[].operator", "spec.logs.outputs.forward.requireAck")
         .hasSizeGreaterThan(100);
     assertThat(CrdSchemaWalker.undocumented(spec, "spec")).isEmpty();
     assertThat(CrdSchemaWalker.undocumented(status, "status")).isEmpty();

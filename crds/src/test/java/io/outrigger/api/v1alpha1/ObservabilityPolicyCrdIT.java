@@ -35,8 +35,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The generated CRD on a real kube-apiserver 1.20.2: it is accepted, defaults are applied, schema violations are
- * refused with the field named, and the schema the server serves back documents every field.
+ * The generated CRD on a real kube-apiserver 1.20.2: it is accepted, defaults are applied, schema
+ * violations are refused with the field named, and the schema the server serves back documents
+ * every field.
  */
 class ObservabilityPolicyCrdIT {
 
@@ -56,19 +57,34 @@ class ObservabilityPolicyCrdIT {
   static void applyCrd() throws IOException {
     client = RealKubeApiServer.client();
     try (InputStream crd = new FileInputStream(GeneratedCrdTest.committed().toFile())) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).forceConflicts().serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .load(crd)
+          .forceConflicts()
+          .serverSideApply();
     }
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
               CustomResourceDefinition crd =
-                  client.apiextensions().v1().customResourceDefinitions().withName(ObservabilityPolicy.CRD_NAME).get();
+                  client
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName(ObservabilityPolicy.CRD_NAME)
+                      .get();
               return crd.getStatus() != null
                   && crd.getStatus().getConditions().stream()
-                      .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+                      .anyMatch(
+                          c -> c.getType().equals("Established") && c.getStatus().equals("True"));
             });
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .createOr(existing -> existing.update());
   }
 
@@ -82,15 +98,23 @@ class ObservabilityPolicyCrdIT {
   @Test
   void aValidPolicyIsStoredWithTheSchemaDefaultsApplied() {
     ObservabilityPolicy policy = new ObservabilityPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("defaults").withNamespace(NAMESPACE).build());
+    policy.setMetadata(
+        new ObjectMetaBuilder().withName("defaults").withNamespace(NAMESPACE).build());
     policy.setSpec(new ObservabilityPolicySpec());
 
-    ObservabilityPolicy stored = client.resources(ObservabilityPolicy.class).resource(policy).create();
+    ObservabilityPolicy stored =
+        client.resources(ObservabilityPolicy.class).resource(policy).create();
 
     ObservabilityPolicySpec spec =
-        client.resources(ObservabilityPolicy.class).inNamespace(NAMESPACE).withName("defaults").get().getSpec();
+        client
+            .resources(ObservabilityPolicy.class)
+            .inNamespace(NAMESPACE)
+            .withName("defaults")
+            .get()
+            .getSpec();
     assertThat(spec.getPriority()).isZero();
-    assertThat(spec.getInjection().getInterception()).isEqualTo(io.outrigger.config.InterceptionMode.IPTABLES);
+    assertThat(spec.getInjection().getInterception())
+        .isEqualTo(io.outrigger.config.InterceptionMode.IPTABLES);
     assertThat(spec.getInjection().getSidecarMode()).isEqualTo(SidecarMode.AUTO);
     assertThat(spec.getInjection().getResources()).isNull();
     assertThat(spec.getProxy().getRequestTimeout()).isEqualTo("30s");
@@ -100,7 +124,8 @@ class ObservabilityPolicyCrdIT {
     assertThat(spec.getHealth().getProbeTimeout()).isEqualTo("1s");
     assertThat(spec.getLogs()).as("logs stay off unless asked for").isNull();
 
-    // The server's defaults and PolicyResolver's are the same constants: both resolve to one config.
+    // The server's defaults and PolicyResolver's are the same constants: both resolve to one
+    // config.
     EffectivePolicy fromServer = PolicyResolver.resolve(client.resource(stored).get());
     EffectivePolicy local = PolicyResolver.resolve(policy);
     assertThat(fromServer.sidecar()).isEqualTo(local.sidecar());
@@ -116,7 +141,12 @@ class ObservabilityPolicyCrdIT {
     policy.getMetadata().setNamespace(NAMESPACE);
     policy.getMetadata().setCreationTimestamp(null);
     client.resource(policy).create();
-    ObservabilityPolicy stored = client.resources(ObservabilityPolicy.class).inNamespace(NAMESPACE).withName("checkout").get();
+    ObservabilityPolicy stored =
+        client
+            .resources(ObservabilityPolicy.class)
+            .inNamespace(NAMESPACE)
+            .withName("checkout")
+            .get();
     assertThat(stored.getSpec().getProxy().getRateLimit().getRequestsPerSecond()).isEqualTo(2.5);
     assertThat(stored.getSpec().getLogs().getOutputs().getForward().getPort())
         .as("defaults inside a given section")
@@ -148,7 +178,8 @@ class ObservabilityPolicyCrdIT {
     GenericKubernetesResource policy = new GenericKubernetesResource();
     policy.setApiVersion(ObservabilityPolicy.GROUP + "/" + ObservabilityPolicy.VERSION);
     policy.setKind("ObservabilityPolicy");
-    policy.setMetadata(new ObjectMetaBuilder().withName("invalid").withNamespace(NAMESPACE).build());
+    policy.setMetadata(
+        new ObjectMetaBuilder().withName("invalid").withNamespace(NAMESPACE).build());
     policy.setAdditionalProperty("spec", spec);
 
     assertThatThrownBy(() -> client.genericKubernetesResources(POLICIES).resource(policy).create())
@@ -158,7 +189,12 @@ class ObservabilityPolicyCrdIT {
               assertThat(e.getCode()).isEqualTo(422);
               assertThat(e.getMessage()).contains(field).contains(reason);
             });
-    assertThat(client.genericKubernetesResources(POLICIES).inNamespace(NAMESPACE).withName("invalid").get())
+    assertThat(
+            client
+                .genericKubernetesResources(POLICIES)
+                .inNamespace(NAMESPACE)
+                .withName("invalid")
+                .get())
         .as("nothing was stored")
         .isNull();
   }
@@ -166,14 +202,21 @@ class ObservabilityPolicyCrdIT {
   @Test
   void theCrdServedBackDocumentsEverySpecField() {
     CustomResourceDefinition served =
-        client.apiextensions().v1().customResourceDefinitions().withName(ObservabilityPolicy.CRD_NAME).get();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(ObservabilityPolicy.CRD_NAME)
+            .get();
     JsonNode schema =
-        new ObjectMapper().valueToTree(served.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
+        new ObjectMapper()
+            .valueToTree(served.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
     JsonNode spec = schema.path("properties").path("spec");
     List<String> paths = CrdSchemaWalker.allPaths(spec, "spec");
     assertThat(paths).hasSizeGreaterThan(100).contains("spec.tracing.exporter.protocol");
     assertThat(CrdSchemaWalker.undocumented(spec, "spec")).isEmpty();
-    assertThat(CrdSchemaWalker.undocumented(schema.path("properties").path("status"), "status")).isEmpty();
+    assertThat(CrdSchemaWalker.undocumented(schema.path("properties").path("status"), "status"))
+        .isEmpty();
   }
 
   @Test
@@ -200,7 +243,8 @@ class ObservabilityPolicyCrdIT {
                           "obspol.spec.proxy.requestTimeout")
                       .redirectErrorStream(true)
                       .start();
-              String out = new String(explain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              String out =
+                  new String(explain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
               assertThat(explain.waitFor(30, TimeUnit.SECONDS)).isTrue();
               assertThat(out).contains("How long the app may take to start answering");
             });

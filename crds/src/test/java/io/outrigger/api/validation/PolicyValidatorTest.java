@@ -40,7 +40,10 @@ class PolicyValidatorTest {
     for (Expected expected : c.violations()) {
       Violation match =
           unmatched.stream()
-              .filter(v -> v.field().equals(expected.field()) && v.message().contains(expected.message()))
+              .filter(
+                  v ->
+                      v.field().equals(expected.field())
+                          && v.message().contains(expected.message()))
               .findFirst()
               .orElse(null);
       assertThat(match).as("expected %s among %s", expected, actual).isNotNull();
@@ -57,13 +60,17 @@ class PolicyValidatorTest {
 
   @Test
   void thereAreAtLeastTwentyNamedInvalidCases() throws IOException {
-    assertThat(cases("invalid.yaml")).hasSizeGreaterThanOrEqualTo(20).extracting(Case::name).doesNotHaveDuplicates();
+    assertThat(cases("invalid.yaml"))
+        .hasSizeGreaterThanOrEqualTo(20)
+        .extracting(Case::name)
+        .doesNotHaveDuplicates();
   }
 
   @Test
   void aMissingSpecIsAViolationNotACrash() {
     assertThat(PolicyValidator.validate(null))
-        .containsExactly(new Violation("spec", "a policy needs a spec (it may be empty: spec: {})"));
+        .containsExactly(
+            new Violation("spec", "a policy needs a spec (it may be empty: spec: {})"));
   }
 
   @Test
@@ -78,7 +85,9 @@ class PolicyValidatorTest {
     try (InputStream in = PolicyValidatorTest.class.getResourceAsStream("/validation/" + file)) {
       List<Case> cases = YAML.readValue(in, new TypeReference<List<Case>>() {});
       return cases.stream()
-          .map(c -> new Case(c.name(), c.spec(), c.violations() == null ? List.of() : c.violations()))
+          .map(
+              c ->
+                  new Case(c.name(), c.spec(), c.violations() == null ? List.of() : c.violations()))
           .toList();
     }
   }

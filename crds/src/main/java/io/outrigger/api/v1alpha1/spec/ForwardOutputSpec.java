@@ -28,7 +28,8 @@ public class ForwardOutputSpec {
   @Pattern("^[a-zA-Z0-9_.-]+$")
   private String tag;
 
-  @JsonPropertyDescription("Wait for the receiver's ack before a batch counts as delivered (at-least-once).")
+  @JsonPropertyDescription(
+      "Wait for the receiver's ack before a batch counts as delivered (at-least-once).")
   @Default("true")
   private Boolean requireAck;
 

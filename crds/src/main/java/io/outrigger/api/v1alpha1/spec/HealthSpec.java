@@ -11,7 +11,8 @@ import io.outrigger.config.DurationText;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HealthSpec {
 
-  @JsonPropertyDescription("Rewrite the app's HTTP, TCP and gRPC probes to go through the sidecar (port 15020), which runs the original probe; exec probes are left alone.")
+  @JsonPropertyDescription(
+      "Rewrite the app's HTTP, TCP and gRPC probes to go through the sidecar (port 15020), which runs the original probe; exec probes are left alone.")
   @Default("true")
   private Boolean rewriteProbes;
 

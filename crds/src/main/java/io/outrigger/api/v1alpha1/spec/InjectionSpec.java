@@ -12,15 +12,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InjectionSpec {
 
-  @JsonPropertyDescription("native: an init container with restartPolicy Always (Kubernetes 1.29+). classic: a regular first container that holds the app until it is ready and, in Jobs, exits after the app. auto: native where the cluster supports it.")
+  @JsonPropertyDescription(
+      "native: an init container with restartPolicy Always (Kubernetes 1.29+). classic: a regular first container that holds the app until it is ready and, in Jobs, exits after the app. auto: native where the cluster supports it.")
   @Default("auto")
   private SidecarMode sidecarMode;
 
-  @JsonPropertyDescription("iptables: an init container (NET_ADMIN, NET_RAW) redirects the app ports to the sidecar. port: no privileges; the app's named container ports move to the sidecar, so Services that target a port by name reach it. none: nothing is redirected.")
+  @JsonPropertyDescription(
+      "iptables: an init container (NET_ADMIN, NET_RAW) redirects the app ports to the sidecar. port: no privileges; the app's named container ports move to the sidecar, so Services that target a port by name reach it. none: nothing is redirected.")
   @Default("iptables")
   private InterceptionMode interception;
 
-  @JsonPropertyDescription("App ports to proxy. Empty: every TCP containerPort of the app containers. At most 14.")
+  @JsonPropertyDescription(
+      "App ports to proxy. Empty: every TCP containerPort of the app containers. At most 14.")
   @Size(max = 14)
   private List<Integer> inboundPorts;
 
@@ -28,7 +31,8 @@ public class InjectionSpec {
   @Size(max = 64)
   private List<Integer> skipInboundPorts;
 
-  @JsonPropertyDescription("Redirect the app's outbound TCP through the ambassador on 127.0.0.1:15001 (iptables mode only).")
+  @JsonPropertyDescription(
+      "Redirect the app's outbound TCP through the ambassador on 127.0.0.1:15001 (iptables mode only).")
   @Default("false")
   private Boolean captureOutbound;
 
@@ -43,7 +47,8 @@ public class InjectionSpec {
   @JsonPropertyDescription("Sidecar image; empty: the one the operator was installed with.")
   private String image;
 
-  @JsonPropertyDescription("Sidecar CPU and memory; pod annotations outrigger.io/sidecar-* override them per pod.")
+  @JsonPropertyDescription(
+      "Sidecar CPU and memory; pod annotations outrigger.io/sidecar-* override them per pod.")
   private SidecarResourcesSpec resources;
 
   public SidecarMode getSidecarMode() {

@@ -20,7 +20,8 @@ public class LogOutputsSpec {
   @JsonPropertyDescription("JSON lines POSTed to a URL.")
   private HttpOutputSpec http;
 
-  @JsonPropertyDescription("Print records to the sidecar's stdout as JSON lines (for kubectl logs).")
+  @JsonPropertyDescription(
+      "Print records to the sidecar's stdout as JSON lines (for kubectl logs).")
   @Default("false")
   private Boolean stdout;
 

@@ -19,16 +19,19 @@ public class LogsSpec {
   @Default("true")
   private Boolean enabled;
 
-  @JsonPropertyDescription("Where the app writes its log files; the webhook mounts a shared emptyDir here in every app container.")
+  @JsonPropertyDescription(
+      "Where the app writes its log files; the webhook mounts a shared emptyDir here in every app container.")
   @Default(Defaults.LOG_DIRECTORY)
   @Pattern("^/.*")
   private String directory;
 
-  @JsonPropertyDescription("Glob patterns of the files to tail, absolute and under the directory, e.g. /var/log/app/*.log.")
+  @JsonPropertyDescription(
+      "Glob patterns of the files to tail, absolute and under the directory, e.g. /var/log/app/*.log.")
   @Size(min = 1, max = 32)
   private List<String> paths;
 
-  @JsonPropertyDescription("Where to start in a file seen for the first time: beginning or end. Files with a checkpoint resume from it.")
+  @JsonPropertyDescription(
+      "Where to start in a file seen for the first time: beginning or end. Files with a checkpoint resume from it.")
   @Default("beginning")
   private ReadFrom readFrom;
 
@@ -38,10 +41,12 @@ public class LogsSpec {
   @JsonPropertyDescription("How a line becomes fields.")
   private ParserSpec parser;
 
-  @JsonPropertyDescription("Where trace_id and span_id are found in a line, so logs join their traces.")
+  @JsonPropertyDescription(
+      "Where trace_id and span_id are found in a line, so logs join their traces.")
   private TraceCorrelationSpec traceCorrelation;
 
-  @JsonPropertyDescription("Pod label keys added to every record, besides pod, namespace, node and container.")
+  @JsonPropertyDescription(
+      "Pod label keys added to every record, besides pod, namespace, node and container.")
   @Size(max = 32)
   private List<String> podLabels;
 
@@ -51,7 +56,8 @@ public class LogsSpec {
   @Max(16777216)
   private Integer maxLineBytes;
 
-  @JsonPropertyDescription("Records held for the outputs; when full, tailing pauses (the file is the buffer) and nothing is dropped.")
+  @JsonPropertyDescription(
+      "Records held for the outputs; when full, tailing pauses (the file is the buffer) and nothing is dropped.")
   @Default("10000")
   @Min(100)
   @Max(1000000)

@@ -12,14 +12,17 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MetricsSpec {
 
-  @JsonPropertyDescription("Collect metrics. The sidecar's own request metrics are on 15020/metrics whenever the proxy runs.")
+  @JsonPropertyDescription(
+      "Collect metrics. The sidecar's own request metrics are on 15020/metrics whenever the proxy runs.")
   @Default("true")
   private Boolean enabled;
 
-  @JsonPropertyDescription("Where the app exposes Prometheus metrics. Absent: taken from the pod's prometheus.io/* annotations, if any.")
+  @JsonPropertyDescription(
+      "Where the app exposes Prometheus metrics. Absent: taken from the pod's prometheus.io/* annotations, if any.")
   private ScrapeSpec scrape;
 
-  @JsonPropertyDescription("Pod label keys copied onto every series, besides namespace, pod, node, container and workload.")
+  @JsonPropertyDescription(
+      "Pod label keys copied onto every series, besides namespace, pod, node, container and workload.")
   @Size(max = 32)
   private List<String> podLabels;
 
@@ -35,7 +38,8 @@ public class MetricsSpec {
   @Max(65536)
   private Integer maxLabelValueLength;
 
-  @JsonPropertyDescription("Push to a Prometheus Pushgateway; the pod's group is deleted on shutdown.")
+  @JsonPropertyDescription(
+      "Push to a Prometheus Pushgateway; the pod's group is deleted on shutdown.")
   private PushgatewaySpec pushgateway;
 
   @JsonPropertyDescription("Send to a Prometheus remote-write endpoint.")
@@ -44,7 +48,8 @@ public class MetricsSpec {
   @JsonPropertyDescription("Send as OTLP metrics over HTTP/protobuf.")
   private OtlpMetricsSpec otlp;
 
-  @JsonPropertyDescription("Listen for StatsD on UDP and expose what arrives with the other series.")
+  @JsonPropertyDescription(
+      "Listen for StatsD on UDP and expose what arrives with the other series.")
   private StatsdSpec statsd;
 
   public Boolean getEnabled() {

@@ -13,10 +13,12 @@ import io.outrigger.config.DurationText;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MultilineSpec {
 
-  @JsonPropertyDescription("A regular expression matching the first line of a record; other lines join the record before them.")
+  @JsonPropertyDescription(
+      "A regular expression matching the first line of a record; other lines join the record before them.")
   private String startPattern;
 
-  @JsonPropertyDescription("A regular expression matching lines that continue the record before them.")
+  @JsonPropertyDescription(
+      "A regular expression matching lines that continue the record before them.")
   private String continuationPattern;
 
   @JsonPropertyDescription("A pending record is emitted after this long without a new line.")

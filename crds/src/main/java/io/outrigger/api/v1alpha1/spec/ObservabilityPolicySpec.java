@@ -12,11 +12,13 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ObservabilityPolicySpec {
 
-  @JsonPropertyDescription("Pods in this namespace the policy applies to, by label. Empty selects every opted-in pod of the namespace. A pod can name a policy instead with the annotation outrigger.io/policy.")
+  @JsonPropertyDescription(
+      "Pods in this namespace the policy applies to, by label. Empty selects every opted-in pod of the namespace. A pod can name a policy instead with the annotation outrigger.io/policy.")
   @SchemaFrom(type = PodSelectorSchema.class)
   private LabelSelector selector;
 
-  @JsonPropertyDescription("When several policies select one pod, the highest priority wins; ties go to the oldest policy, then to the name. The others get a Conflict condition naming the winner.")
+  @JsonPropertyDescription(
+      "When several policies select one pod, the highest priority wins; ties go to the oldest policy, then to the name. The others get a Conflict condition naming the winner.")
   @Default("0")
   @Min(-1000)
   @Max(1000)
@@ -26,18 +28,22 @@ public class ObservabilityPolicySpec {
   @Default("{}")
   private InjectionSpec injection;
 
-  @JsonPropertyDescription("The inbound proxy in front of the app (trace context, request metrics, limits) and the outbound ambassador.")
+  @JsonPropertyDescription(
+      "The inbound proxy in front of the app (trace context, request metrics, limits) and the outbound ambassador.")
   @Default("{}")
   private ProxySpec proxy;
 
-  @JsonPropertyDescription("Scraping, enriching and exporting the app's Prometheus metrics. On unless disabled.")
+  @JsonPropertyDescription(
+      "Scraping, enriching and exporting the app's Prometheus metrics. On unless disabled.")
   @Default("{}")
   private MetricsSpec metrics;
 
-  @JsonPropertyDescription("Tailing and forwarding the app's log files. Off unless this section is given.")
+  @JsonPropertyDescription(
+      "Tailing and forwarding the app's log files. Off unless this section is given.")
   private LogsSpec logs;
 
-  @JsonPropertyDescription("Trace-context propagation, sampling and span export. Propagation is on unless disabled; spans are exported only when an exporter is set.")
+  @JsonPropertyDescription(
+      "Trace-context propagation, sampling and span export. Propagation is on unless disabled; spans are exported only when an exporter is set.")
   @Default("{}")
   private TracingSpec tracing;
 

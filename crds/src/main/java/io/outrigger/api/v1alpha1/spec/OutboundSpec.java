@@ -45,7 +45,8 @@ public class OutboundSpec {
   @Default(Defaults.CIRCUIT_BREAKER_OPEN)
   private String circuitBreakerOpenDuration;
 
-  @JsonPropertyDescription("Absolute path of a file whose content is sent as a bearer token on outbound requests.")
+  @JsonPropertyDescription(
+      "Absolute path of a file whose content is sent as a bearer token on outbound requests.")
   @Pattern("^/.*")
   private String bearerTokenFile;
 

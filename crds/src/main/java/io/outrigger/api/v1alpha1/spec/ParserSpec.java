@@ -9,17 +9,20 @@ import io.outrigger.config.LogFormat;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ParserSpec {
 
-  @JsonPropertyDescription("json, logfmt, regex (named groups become fields) or plain. Lines that do not parse are kept as plain and counted.")
+  @JsonPropertyDescription(
+      "json, logfmt, regex (named groups become fields) or plain. Lines that do not parse are kept as plain and counted.")
   @Default("plain")
   private LogFormat format;
 
   @JsonPropertyDescription("For regex: a Java regular expression with named groups.")
   private String pattern;
 
-  @JsonPropertyDescription("Field holding the record's timestamp; default: the time the line was read.")
+  @JsonPropertyDescription(
+      "Field holding the record's timestamp; default: the time the line was read.")
   private String timeField;
 
-  @JsonPropertyDescription("Format of the time field: ISO8601, epoch, epoch_millis, or a java.time pattern.")
+  @JsonPropertyDescription(
+      "Format of the time field: ISO8601, epoch, epoch_millis, or a java.time pattern.")
   private String timeFormat;
 
   @JsonPropertyDescription("Field holding the record's level.")

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 
-/** The schema of the policy's pod selector (a standard label selector), documented for kubectl explain. Only its shape is used; the Java type is Fabric8's LabelSelector. */
+/**
+ * The schema of the policy's pod selector (a standard label selector), documented for kubectl
+ * explain. Only its shape is used; the Java type is Fabric8's LabelSelector.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodSelectorSchema {
 

@@ -15,7 +15,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProxySpec {
 
-  @JsonPropertyDescription("Proxy inbound traffic. When false, nothing is intercepted and only metrics, logs and health run.")
+  @JsonPropertyDescription(
+      "Proxy inbound traffic. When false, nothing is intercepted and only metrics, logs and health run.")
   @Default("true")
   private Boolean enabled;
 
@@ -24,7 +25,8 @@ public class ProxySpec {
   @Default(Defaults.CONNECT_TIMEOUT)
   private String connectTimeout;
 
-  @JsonPropertyDescription("How long the app may take to start answering before the proxy answers 504.")
+  @JsonPropertyDescription(
+      "How long the app may take to start answering before the proxy answers 504.")
   @Pattern(DurationText.PATTERN)
   @Default(Defaults.REQUEST_TIMEOUT)
   private String requestTimeout;
@@ -34,7 +36,8 @@ public class ProxySpec {
   @Default(Defaults.IDLE_TIMEOUT)
   private String idleTimeout;
 
-  @JsonPropertyDescription("On shutdown, how long in-flight requests may take to finish. Keep it below the pod's terminationGracePeriodSeconds.")
+  @JsonPropertyDescription(
+      "On shutdown, how long in-flight requests may take to finish. Keep it below the pod's terminationGracePeriodSeconds.")
   @Pattern(DurationText.PATTERN)
   @Default(Defaults.DRAIN_TIMEOUT)
   private String drainTimeout;
@@ -51,13 +54,16 @@ public class ProxySpec {
   @Max(10000)
   private Integer maxConnectionsPerPort;
 
-  @JsonPropertyDescription("Token-bucket limit per listener; over it a request gets 429 with Retry-After. Off when absent.")
+  @JsonPropertyDescription(
+      "Token-bucket limit per listener; over it a request gets 429 with Retry-After. Off when absent.")
   private RateLimitSpec rateLimit;
 
-  @JsonPropertyDescription("Terminate TLS on the inbound listeners with a certificate from a Secret. Off when absent.")
+  @JsonPropertyDescription(
+      "Terminate TLS on the inbound listeners with a certificate from a Secret. Off when absent.")
   private TlsSpec tls;
 
-  @JsonPropertyDescription("Path templates such as /users/{id} that give the request metrics a bounded route label; other paths count as \"other\".")
+  @JsonPropertyDescription(
+      "Path templates such as /users/{id} that give the request metrics a bounded route label; other paths count as \"other\".")
   @Size(max = 200)
   private List<String> routePatterns;
 

@@ -16,7 +16,8 @@ public class RateLimitSpec {
   @Max(1000000)
   private Double requestsPerSecond;
 
-  @JsonPropertyDescription("Requests allowed at once above the sustained rate; default: one second's worth.")
+  @JsonPropertyDescription(
+      "Requests allowed at once above the sustained rate; default: one second's worth.")
   @Min(1)
   @Max(1000000)
   private Integer burst;

@@ -23,7 +23,8 @@ public class RemoteWriteSpec {
   @Default(Defaults.PUSH_INTERVAL)
   private String interval;
 
-  @JsonPropertyDescription("Samples held while the endpoint is unreachable; the oldest go first beyond it.")
+  @JsonPropertyDescription(
+      "Samples held while the endpoint is unreachable; the oldest go first beyond it.")
   @Default("10000")
   @Min(100)
   @Max(1000000)

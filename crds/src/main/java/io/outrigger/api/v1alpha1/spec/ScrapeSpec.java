@@ -33,7 +33,8 @@ public class ScrapeSpec {
   @Default(Defaults.SCRAPE_INTERVAL)
   private String interval;
 
-  @JsonPropertyDescription("A scrape taking longer fails; must not exceed the interval. Default: the smaller of 10s and the interval.")
+  @JsonPropertyDescription(
+      "A scrape taking longer fails; must not exceed the interval. Default: the smaller of 10s and the interval.")
   @Pattern(DurationText.PATTERN)
   private String timeout;
 

@@ -9,7 +9,8 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsSpec {
 
-  @JsonPropertyDescription("A kubernetes.io/tls Secret in the pod's namespace (tls.crt, tls.key); rotated files are picked up without a restart.")
+  @JsonPropertyDescription(
+      "A kubernetes.io/tls Secret in the pod's namespace (tls.crt, tls.key); rotated files are picked up without a restart.")
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
   private String secretName;

@@ -18,7 +18,8 @@ public class TraceExporterSpec {
   @Required
   private TraceProtocol protocol;
 
-  @JsonPropertyDescription("Collector URL, e.g. http://otel-collector:4317 (gRPC), http://otel-collector:4318 (HTTP) or http://zipkin:9411/api/v2/spans.")
+  @JsonPropertyDescription(
+      "Collector URL, e.g. http://otel-collector:4317 (gRPC), http://otel-collector:4318 (HTTP) or http://zipkin:9411/api/v2/spans.")
   private String endpoint;
 
   @JsonPropertyDescription("Headers sent with every export, e.g. authentication.")

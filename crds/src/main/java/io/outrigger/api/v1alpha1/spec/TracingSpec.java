@@ -14,17 +14,20 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TracingSpec {
 
-  @JsonPropertyDescription("Make server spans and propagate context. When false, headers pass through untouched.")
+  @JsonPropertyDescription(
+      "Make server spans and propagate context. When false, headers pass through untouched.")
   @Default("true")
   private Boolean enabled;
 
-  @JsonPropertyDescription("Share of new traces sampled (0 to 1); incoming sampling decisions are honoured (parent-based).")
+  @JsonPropertyDescription(
+      "Share of new traces sampled (0 to 1); incoming sampling decisions are honoured (parent-based).")
   @Default("0.01")
   @Min(0)
   @Max(1)
   private Double samplingRatio;
 
-  @JsonPropertyDescription("Header formats read and written, in order; default: tracecontext, baggage.")
+  @JsonPropertyDescription(
+      "Header formats read and written, in order; default: tracecontext, baggage.")
   @Size(min = 1, max = 6)
   private List<Propagator> propagators;
 

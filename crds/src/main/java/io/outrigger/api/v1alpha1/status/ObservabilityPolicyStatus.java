@@ -23,10 +23,12 @@ public class ObservabilityPolicyStatus {
   @JsonPropertyDescription("Injected pods whose sidecar reports ready.")
   private Integer readyPods;
 
-  @JsonPropertyDescription("Injected pods running an older config hash or sidecar version; they pick it up when restarted.")
+  @JsonPropertyDescription(
+      "Injected pods running an older config hash or sidecar version; they pick it up when restarted.")
   private Integer outdatedPods;
 
-  @JsonPropertyDescription("Opted-in pods created without a sidecar (for example while the webhook was down).")
+  @JsonPropertyDescription(
+      "Opted-in pods created without a sidecar (for example while the webhook was down).")
   private Integer missedPods;
 
   @JsonPropertyDescription("Hash of the rendered sidecar config.")

@@ -1,0 +1,41 @@
+# Outrigger: the targets people know. `make test` is what CI runs (.ci/run).
+MVN ?= mvn -B -ntp
+CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
+
+.PHONY: build test deps apiserver fmt lint crds clean help
+
+## build: compile and package every module, no tests
+build:
+	$(MVN) -DskipTests package
+
+## test: install test dependencies, build the real kube-apiserver (cached), run unit, mock and real-server tests
+test: deps apiserver
+	$(MVN) verify
+	bash hack/check-skips.sh
+
+## deps: the Debian packages the tests need
+deps:
+	bash hack/test-deps.sh
+
+## apiserver: build (once) and cache kube-apiserver 1.20.2, etcd and kubectl under ~/.cache/outrigger
+apiserver:
+	bash hack/kube-apiserver.sh
+
+## fmt: format Java sources (google-java-format via Spotless)
+fmt:
+	$(MVN) spotless:apply
+
+## lint: check formatting
+lint:
+	$(MVN) spotless:check
+
+## crds: regenerate crds/$(CRD_FILE) from the CR classes (commit the result)
+crds:
+	$(MVN) -q -DskipTests -pl crds -am process-classes
+	cp crds/target/classes/META-INF/fabric8/$(CRD_FILE) crds/$(CRD_FILE)
+
+clean:
+	$(MVN) -q clean
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## //'

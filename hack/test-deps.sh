@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages `make test` needs, skipping what is already there. Idempotent and quick when
+# nothing is missing. Each test tier adds its real peers here (Prometheus, nginx, HAProxy, ...), never a mock.
+set -euo pipefail
+
+# Build and run the tests: JDK 17, Maven, git and make (present on most dev machines, not on a bare runner).
+PACKAGES=(openjdk-17-jdk-headless maven git make)
+# Real API server tier: etcd comes from Debian (hack/kube-apiserver.sh copies it next to kube-apiserver).
+PACKAGES+=(etcd-server)
+
+log() { echo "[test-deps.sh] $*" >&2; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  log "all present: ${PACKAGES[*]}"
+  exit 0
+fi
+stamp=/var/lib/apt/outrigger-updated
+if [[ ! -f $stamp || $(find "$stamp" -mmin +720 2>/dev/null) ]]; then
+  as_root apt-get update -qq
+  as_root touch "$stamp"
+fi
+log "installing ${missing[*]}"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
