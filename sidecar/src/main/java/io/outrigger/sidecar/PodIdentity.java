@@ -1,0 +1,68 @@
+package io.outrigger.sidecar;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who this sidecar serves: the pod's name, namespace, node, UID, workload and labels, from the
+ * downward API (env vars and a labels file the webhook mounts). Standalone, the fields fall back to
+ * the host name.
+ *
+ * @param workload the owning workload's name (e.g. the Deployment), or the pod name when unknown
+ */
+public record PodIdentity(
+    String podName,
+    String namespace,
+    String nodeName,
+    String podUid,
+    String workload,
+    Map<String, String> labels) {
+
+  /**
+   * Reads the identity from the environment (POD_NAME, POD_NAMESPACE, NODE_NAME, POD_UID,
+   * OUTRIGGER_WORKLOAD).
+   */
+  public static PodIdentity fromEnvironment(Map<String, String> env) {
+    String host = env.getOrDefault("HOSTNAME", "localhost");
+    String pod = env.getOrDefault("POD_NAME", host);
+    Map<String, String> labels = Map.of();
+    String labelsFile = env.get("OUTRIGGER_LABELS_FILE");
+    if (labelsFile != null) {
+      try {
+        labels = parseLabelsFile(Files.readString(Path.of(labelsFile)));
+      } catch (IOException e) {
+        labels = Map.of();
+      }
+    }
+    return new PodIdentity(
+        pod,
+        env.getOrDefault("POD_NAMESPACE", "standalone"),
+        env.getOrDefault("NODE_NAME", host),
+        env.getOrDefault("POD_UID", ""),
+        env.getOrDefault("OUTRIGGER_WORKLOAD", pod),
+        labels);
+  }
+
+  /**
+   * The downward API's labels file: one {@code key="value"} per line, values quoted with Go
+   * escapes. Lines that do not parse are skipped rather than failing the sidecar.
+   */
+  static Map<String, String> parseLabelsFile(String text) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String value = line.substring(eq + 1).trim();
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+      }
+      labels.put(line.substring(0, eq).trim(), value);
+    }
+    return Map.copyOf(labels);
+  }
+}

@@ -1,0 +1,140 @@
+package io.outrigger.sidecar.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The proxy's RED metrics. Every label is bounded: method (known verbs, else {@code _OTHER}),
+ * status code, listener (one per app port), route (configured templates, else "other") and
+ * direction. Meters are cached per label set so the hot path does one map lookup, not a registry
+ * lookup.
+ */
+public final class ProxyMetrics {
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  /** Buckets from 1 ms to 10 s: where request latencies of services behind a sidecar live. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private record Key(
+      String direction, String listener, String method, String status, String route) {}
+
+  private record Meters(
+      Counter requests,
+      Timer duration,
+      DistributionSummary requestBytes,
+      DistributionSummary responseBytes) {}
+
+  private final MeterRegistry registry;
+  private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> activeConnections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> upstreamFailures = new ConcurrentHashMap<>();
+
+  public ProxyMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** One finished request. */
+  public void record(
+      String direction,
+      String listener,
+      String method,
+      int status,
+      String route,
+      long durationNanos,
+      long requestBytes,
+      long responseBytes) {
+    Key key = new Key(direction, listener, boundedMethod(method), Integer.toString(status), route);
+    Meters m = meters.computeIfAbsent(key, this::register);
+    m.requests().increment();
+    m.duration().record(durationNanos, TimeUnit.NANOSECONDS);
+    m.requestBytes().record(requestBytes);
+    m.responseBytes().record(responseBytes);
+  }
+
+  public void connectionOpened(String listener) {
+    connections(listener).incrementAndGet();
+  }
+
+  public void connectionClosed(String listener) {
+    connections(listener).decrementAndGet();
+  }
+
+  /** The app could not be reached or failed; {@code reason} is an {@code UpstreamFailure} code. */
+  public void upstreamFailure(String listener, String reason) {
+    upstreamFailures
+        .computeIfAbsent(
+            listener + "|" + reason,
+            k ->
+                Counter.builder("outrigger.upstream.failures")
+                    .description("Requests the app could not answer, by reason")
+                    .tag("listener", listener)
+                    .tag("reason", reason)
+                    .register(registry))
+        .increment();
+  }
+
+  static String boundedMethod(String method) {
+    return METHODS.contains(method) ? method : "_OTHER";
+  }
+
+  private AtomicInteger connections(String listener) {
+    return activeConnections.computeIfAbsent(
+        listener,
+        l -> {
+          AtomicInteger count = new AtomicInteger();
+          registry.gauge(
+              "outrigger.active.connections",
+              io.micrometer.core.instrument.Tags.of("listener", l, "direction", "inbound"),
+              count);
+          return count;
+        });
+  }
+
+  private Meters register(Key key) {
+    String[] tags = {
+      "direction", key.direction(),
+      "listener", key.listener(),
+      "method", key.method(),
+      "status_code", key.status(),
+      "route", key.route()
+    };
+    return new Meters(
+        Counter.builder("outrigger.requests")
+            .description("Requests through the sidecar")
+            .tags(tags)
+            .register(registry),
+        Timer.builder("outrigger.request.duration")
+            .description("Time from the request's arrival to the end of the response")
+            .tags(tags)
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry),
+        DistributionSummary.builder("outrigger.request.size")
+            .description("Request body bytes")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry),
+        DistributionSummary.builder("outrigger.response.size")
+            .description("Response body bytes")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+  }
+}

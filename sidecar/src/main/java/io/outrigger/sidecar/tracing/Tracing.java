@@ -1,0 +1,174 @@
+package io.outrigger.sidecar.tracing;
+
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.extension.trace.propagation.B3Propagator;
+import io.opentelemetry.extension.trace.propagation.JaegerPropagator;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.outrigger.config.Propagator;
+import io.outrigger.config.SidecarConfig.TraceExporterConfig;
+import io.outrigger.config.SidecarConfig.TracingConfig;
+import io.outrigger.sidecar.PodIdentity;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sidecar's OpenTelemetry tracing: a tracer with the pod's resource, parent-based ratio
+ * sampling, the configured propagators and exporter. Sampling, propagators and the exporter can be
+ * swapped while running.
+ */
+public final class Tracing implements AutoCloseable {
+  private final SdkTracerProvider provider;
+  private final Tracer tracer;
+  private final ReloadableSampler sampler;
+  private final SwitchableSpanExporter exporter;
+  private volatile TextMapPropagator propagator;
+  private volatile boolean enabled;
+  private volatile TracingConfig config;
+
+  public Tracing(TracingConfig config, PodIdentity pod) {
+    this(config, pod, null);
+  }
+
+  /**
+   * With {@code extraProcessor} (tests pass an in-memory exporter's processor) besides the
+   * configured export.
+   */
+  public Tracing(TracingConfig config, PodIdentity pod, SpanProcessor extraProcessor) {
+    this.sampler = new ReloadableSampler(config.samplingRatio());
+    this.exporter = new SwitchableSpanExporter(exporterFor(config.exporter()));
+    var builder =
+        SdkTracerProvider.builder()
+            .setResource(resource(config, pod))
+            .setSampler(sampler)
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(exporter)
+                    .setScheduleDelay(Duration.ofMillis(500))
+                    .setMaxQueueSize(4096)
+                    .build());
+    if (extraProcessor != null) {
+      builder.addSpanProcessor(extraProcessor);
+    }
+    this.provider = builder.build();
+    this.tracer = provider.get("io.outrigger.sidecar");
+    apply(config);
+  }
+
+  /** Applies what can change live; the resource (service name, attributes) is fixed at start. */
+  public void apply(TracingConfig next) {
+    TracingConfig previous = this.config;
+    this.enabled = next.enabled();
+    sampler.setRatio(next.samplingRatio());
+    this.propagator = propagatorFor(next.propagators());
+    if (previous != null && !previous.exporter().equals(next.exporter())) {
+      exporter.replace(exporterFor(next.exporter()));
+    }
+    this.config = next;
+  }
+
+  /** True when the resource-level settings differ, which only a restart applies. */
+  public boolean needsRestartFor(TracingConfig next) {
+    return !java.util.Objects.equals(config.serviceName(), next.serviceName())
+        || !config.resourceAttributes().equals(next.resourceAttributes());
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public TextMapPropagator propagator() {
+    return propagator;
+  }
+
+  public double samplingRatio() {
+    return sampler.ratio();
+  }
+
+  /** Exports what is pending, waiting at most {@code timeout}. */
+  public void flush(Duration timeout) {
+    provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    provider.shutdown().join(5, TimeUnit.SECONDS);
+  }
+
+  static TextMapPropagator propagatorFor(List<Propagator> propagators) {
+    return TextMapPropagator.composite(
+        propagators.stream()
+            .map(
+                p ->
+                    switch (p) {
+                      case TRACECONTEXT -> W3CTraceContextPropagator.getInstance();
+                      case BAGGAGE -> W3CBaggagePropagator.getInstance();
+                      case B3 -> B3Propagator.injectingSingleHeader();
+                      case B3MULTI -> B3Propagator.injectingMultiHeaders();
+                      case JAEGER -> JaegerPropagator.getInstance();
+                      case XTRACE -> new XTracePropagator();
+                    })
+            .toList());
+  }
+
+  static SpanExporter exporterFor(TraceExporterConfig config) {
+    return switch (config.protocol()) {
+      case NONE -> SpanExporter.composite();
+      case OTLP_HTTP -> {
+        var builder =
+            OtlpHttpSpanExporter.builder()
+                .setEndpoint(otlpHttpTracesUrl(config.endpoint()))
+                .setTimeout(config.timeout());
+        config.headers().forEach(builder::addHeader);
+        yield builder.build();
+      }
+      case OTLP_GRPC -> {
+        var builder =
+            OtlpGrpcSpanExporter.builder()
+                .setEndpoint(config.endpoint())
+                .setTimeout(config.timeout());
+        config.headers().forEach(builder::addHeader);
+        yield builder.build();
+      }
+      case ZIPKIN -> new ZipkinSpanExporter(config.endpoint(), config.headers(), config.timeout());
+    };
+  }
+
+  /**
+   * OTLP/HTTP endpoints are given as a base URL (as for the collector); traces go to /v1/traces.
+   */
+  static String otlpHttpTracesUrl(String endpoint) {
+    if (endpoint.endsWith("/v1/traces")) {
+      return endpoint;
+    }
+    return endpoint.endsWith("/") ? endpoint + "v1/traces" : endpoint + "/v1/traces";
+  }
+
+  private static Resource resource(TracingConfig config, PodIdentity pod) {
+    AttributesBuilder attributes = Attributes.builder();
+    config.resourceAttributes().forEach(attributes::put);
+    attributes.put(
+        "service.name", config.serviceName() != null ? config.serviceName() : pod.workload());
+    attributes.put("k8s.pod.name", pod.podName());
+    attributes.put("k8s.namespace.name", pod.namespace());
+    attributes.put("k8s.node.name", pod.nodeName());
+    if (!pod.podUid().isEmpty()) {
+      attributes.put("k8s.pod.uid", pod.podUid());
+    }
+    return Resource.getDefault().merge(Resource.create(attributes.build()));
+  }
+}

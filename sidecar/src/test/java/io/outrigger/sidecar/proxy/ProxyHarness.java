@@ -1,0 +1,202 @@
+package io.outrigger.sidecar.proxy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.outrigger.config.Propagator;
+import io.outrigger.config.SidecarConfig;
+import io.outrigger.sidecar.PodIdentity;
+import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.tracing.Tracing;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real backend and the real inbound proxy on ephemeral loopback ports, with spans kept in memory
+ * and metrics in a Prometheus registry. Assertions about what the app received are made inside the
+ * backend handler.
+ */
+final class ProxyHarness implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final Tracing tracing;
+  final InboundProxy proxy;
+  final int appPort;
+  private volatile Handler<HttpServerRequest> backend = request -> request.response().end("ok");
+  private final HttpServer backendServer;
+
+  ProxyHarness(UnaryOperator<SidecarConfig> customise) {
+    backendServer =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            .requestHandler(request -> backend.handle(request))
+            .listen()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .join();
+    appPort = backendServer.actualPort();
+    SidecarConfig config = customise.apply(withSampling(SidecarConfig.defaults(), 1.0));
+    tracing =
+        new Tracing(
+            config.tracing(),
+            new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
+            SimpleSpanProcessor.create(spans));
+    proxy =
+        new InboundProxy(
+            vertx,
+            "127.0.0.1",
+            List.of(new ListenerPorts(appPort, 0)),
+            tracing,
+            new ProxyMetrics(registry));
+    proxy.start(config.proxy()).toCompletionStage().toCompletableFuture().join();
+  }
+
+  ProxyHarness() {
+    this(c -> c);
+  }
+
+  void backend(Handler<HttpServerRequest> handler) {
+    this.backend = handler;
+  }
+
+  int proxyPort() {
+    return proxy.boundPorts().get(0);
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + proxyPort() + path);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    tracing.close();
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  static SidecarConfig withSampling(SidecarConfig c, double ratio) {
+    SidecarConfig.TracingConfig t = c.tracing();
+    return withTracing(
+        c,
+        new SidecarConfig.TracingConfig(
+            t.enabled(),
+            ratio,
+            t.propagators(),
+            t.serviceName(),
+            t.exporter(),
+            t.resourceAttributes()));
+  }
+
+  static SidecarConfig withPropagators(SidecarConfig c, List<Propagator> propagators) {
+    SidecarConfig.TracingConfig t = c.tracing();
+    return withTracing(
+        c,
+        new SidecarConfig.TracingConfig(
+            t.enabled(),
+            t.samplingRatio(),
+            propagators,
+            t.serviceName(),
+            t.exporter(),
+            t.resourceAttributes()));
+  }
+
+  static SidecarConfig withTracing(SidecarConfig c, SidecarConfig.TracingConfig tracing) {
+    return new SidecarConfig(
+        c.schemaVersion(), c.policy(), c.proxy(), c.metrics(), c.logs(), tracing, c.health());
+  }
+
+  static SidecarConfig withProxy(SidecarConfig c, UnaryOperator<ProxyBuilder> change) {
+    return new SidecarConfig(
+        c.schemaVersion(),
+        c.policy(),
+        change.apply(new ProxyBuilder(c.proxy())).build(),
+        c.metrics(),
+        c.logs(),
+        c.tracing(),
+        c.health());
+  }
+
+  /** Changes a few proxy fields of a config in tests without repeating all thirteen. */
+  static final class ProxyBuilder {
+    private SidecarConfig.ProxyConfig p;
+
+    ProxyBuilder(SidecarConfig.ProxyConfig p) {
+      this.p = p;
+    }
+
+    ProxyBuilder requestTimeout(Duration timeout) {
+      p =
+          new SidecarConfig.ProxyConfig(
+              p.enabled(),
+              p.appPorts(),
+              p.skipPorts(),
+              p.connectTimeout(),
+              timeout,
+              p.idleTimeout(),
+              p.drainTimeout(),
+              p.maxHeaderBytes(),
+              p.maxConnectionsPerPort(),
+              p.rateLimit(),
+              p.tls(),
+              p.routePatterns(),
+              p.outbound());
+      return this;
+    }
+
+    ProxyBuilder rateLimit(double rps, int burst) {
+      p =
+          new SidecarConfig.ProxyConfig(
+              p.enabled(),
+              p.appPorts(),
+              p.skipPorts(),
+              p.connectTimeout(),
+              p.requestTimeout(),
+              p.idleTimeout(),
+              p.drainTimeout(),
+              p.maxHeaderBytes(),
+              p.maxConnectionsPerPort(),
+              new SidecarConfig.RateLimitConfig(rps, burst),
+              p.tls(),
+              p.routePatterns(),
+              p.outbound());
+      return this;
+    }
+
+    ProxyBuilder routes(List<String> routes) {
+      p =
+          new SidecarConfig.ProxyConfig(
+              p.enabled(),
+              p.appPorts(),
+              p.skipPorts(),
+              p.connectTimeout(),
+              p.requestTimeout(),
+              p.idleTimeout(),
+              p.drainTimeout(),
+              p.maxHeaderBytes(),
+              p.maxConnectionsPerPort(),
+              p.rateLimit(),
+              p.tls(),
+              routes,
+              p.outbound());
+      return this;
+    }
+
+    SidecarConfig.ProxyConfig build() {
+      return p;
+    }
+  }
+}
