@@ -1,0 +1,80 @@
+package io.outrigger.webhook;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What injection needs to know about the cluster and the installation, gathered once by the caller
+ * so {@link SidecarInjector} stays a pure function.
+ *
+ * @param serverMajor the API server's major version (1)
+ * @param serverMinor the API server's minor version (e.g. 29); decides native sidecars
+ * @param defaultImage the sidecar image the operator was installed with; a policy may override it
+ * @param sidecarVersion the sidecar version written into {@code outrigger.io/status}
+ * @param operatorNamespace where the operator (and this webhook) runs; never injected
+ */
+public record ClusterFacts(
+    int serverMajor,
+    int serverMinor,
+    String defaultImage,
+    String sidecarVersion,
+    String operatorNamespace) {
+
+  /**
+   * Native sidecars ({@code restartPolicy: Always} init containers) are on by default from 1.29.
+   */
+  public static final int NATIVE_SIDECAR_MINOR = 29;
+
+  public ClusterFacts {
+    Objects.requireNonNull(defaultImage, "defaultImage");
+    Objects.requireNonNull(sidecarVersion, "sidecarVersion");
+    Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+  }
+
+  /**
+   * Facts from the version strings the API server reports ({@code /version}: major "1", minor "20"
+   * or, on some distributions, "20+").
+   */
+  public static ClusterFacts of(
+      String major,
+      String minor,
+      String defaultImage,
+      String sidecarVersion,
+      String operatorNamespace) {
+    return new ClusterFacts(
+        versionNumber(major),
+        versionNumber(minor),
+        defaultImage,
+        sidecarVersion,
+        operatorNamespace);
+  }
+
+  /** True when the API server stores and runs init containers with {@code restartPolicy}. */
+  public boolean supportsNativeSidecars() {
+    return serverMajor > 1 || (serverMajor == 1 && serverMinor >= NATIVE_SIDECAR_MINOR);
+  }
+
+  /**
+   * Namespaces never injected: the control plane's own (a broken sidecar there could take the
+   * cluster down) and the operator's (its pods serve this webhook: injecting them would make their
+   * creation depend on themselves).
+   */
+  public Set<String> excludedNamespaces() {
+    Set<String> excluded = new TreeSet<>(Set.of("kube-system", "kube-public", "kube-node-lease"));
+    excluded.add(operatorNamespace);
+    return excluded;
+  }
+
+  /** Leading digits of a version part: "20+" is 20, garbage is 0 (oldest behaviour: classic). */
+  static int versionNumber(String part) {
+    if (part == null) {
+      return 0;
+    }
+    int end = 0;
+    while (end < part.length() && Character.isDigit(part.charAt(end))) {
+      end++;
+    }
+    return end == 0 || end > 9 ? 0 : Integer.parseInt(part.substring(0, end));
+  }
+}

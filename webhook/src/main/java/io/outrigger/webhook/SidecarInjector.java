@@ -1,0 +1,175 @@
+package io.outrigger.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.outrigger.api.Names;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.config.InterceptionMode;
+import io.outrigger.config.Ports;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Injects the sidecar into a pod (DESIGN "Injection"): a pure function of the pod, the chosen
+ * policy and the cluster's facts. The input is never modified, and injecting an injected pod
+ * returns it unchanged.
+ */
+public final class SidecarInjector {
+  private SidecarInjector() {}
+
+  /** A new pod: {@code pod} with the sidecar and everything it needs. */
+  public static Pod inject(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
+    Pod copy = PodJson.copy(pod);
+    if (isInjected(copy)) {
+      return copy;
+    }
+    InjectionPlan plan = InjectionPlan.of(copy, policy, facts);
+    PodSpec spec = copy.getSpec() != null ? copy.getSpec() : new PodSpec();
+    copy.setSpec(spec);
+    ObjectMeta metadata = copy.getMetadata() != null ? copy.getMetadata() : new ObjectMeta();
+    copy.setMetadata(metadata);
+    spec.setContainers(new ArrayList<>(PodFacts.list(spec.getContainers())));
+    spec.setInitContainers(new ArrayList<>(PodFacts.list(spec.getInitContainers())));
+    spec.setVolumes(new ArrayList<>(PodFacts.list(spec.getVolumes())));
+    List<Container> apps = List.copyOf(spec.getContainers());
+
+    VolumeNames volumes = VolumeNames.choose(copy, plan, policy);
+    ObjectNode originalProbes = PodJson.MAPPER.createObjectNode();
+    if (plan.rewriteProbes()) {
+      apps.forEach(app -> ProbeRewrite.rewrite(app, originalProbes));
+    }
+    List<ContainerPort> movedPorts =
+        plan.interception() == InterceptionMode.PORT ? movePorts(apps, plan) : List.of();
+    if (plan.logs()) {
+      mountLogs(apps, volumes.logs(), plan.logDirectory());
+    }
+
+    Container sidecar =
+        SidecarContainers.sidecar(plan, volumes, movedPorts, appNames(apps), originalProbes);
+    Optional<Container> init =
+        plan.interception() == InterceptionMode.IPTABLES
+                && (!plan.inboundPorts().isEmpty() || policy.injection().captureOutbound())
+            ? Optional.of(
+                SidecarContainers.iptablesInit(
+                    PodFacts.freeName(
+                        InjectedNames.INIT_CONTAINER, name -> PodFacts.hasContainer(copy, name)),
+                    plan,
+                    policy.injection()))
+            : Optional.empty();
+
+    if (plan.nativeSidecar()) {
+      // The iptables rules first, then the sidecar, then the app's own init containers, which
+      // can already use the proxy (and the ambassador when outbound traffic is captured).
+      List<Container> inits = new ArrayList<>();
+      init.ifPresent(inits::add);
+      inits.add(sidecar);
+      inits.addAll(spec.getInitContainers());
+      spec.setInitContainers(inits);
+    } else {
+      // Classic: the app's init containers run before any sidecar exists, so the rules come
+      // last; captured outbound traffic of an earlier init container would reach no proxy.
+      init.ifPresent(spec.getInitContainers()::add);
+      spec.getContainers().add(0, sidecar);
+    }
+    spec.getVolumes().addAll(volumes.toAdd(policy, plan));
+
+    Map<String, String> labels = new LinkedHashMap<>(PodFacts.labels(copy));
+    labels.put(Names.INJECTED, InjectionDecision.TRUE);
+    metadata.setLabels(labels);
+    Map<String, String> annotations = new LinkedHashMap<>(PodFacts.annotations(copy));
+    if (plan.metrics()) {
+      PrometheusRewrite.rewrite(annotations);
+    }
+    if (!plan.nativeSidecar() && !apps.isEmpty()) {
+      annotations.putIfAbsent(InjectedNames.DEFAULT_CONTAINER_ANNOTATION, apps.get(0).getName());
+    }
+    annotations.put(Names.STATUS, InjectionStatus.of(policy, facts, plan).toJson());
+    metadata.setAnnotations(annotations);
+    return copy;
+  }
+
+  /** True when the pod carries the injected label or the sidecar container. */
+  public static boolean isInjected(Pod pod) {
+    return InjectionDecision.TRUE.equals(PodFacts.labels(pod).get(Names.INJECTED))
+        || PodFacts.hasContainer(pod, InjectedNames.SIDECAR_CONTAINER);
+  }
+
+  private static List<String> appNames(List<Container> apps) {
+    return apps.stream().map(Container::getName).toList();
+  }
+
+  /**
+   * Port mode: each named app port that is intercepted gives its name to the sidecar's listener for
+   * it, so a Service targeting the name reaches the proxy; the app keeps the number.
+   */
+  private static List<ContainerPort> movePorts(List<Container> apps, InjectionPlan plan) {
+    List<ContainerPort> moved = new ArrayList<>();
+    for (Container app : apps) {
+      Set<String> names = new LinkedHashSet<>();
+      for (ContainerPort port : PodFacts.list(app.getPorts())) {
+        int index =
+            port.getContainerPort() == null
+                ? -1
+                : plan.inboundPorts().indexOf(port.getContainerPort());
+        boolean tcp = port.getProtocol() == null || "TCP".equals(port.getProtocol());
+        if (port.getName() != null && index >= 0 && tcp) {
+          names.add(port.getName());
+          moved.add(
+              new ContainerPortBuilder()
+                  .withName(port.getName())
+                  .withContainerPort(Ports.INBOUND_BASE + index)
+                  .withProtocol("TCP")
+                  .build());
+        }
+      }
+      if (!names.isEmpty()) {
+        ProbeRewrite.resolveNamedPorts(app, names);
+        app.getPorts().forEach(p -> p.setName(names.contains(p.getName()) ? null : p.getName()));
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * The shared log volume at the policy's directory in every app container. A container that
+   * already mounts something there keeps its mount (a second mount at one path is invalid).
+   */
+  private static void mountLogs(List<Container> apps, String volume, String directory) {
+    for (Container app : apps) {
+      List<VolumeMount> mounts = new ArrayList<>(PodFacts.list(app.getVolumeMounts()));
+      if (mounts.stream().noneMatch(m -> samePath(m.getMountPath(), directory))) {
+        mounts.add(new VolumeMountBuilder().withName(volume).withMountPath(directory).build());
+      }
+      app.setVolumeMounts(mounts);
+    }
+  }
+
+  static boolean samePath(String a, String b) {
+    return a != null && b != null && strip(a).equals(strip(b));
+  }
+
+  private static String strip(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  /** Volumes of the pod, for {@link VolumeNames}. */
+  static Stream<Volume> volumes(Pod pod) {
+    return pod.getSpec() == null
+        ? Stream.empty()
+        : PodFacts.list(pod.getSpec().getVolumes()).stream();
+  }
+}

@@ -1,0 +1,257 @@
+package io.outrigger.webhook.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.webhook.ClusterFacts;
+import io.outrigger.webhook.InjectionDecision;
+import io.outrigger.webhook.PodJson;
+import io.outrigger.webhook.PodOverrides;
+import io.outrigger.webhook.PolicyChoice;
+import io.outrigger.webhook.SidecarInjector;
+import io.outrigger.webhook.admission.AdmissionMetrics.Result;
+import io.outrigger.webhook.patch.JsonPatchDiff;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mutating admission webhook without a web framework: an {@code admission.k8s.io/v1}
+ * AdmissionReview in, an AdmissionReview out whose patch is the JSON-Patch diff of the pod as sent
+ * and the pod as injected. Thread-safe; the HTTP layer only moves bytes.
+ *
+ * <p>It fails open: whatever goes wrong once the request is understood, the pod is admitted
+ * unchanged with a warning and the failure is counted. A sidecar is an add-on; refusing pods
+ * because of it would turn an observability outage into an application outage. (The webhook
+ * configuration's {@code failurePolicy: Ignore} covers the webhook being unreachable.)
+ */
+public final class AdmissionHandler {
+
+  public static final String API_VERSION = "admission.k8s.io/v1";
+  public static final String KIND = "AdmissionReview";
+
+  /** The API server refuses longer warnings; keep ours well inside. */
+  static final int MAX_WARNING_LENGTH = 250;
+
+  static final String WARNING_PREFIX = "outrigger: ";
+
+  private final ClusterView cluster;
+  private final ClusterFacts facts;
+  private final AdmissionMetrics metrics;
+
+  public AdmissionHandler(ClusterView cluster, ClusterFacts facts, AdmissionMetrics metrics) {
+    this.cluster = cluster;
+    this.facts = facts;
+    this.metrics = metrics;
+  }
+
+  public AdmissionMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The response body for a request body.
+   *
+   * @throws MalformedAdmissionReviewException when the body is not an AdmissionReview v1 with a
+   *     request and a uid (there is no uid to answer to)
+   */
+  public byte[] handle(byte[] body) {
+    long start = System.nanoTime();
+    JsonNode review;
+    try {
+      review = PodJson.MAPPER.readTree(body);
+    } catch (IOException e) {
+      metrics.record(Result.MALFORMED, false, System.nanoTime() - start);
+      throw new MalformedAdmissionReviewException(
+          "body is not JSON: " + oneLine(e.getMessage()), e);
+    }
+    try {
+      return write(review(review, start));
+    } catch (MalformedAdmissionReviewException e) {
+      metrics.record(Result.MALFORMED, false, System.nanoTime() - start);
+      throw e;
+    }
+  }
+
+  /** The response review for a request review (see {@link #handle(byte[])}). */
+  public ObjectNode review(JsonNode review, long startNanos) {
+    JsonNode request = requestOf(review);
+    String uid = request.get("uid").asText();
+    // dryRun: the API server stores nothing and we must cause nothing beyond the answer. Nothing
+    // here writes anywhere; the flag only keeps such requests apart in the metrics.
+    boolean dryRun = request.path("dryRun").asBoolean(false);
+    Outcome outcome;
+    try {
+      outcome = admit(request);
+    } catch (RuntimeException e) {
+      outcome =
+          new Outcome(
+              Result.FAILED_OPEN,
+              null,
+              List.of("injection failed, pod admitted without a sidecar: " + describe(e)),
+              Map.of("decision", "failed open: " + describe(e)));
+    }
+    ObjectNode response = respond(uid, outcome);
+    metrics.record(outcome.result(), dryRun, System.nanoTime() - startNanos);
+    return response;
+  }
+
+  private static JsonNode requestOf(JsonNode review) {
+    if (review == null || !review.isObject()) {
+      throw new MalformedAdmissionReviewException("body is not a JSON object");
+    }
+    String apiVersion = review.path("apiVersion").asText("");
+    String kind = review.path("kind").asText("");
+    if (!API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
+      throw new MalformedAdmissionReviewException(
+          "expected " + API_VERSION + " " + KIND + ", got \"" + apiVersion + "\" \"" + kind + "\"");
+    }
+    JsonNode request = review.get("request");
+    if (request == null || !request.isObject()) {
+      throw new MalformedAdmissionReviewException("AdmissionReview has no request");
+    }
+    JsonNode uid = request.get("uid");
+    if (uid == null || !uid.isTextual() || uid.asText().isEmpty()) {
+      throw new MalformedAdmissionReviewException("AdmissionReview request has no uid");
+    }
+    return request;
+  }
+
+  /** What to answer; any exception thrown here is answered by failing open. */
+  private Outcome admit(JsonNode request) {
+    JsonNode kind = request.path("kind");
+    if (!"".equals(kind.path("group").asText("")) || !"Pod".equals(kind.path("kind").asText())) {
+      // The webhook configuration should only send pods; admitting anything else unchanged
+      // keeps a misconfiguration from blocking other resources.
+      return Outcome.skipped(
+          "not a pod (" + kind.path("group").asText() + "/" + kind.path("kind").asText() + ")",
+          true);
+    }
+    String operation = request.path("operation").asText("CREATE");
+    if (!"CREATE".equals(operation)) {
+      // Containers cannot be added to a running pod; only creation is injected.
+      return Outcome.skipped("operation " + operation + " is not injected", false);
+    }
+    JsonNode object = request.get("object");
+    if (object == null || !object.isObject()) {
+      throw new IllegalArgumentException("request has no object");
+    }
+    Pod pod = PodJson.fromTree(object);
+    String namespace = request.path("namespace").asText("");
+    if (namespace.isEmpty() && pod.getMetadata() != null) {
+      namespace = pod.getMetadata().getNamespace();
+    }
+
+    InjectionDecision decision =
+        InjectionDecision.decide(
+            pod, namespace, cluster.namespaceLabels(namespace), facts.excludedNamespaces());
+    if (!decision.inject()) {
+      return Outcome.skipped(decision.reason(), decision.optedIn());
+    }
+    PolicyChoice choice =
+        PolicyChoice.choose(labels(pod), annotations(pod), cluster.policies(namespace));
+    if (choice.winner().isEmpty()) {
+      return Outcome.skipped("opted in, but " + choice.reason(), true);
+    }
+    EffectivePolicy policy = choice.winner().get();
+    Pod injected = SidecarInjector.inject(pod, policy, facts);
+
+    List<String> warnings = new ArrayList<>();
+    if (!choice.losers().isEmpty()) {
+      warnings.add(choice.reason());
+    }
+    warnings.addAll(PodOverrides.parse(annotations(pod)).problemsWith(policy));
+    Map<String, String> audit = new LinkedHashMap<>();
+    audit.put("decision", decision.reason());
+    audit.put("policy", choice.reason());
+
+    // The diff runs over both pods as the model renders them, so that fields the model leaves
+    // out (an empty list, say) never show up as changes we did not make.
+    ArrayNode patch = JsonPatchDiff.diff(PodJson.toTree(pod), PodJson.toTree(injected));
+    return new Outcome(patch.isEmpty() ? Result.SKIPPED : Result.INJECTED, patch, warnings, audit);
+  }
+
+  private static Map<String, String> labels(Pod pod) {
+    return pod.getMetadata() == null || pod.getMetadata().getLabels() == null
+        ? Map.of()
+        : pod.getMetadata().getLabels();
+  }
+
+  private static Map<String, String> annotations(Pod pod) {
+    return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+        ? Map.of()
+        : pod.getMetadata().getAnnotations();
+  }
+
+  private static ObjectNode respond(String uid, Outcome outcome) {
+    ObjectNode review = PodJson.MAPPER.createObjectNode();
+    review.put("apiVersion", API_VERSION);
+    review.put("kind", KIND);
+    ObjectNode response = review.putObject("response");
+    response.put("uid", uid);
+    response.put("allowed", true);
+    if (outcome.patch() != null && !outcome.patch().isEmpty()) {
+      response.put("patchType", "JSONPatch");
+      response.put(
+          "patch",
+          Base64.getEncoder()
+              .encodeToString(PodJson.write(outcome.patch()).getBytes(StandardCharsets.UTF_8)));
+    }
+    if (!outcome.warnings().isEmpty()) {
+      ArrayNode warnings = response.putArray("warnings");
+      outcome.warnings().forEach(w -> warnings.add(warning(w)));
+    }
+    if (!outcome.audit().isEmpty()) {
+      ObjectNode audit = response.putObject("auditAnnotations");
+      outcome.audit().forEach(audit::put);
+    }
+    return review;
+  }
+
+  /** One line, prefixed, short enough for the API server to pass on. */
+  static String warning(String text) {
+    String line = WARNING_PREFIX + oneLine(text);
+    return line.length() <= MAX_WARNING_LENGTH
+        ? line
+        : line.substring(0, MAX_WARNING_LENGTH - 3) + "...";
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()));
+  }
+
+  private static byte[] write(ObjectNode review) {
+    try {
+      return PodJson.MAPPER.writeValueAsBytes(review);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the response", e);
+    }
+  }
+
+  /**
+   * @param patch {@code null} or empty: nothing to change
+   * @param warnings shown to the client ({@code kubectl} prints them)
+   * @param audit audit annotations; the API server prefixes each key with the webhook's name
+   */
+  private record Outcome(
+      Result result, ArrayNode patch, List<String> warnings, Map<String, String> audit) {
+
+    /** Warn only a pod that asked for a sidecar and does not get one. */
+    static Outcome skipped(String reason, boolean warn) {
+      return new Outcome(
+          Result.SKIPPED, null, warn ? List.of(reason) : List.of(), Map.of("decision", reason));
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.outrigger.webhook.admission;
+
+import io.outrigger.api.policy.EffectivePolicy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the admission handler reads from the cluster, behind an interface so the handler stays free
+ * of clients and caches: the operator answers from its informers, tests from a real API server or
+ * from plain maps. Either method may throw; the handler then admits the pod unchanged.
+ */
+public interface ClusterView {
+
+  /** The labels of {@code namespace}; empty when it has none or is unknown. */
+  Map<String, String> namespaceLabels(String namespace);
+
+  /** The valid policies of {@code namespace}, resolved; invalid ones are left out. */
+  List<EffectivePolicy> policies(String namespace);
+}
