@@ -9,15 +9,19 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Sends bytes exactly as written and reads the raw answer: for headers an HTTP client library would not send. */
+/**
+ * Sends bytes exactly as written and reads the raw answer: for headers an HTTP client library would
+ * not send.
+ */
 final class RawHttp {
-  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?m)^content-length:\\s*(\\d+)\\s*$");
+  private static final Pattern CONTENT_LENGTH =
+      Pattern.compile("(?m)^content-length:\\s*(\\d+)\\s*$");
 
   private RawHttp() {}
 
   /**
-   * Writes {@code request} and reads one response: up to its Content-Length when it has one, else until the server
-   * closes the connection.
+   * Writes {@code request} and reads one response: up to its Content-Length when it has one, else
+   * until the server closes the connection.
    */
   static String exchange(int port, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {

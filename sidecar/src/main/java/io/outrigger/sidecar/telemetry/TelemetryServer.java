@@ -1,0 +1,76 @@
+package io.outrigger.sidecar.telemetry;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The pod-facing telemetry port (15020): {@code /metrics} for Prometheus (text or OpenMetrics, as
+ * the scraper's Accept header asks), {@code /healthz} (the process is alive) and {@code /readyz}
+ * (ready to take traffic).
+ */
+public final class TelemetryServer {
+  static final String OPENMETRICS = "application/openmetrics-text";
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public TelemetryServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  public Future<HttpServer> start(String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(this::metrics);
+    router.get("/healthz").handler(this::alive);
+    router.get("/readyz").handler(this::readiness);
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void metrics(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("accept");
+    String contentType =
+        accept != null && accept.contains(OPENMETRICS)
+            ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+            : "text/plain; version=0.0.4; charset=utf-8";
+    // Scraping walks every meter: off the event loop, so a large exposition never stalls proxied
+    // requests.
+    vertx
+        .executeBlocking(() -> registry.scrape(contentType))
+        .onSuccess(body -> ctx.response().putHeader("content-type", contentType).end(body))
+        .onFailure(ctx::fail);
+  }
+
+  private void alive(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain").end("ok\n");
+  }
+
+  private void readiness(RoutingContext ctx) {
+    if (ready.getAsBoolean()) {
+      ctx.response().putHeader("content-type", "text/plain").end("ready\n");
+    } else {
+      ctx.response().setStatusCode(503).putHeader("content-type", "text/plain").end("not ready\n");
+    }
+  }
+}
