@@ -5,20 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.webhook.ClusterFacts;
-import io.outrigger.webhook.InjectionDecision;
+import io.outrigger.webhook.PodAdmission;
 import io.outrigger.webhook.PodJson;
-import io.outrigger.webhook.PodOverrides;
-import io.outrigger.webhook.PolicyChoice;
-import io.outrigger.webhook.SidecarInjector;
 import io.outrigger.webhook.admission.AdmissionMetrics.Result;
 import io.outrigger.webhook.patch.JsonPatchDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -149,45 +143,25 @@ public final class AdmissionHandler {
       namespace = pod.getMetadata().getNamespace();
     }
 
-    InjectionDecision decision =
-        InjectionDecision.decide(
-            pod, namespace, cluster.namespaceLabels(namespace), facts.excludedNamespaces());
-    if (!decision.inject()) {
-      return Outcome.skipped(decision.reason(), decision.optedIn());
+    String finalNamespace = namespace;
+    PodAdmission admission =
+        PodAdmission.admit(
+            pod,
+            namespace,
+            cluster.namespaceLabels(namespace),
+            () -> cluster.policies(finalNamespace),
+            facts);
+    if (admission.policy().isEmpty()) {
+      return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());
     }
-    PolicyChoice choice =
-        PolicyChoice.choose(labels(pod), annotations(pod), cluster.policies(namespace));
-    if (choice.winner().isEmpty()) {
-      return Outcome.skipped("opted in, but " + choice.reason(), true);
-    }
-    EffectivePolicy policy = choice.winner().get();
-    Pod injected = SidecarInjector.inject(pod, policy, facts);
-
-    List<String> warnings = new ArrayList<>();
-    if (!choice.losers().isEmpty()) {
-      warnings.add(choice.reason());
-    }
-    warnings.addAll(PodOverrides.parse(annotations(pod)).problemsWith(policy));
-    Map<String, String> audit = new LinkedHashMap<>();
-    audit.put("decision", decision.reason());
-    audit.put("policy", choice.reason());
-
     // The diff runs over both pods as the model renders them, so that fields the model leaves
     // out (an empty list, say) never show up as changes we did not make.
-    ArrayNode patch = JsonPatchDiff.diff(PodJson.toTree(pod), PodJson.toTree(injected));
-    return new Outcome(patch.isEmpty() ? Result.SKIPPED : Result.INJECTED, patch, warnings, audit);
-  }
-
-  private static Map<String, String> labels(Pod pod) {
-    return pod.getMetadata() == null || pod.getMetadata().getLabels() == null
-        ? Map.of()
-        : pod.getMetadata().getLabels();
-  }
-
-  private static Map<String, String> annotations(Pod pod) {
-    return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
-        ? Map.of()
-        : pod.getMetadata().getAnnotations();
+    ArrayNode patch = JsonPatchDiff.diff(PodJson.toTree(pod), PodJson.toTree(admission.pod()));
+    return new Outcome(
+        patch.isEmpty() ? Result.SKIPPED : Result.INJECTED,
+        patch,
+        admission.warnings(),
+        admission.audit());
   }
 
   private static ObjectNode respond(String uid, Outcome outcome) {
