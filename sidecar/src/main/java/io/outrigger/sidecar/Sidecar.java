@@ -59,6 +59,7 @@ public final class Sidecar {
     Vertx vertx =
         Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2));
     List<ListenerPorts> listeners = listeners(config, ports);
+    io.outrigger.sidecar.tracing.VertxGrpcSenderProvider.useVertx(vertx);
     Sidecar sidecar = new Sidecar(vertx, config, pod, listeners, bindHost);
     Future<Void> proxyStarted =
         config.proxy().enabled() ? sidecar.proxy.start(config.proxy()) : Future.succeededFuture();
