@@ -1,0 +1,42 @@
+package io.outrigger.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LabelSelectorMatcherTest {
+
+  private static final Map<String, String> LABELS = Map.of("app", "checkout", "tier", "web");
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          empty selector                 | {}                                                                  | true
+          matchLabels hit                | {matchLabels: {app: checkout}}                                      | true
+          matchLabels miss               | {matchLabels: {app: cart}}                                          | false
+          matchLabels all must hold      | {matchLabels: {app: checkout, tier: db}}                            | false
+          In hit                         | {matchExpressions: [{key: tier, operator: In, values: [web, api]}]} | true
+          In miss                        | {matchExpressions: [{key: tier, operator: In, values: [db]}]}       | false
+          In on a missing key            | {matchExpressions: [{key: zone, operator: In, values: [a]}]}        | false
+          NotIn hit                      | {matchExpressions: [{key: tier, operator: NotIn, values: [db]}]}    | true
+          NotIn miss                     | {matchExpressions: [{key: tier, operator: NotIn, values: [web]}]}   | false
+          NotIn on a missing key         | {matchExpressions: [{key: zone, operator: NotIn, values: [a]}]}     | true
+          Exists hit                     | {matchExpressions: [{key: app, operator: Exists}]}                  | true
+          Exists miss                    | {matchExpressions: [{key: zone, operator: Exists}]}                 | false
+          DoesNotExist hit               | {matchExpressions: [{key: zone, operator: DoesNotExist}]}           | true
+          DoesNotExist miss              | {matchExpressions: [{key: app, operator: DoesNotExist}]}            | false
+          labels and expressions both    | {matchLabels: {app: checkout}, matchExpressions: [{key: tier, operator: In, values: [db]}]} | false
+          unknown operator selects none  | {matchExpressions: [{key: app, operator: Near, values: [x]}]}       | false
+          """)
+  void matches(String name, String selectorYaml, boolean expected) throws Exception {
+    LabelSelector selector =
+        InjectionFixtures.YAML.convertValue(
+            InjectionFixtures.YAML.readTree(selectorYaml), LabelSelector.class);
+    assertThat(LabelSelectorMatcher.matches(selector, LABELS)).isEqualTo(expected);
+  }
+}
