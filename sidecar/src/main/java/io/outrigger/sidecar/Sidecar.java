@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outrigger.config.SidecarConfig;
@@ -43,6 +44,31 @@ public final class Sidecar {
     this.vertx = vertx;
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Two of Micrometer's process meters break Prometheus naming rules (promtool: "_ns" unit,
+    // "_count" suffix on a
+    // gauge); the rest of the process metrics stay.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
+    // Quotes in help text are escaped as \" in OpenMetrics, which older parsers (promtool 2.42)
+    // reject.
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public io.micrometer.core.instrument.Meter.Id map(
+                  io.micrometer.core.instrument.Meter.Id id) {
+                String help = id.getDescription();
+                return help == null || !help.contains("\"")
+                    ? id
+                    : new io.micrometer.core.instrument.Meter.Id(
+                        id.getName(),
+                        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
+                        id.getBaseUnit(),
+                        help.replace('"', '\''),
+                        id.getType());
+              }
+            });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

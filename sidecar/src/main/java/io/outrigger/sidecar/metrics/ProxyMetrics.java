@@ -100,10 +100,11 @@ public final class ProxyMetrics {
         listener,
         l -> {
           AtomicInteger count = new AtomicInteger();
-          registry.gauge(
-              "outrigger.active.connections",
-              io.micrometer.core.instrument.Tags.of("listener", l, "direction", "inbound"),
-              count);
+          io.micrometer.core.instrument.Gauge.builder(
+                  "outrigger.active.connections", count, AtomicInteger::get)
+              .description("Open client connections to the sidecar's listener")
+              .tags("listener", l, "direction", "inbound")
+              .register(registry);
           return count;
         });
   }
