@@ -10,7 +10,6 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
@@ -29,6 +28,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   private final Path certFile;
   private final Path keyFile;
   private volatile Loaded loaded;
+  private volatile List<FileTime> failed;
 
   private record Loaded(
       X509Certificate[] chain, PrivateKey key, FileTime certTime, FileTime keyTime) {}
@@ -54,24 +54,39 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     return new Loaded(chain.toArray(X509Certificate[]::new), key, certTime, keyTime);
   }
 
-  /** Two stat calls per handshake; with keep-alive, handshakes are rare. */
+  /**
+   * Two stat calls per handshake; with keep-alive, handshakes are rare. A pair that failed to load
+   * is not retried (nor logged again) until one of its files changes once more.
+   */
   private Loaded current() {
     Loaded now = loaded;
+    FileTime certTime;
+    FileTime keyTime;
     try {
-      if (!Objects.equals(Files.getLastModifiedTime(certFile), now.certTime())
-          || !Objects.equals(Files.getLastModifiedTime(keyFile), now.keyTime())) {
-        synchronized (this) {
-          if (loaded == now) {
-            loaded = load();
-            LOG.info("reloaded serving certificate " + loaded.chain()[0].getSubjectX500Principal());
-          }
-          now = loaded;
-        }
-      }
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      LOG.log(Level.WARNING, "keeping the previous serving certificate: " + e.getMessage());
+      certTime = Files.getLastModifiedTime(certFile);
+      keyTime = Files.getLastModifiedTime(keyFile);
+    } catch (IOException e) {
+      return now;
     }
-    return now;
+    boolean changed = !certTime.equals(now.certTime()) || !keyTime.equals(now.keyTime());
+    List<FileTime> seen = List.of(certTime, keyTime);
+    if (!changed || seen.equals(failed)) {
+      return now;
+    }
+    synchronized (this) {
+      if (loaded != now) {
+        return loaded;
+      }
+      try {
+        loaded = load();
+        failed = null;
+        LOG.info("reloaded serving certificate " + loaded.chain()[0].getSubjectX500Principal());
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        failed = seen;
+        LOG.log(Level.WARNING, "keeping the previous serving certificate: " + e.getMessage());
+      }
+      return loaded;
+    }
   }
 
   @Override
