@@ -1,0 +1,43 @@
+package io.outrigger.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PodIdentityTest {
+  @Test
+  void readsTheDownwardApiLabelsFileFormat() {
+    assertThat(
+            PodIdentity.parseLabelsFile(
+                "app=\"shop\"\npod-template-hash=\"7d9f\"\nquote=\"a\\\"b\"\nbroken line\n"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("app", "shop", "pod-template-hash", "7d9f", "quote", "a\"b"));
+  }
+
+  @Test
+  void fallsBackToTheHostNameStandalone() {
+    PodIdentity pod = PodIdentity.fromEnvironment(Map.of("HOSTNAME", "laptop"));
+    assertThat(pod.podName()).isEqualTo("laptop");
+    assertThat(pod.namespace()).isEqualTo("standalone");
+    assertThat(pod.workload()).isEqualTo("laptop");
+  }
+
+  @Test
+  void downwardApiVariablesWin() {
+    PodIdentity pod =
+        PodIdentity.fromEnvironment(
+            Map.of(
+                "POD_NAME",
+                "shop-1",
+                "POD_NAMESPACE",
+                "prod",
+                "NODE_NAME",
+                "n1",
+                "POD_UID",
+                "u",
+                "OUTRIGGER_WORKLOAD",
+                "shop"));
+    assertThat(pod).isEqualTo(new PodIdentity("shop-1", "prod", "n1", "u", "shop", Map.of()));
+  }
+}
