@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class SidecarInjector {
   private SidecarInjector() {}
 
+  static final String DEFAULT_SERVICE_ACCOUNT = "default";
+
   /** A new pod: {@code pod} with the sidecar and everything it needs. */
   public static Pod inject(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
     Pod copy = PodJson.copy(pod);
@@ -86,6 +88,12 @@ public final class SidecarInjector {
       spec.getContainers().add(0, sidecar);
     }
     spec.getVolumes().addAll(volumes.toAdd(policy, plan));
+    if (spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()) {
+      // The projected token needs a service account name, or the API server refuses the pod.
+      // The ServiceAccount admission plugin sets "default" before webhooks run; where it is
+      // disabled, we set the same.
+      spec.setServiceAccountName(DEFAULT_SERVICE_ACCOUNT);
+    }
 
     Map<String, String> labels = new LinkedHashMap<>(PodFacts.labels(copy));
     labels.put(Names.INJECTED, InjectionDecision.TRUE);
