@@ -40,7 +40,8 @@ public final class Sidecar {
       SidecarConfig config,
       PodIdentity pod,
       List<ListenerPorts> listeners,
-      String bindHost) {
+      String bindHost,
+      int eventLoops) {
     this.vertx = vertx;
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -75,7 +76,9 @@ public final class Sidecar {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     this.tracing = new Tracing(config.tracing(), pod);
-    this.proxy = new InboundProxy(vertx, bindHost, listeners, tracing, new ProxyMetrics(registry));
+    this.proxy =
+        new InboundProxy(
+            vertx, bindHost, listeners, tracing, new ProxyMetrics(registry), eventLoops);
     this.telemetry = new TelemetryServer(vertx, registry, () -> ready);
   }
 
@@ -86,7 +89,7 @@ public final class Sidecar {
         Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2));
     List<ListenerPorts> listeners = listeners(config, ports);
     io.outrigger.sidecar.tracing.VertxGrpcSenderProvider.useVertx(vertx);
-    Sidecar sidecar = new Sidecar(vertx, config, pod, listeners, bindHost);
+    Sidecar sidecar = new Sidecar(vertx, config, pod, listeners, bindHost, eventLoops);
     Future<Void> proxyStarted =
         config.proxy().enabled() ? sidecar.proxy.start(config.proxy()) : Future.succeededFuture();
     return proxyStarted

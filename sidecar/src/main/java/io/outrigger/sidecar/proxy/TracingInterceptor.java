@@ -58,7 +58,10 @@ final class TracingInterceptor implements ProxyInterceptor {
     String route = ctx.get(RequestMetricsInterceptor.ROUTE, String.class);
     boolean knownRoute = route != null && !RouteLabeler.OTHER.equals(route);
     String method = incoming.method().name();
-    var builder =
+    // Only what the sampler may look at goes on the builder; the rest is added once the span is
+    // known to be
+    // recorded, so the 99% of unsampled requests pay for none of it.
+    Span span =
         tracing
             .tracer()
             .spanBuilder(knownRoute ? method + " " + route : method)
@@ -66,30 +69,10 @@ final class TracingInterceptor implements ProxyInterceptor {
             .setParent(parent)
             .setAttribute("http.request.method", method)
             .setAttribute("url.path", incoming.path())
-            .setAttribute("url.scheme", incoming.isSSL() ? "https" : "http")
-            .setAttribute("server.port", (long) incoming.localAddress().port())
-            .setAttribute("network.protocol.version", protocolVersion(incoming));
-    if (knownRoute) {
-      builder.setAttribute("http.route", route);
+            .startSpan();
+    if (span.isRecording()) {
+      describe(span, incoming, headers, knownRoute ? route : null);
     }
-    if (incoming.query() != null) {
-      builder.setAttribute("url.query", incoming.query());
-    }
-    if (incoming.authority() != null) {
-      builder.setAttribute("server.address", incoming.authority().host());
-    }
-    if (incoming.remoteAddress() != null && incoming.remoteAddress().hostAddress() != null) {
-      builder.setAttribute("client.address", incoming.remoteAddress().hostAddress());
-    }
-    String userAgent = headers.get("user-agent");
-    if (userAgent != null) {
-      builder.setAttribute("user_agent.original", userAgent);
-    }
-    String requestId = headers.get(ForwardingHeadersInterceptor.REQUEST_ID);
-    if (requestId != null) {
-      builder.setAttribute("http.request.header.x-request-id", requestId);
-    }
-    Span span = builder.startSpan();
     ctx.set(SPAN, span);
     // Replace, not add to, the caller's headers: the app's parent must be the sidecar's span.
     propagator.fields().forEach(headers::remove);
@@ -126,6 +109,33 @@ final class TracingInterceptor implements ProxyInterceptor {
               }
               span.end();
             });
+  }
+
+  private static void describe(
+      Span span, HttpServerRequest incoming, MultiMap headers, String route) {
+    span.setAttribute("url.scheme", incoming.isSSL() ? "https" : "http");
+    span.setAttribute("server.port", (long) incoming.localAddress().port());
+    span.setAttribute("network.protocol.version", protocolVersion(incoming));
+    if (route != null) {
+      span.setAttribute("http.route", route);
+    }
+    if (incoming.query() != null) {
+      span.setAttribute("url.query", incoming.query());
+    }
+    if (incoming.authority() != null) {
+      span.setAttribute("server.address", incoming.authority().host());
+    }
+    if (incoming.remoteAddress() != null && incoming.remoteAddress().hostAddress() != null) {
+      span.setAttribute("client.address", incoming.remoteAddress().hostAddress());
+    }
+    String userAgent = headers.get("user-agent");
+    if (userAgent != null) {
+      span.setAttribute("user_agent.original", userAgent);
+    }
+    String requestId = headers.get(ForwardingHeadersInterceptor.REQUEST_ID);
+    if (requestId != null) {
+      span.setAttribute("http.request.header.x-request-id", requestId);
+    }
   }
 
   private static String protocolVersion(HttpServerRequest request) {

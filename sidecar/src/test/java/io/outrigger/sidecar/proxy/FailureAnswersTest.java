@@ -202,7 +202,7 @@ class FailureAnswersTest {
                   .contains("method=\"GET\",route=\"other\",status_code=\"200\"} 1.0")
                   .contains("method=\"_OTHER\",route=\"/users/{id}\"")
                   .contains("outrigger_request_duration_seconds_bucket{")
-                  .contains("outrigger_response_size_bytes_sum{")
+                  .contains("outrigger_response_bytes_total{")
                   .contains(
                       "outrigger_active_connections{direction=\"inbound\",listener=\""
                           + h.appPort

@@ -17,7 +17,8 @@ class ZipkinJsonTest {
   void mapsSpansToZipkinV2() throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
     byte[] encoded;
-    // Encode before the provider closes: closing shuts the in-memory exporter down, which empties it.
+    // Encode before the provider closes: closing shuts the in-memory exporter down, which empties
+    // it.
     try (SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .setResource(Resource.builder().put("service.name", "checkout").build())

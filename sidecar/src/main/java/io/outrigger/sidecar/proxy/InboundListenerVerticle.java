@@ -1,0 +1,109 @@
+package io.outrigger.sidecar.proxy;
+
+import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.tracing.Tracing;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One listener on one event loop. It is deployed once per event loop: Vert.x spreads accepted
+ * connections over the instances, and each instance owns its connection pool to the app, so a
+ * request and its upstream connection live on the same thread and never hop between threads.
+ *
+ * <p>Interceptors, outermost first: metrics, rate limit, forwarding headers, tracing, upstream
+ * errors.
+ */
+final class InboundListenerVerticle extends VerticleBase {
+  private final ListenerPorts port;
+  private final ListenerSettings settings;
+  private final String bindHost;
+  private final int poolSize;
+  private final Tracing tracing;
+  private final ProxyMetrics metrics;
+  private HttpServer server;
+
+  InboundListenerVerticle(
+      ListenerPorts port,
+      ListenerSettings settings,
+      String bindHost,
+      int poolSize,
+      Tracing tracing,
+      ProxyMetrics metrics) {
+    this.port = port;
+    this.settings = settings;
+    this.bindHost = bindHost;
+    this.poolSize = poolSize;
+    this.tracing = tracing;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    var config = settings.config();
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false)
+                .setConnectTimeout((int) config.connectTimeout().toMillis()),
+            new PoolOptions().setHttp1MaxSize(poolSize));
+    SocketAddress app = SocketAddress.inetSocketAddress(port.appPort(), "127.0.0.1");
+    HttpProxy proxy =
+        HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+            .origin(
+                ctx ->
+                    ctx.client()
+                        .request(
+                            new RequestOptions()
+                                .setServer(app)
+                                .setConnectTimeout(settings.config().connectTimeout().toMillis())
+                                .setIdleTimeout(settings.config().requestTimeout().toMillis())));
+    String name = port.name();
+    proxy.addInterceptor(new RequestMetricsInterceptor(name, settings, metrics), true);
+    proxy.addInterceptor(new RateLimitInterceptor(settings), true);
+    proxy.addInterceptor(new ForwardingHeadersInterceptor(), true);
+    proxy.addInterceptor(new TracingInterceptor(tracing), true);
+    proxy.addInterceptor(
+        new UpstreamErrorInterceptor(name, port.appPort(), settings, metrics), true);
+
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(bindHost)
+                .setPort(port.listenPort())
+                .setTcpNoDelay(true)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxInitialLineLength(8192)
+                .setHandle100ContinueAutomatically(true)
+                .setIdleTimeout((int) config.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(true));
+    server.connectionHandler(
+        connection -> {
+          metrics.connectionOpened(name);
+          connection.closeHandler(v -> metrics.connectionClosed(name));
+        });
+    server.requestHandler(proxy);
+    return server.listen();
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting; connections already open carry on until they finish or the drain deadline. */
+  Future<Void> shutdown(long timeoutMillis) {
+    return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+}
