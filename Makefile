@@ -2,11 +2,15 @@
 MVN ?= mvn -B -ntp
 CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
 
-.PHONY: build test deps apiserver fmt lint crds clean help
+.PHONY: build run test deps apiserver fmt lint crds bench clean help
 
 ## build: compile and package every module, no tests
 build:
 	$(MVN) -DskipTests package
+
+## run: the demo app with the sidecar in front of it, standalone (prints the URLs and curl commands to try)
+run:
+	bash hack/run-demo.sh
 
 ## test: install test dependencies, build the real kube-apiserver (cached), run unit, mock and real-server tests
 test: deps apiserver
@@ -33,6 +37,10 @@ lint:
 crds:
 	$(MVN) -q -DskipTests -pl crds -am process-classes
 	cp crds/target/classes/META-INF/fabric8/$(CRD_FILE) crds/$(CRD_FILE)
+
+## bench: the proxy benchmark against nginx and HAProxy (bench/proxy.sh; installs wrk, nginx, haproxy)
+bench:
+	bash bench/proxy.sh
 
 clean:
 	$(MVN) -q clean
