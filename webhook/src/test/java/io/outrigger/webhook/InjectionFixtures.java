@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * {@code namespace.yaml}, {@code facts.yaml} (fields of {@link ClusterFacts} over {@link
  * #DEFAULT_FACTS}) and {@code reason.txt} (text the decision's reason must contain).
  */
-record InjectionFixtures(
+public record InjectionFixtures(
     String name,
     Path dir,
     Pod pod,
@@ -57,7 +57,7 @@ record InjectionFixtures(
     return Path.of(dir != null ? dir : "src/test/resources/inject");
   }
 
-  static Stream<InjectionFixtures> all() throws IOException {
+  public static Stream<InjectionFixtures> all() throws IOException {
     try (Stream<Path> dirs = Files.list(root())) {
       return dirs
           .filter(Files::isDirectory)
@@ -105,7 +105,7 @@ record InjectionFixtures(
     }
   }
 
-  String namespace() {
+  public String namespace() {
     return pod.getMetadata().getNamespace();
   }
 
