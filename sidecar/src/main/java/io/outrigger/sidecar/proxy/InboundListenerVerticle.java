@@ -9,19 +9,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One listener on one event loop. It is deployed once per event loop: Vert.x spreads accepted
  * connections over the instances, and each instance owns its connection pool to the app, so a
  * request and its upstream connection live on the same thread and never hop between threads.
- *
- * <p>Interceptors, outermost first: metrics, rate limit, forwarding headers, tracing, upstream
- * errors.
  */
 final class InboundListenerVerticle extends VerticleBase {
   private final ListenerPorts port;
@@ -58,25 +51,9 @@ final class InboundListenerVerticle extends VerticleBase {
                 .setDecompressionSupported(false)
                 .setConnectTimeout((int) config.connectTimeout().toMillis()),
             new PoolOptions().setHttp1MaxSize(poolSize));
-    SocketAddress app = SocketAddress.inetSocketAddress(port.appPort(), "127.0.0.1");
-    HttpProxy proxy =
-        HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
-            .origin(
-                ctx ->
-                    ctx.client()
-                        .request(
-                            new RequestOptions()
-                                .setServer(app)
-                                .setConnectTimeout(settings.config().connectTimeout().toMillis())
-                                .setIdleTimeout(settings.config().requestTimeout().toMillis())));
+    ProxyHandler proxy =
+        new ProxyHandler(port, settings, client, new ServerSpans(tracing), metrics);
     String name = port.name();
-    proxy.addInterceptor(new RequestMetricsInterceptor(name, settings, metrics), true);
-    proxy.addInterceptor(new RateLimitInterceptor(settings), true);
-    proxy.addInterceptor(new ForwardingHeadersInterceptor(), true);
-    proxy.addInterceptor(new TracingInterceptor(tracing), true);
-    proxy.addInterceptor(
-        new UpstreamErrorInterceptor(name, port.appPort(), settings, metrics), true);
-
     server =
         vertx.createHttpServer(
             new HttpServerOptions()

@@ -1,0 +1,117 @@
+package io.outrigger.sidecar.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a well-behaved intermediary does to headers (RFC 9110 §7.6.1): hop-by-hop headers (the fixed
+ * ones and every header named in {@code Connection}) are not copied either way; {@code
+ * X-Forwarded-For/Proto/Host} and an {@code x-request-id} are added on the way in; the client's
+ * Host is kept so virtual hosting in the app still works.
+ */
+final class ForwardedHeaders {
+  static final String REQUEST_ID = "x-request-id";
+
+  /** Connection-specific headers; HTTP/2 pseudo-headers are never in a MultiMap. */
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
+
+  private ForwardedHeaders() {}
+
+  /**
+   * The headers to send to the app for {@code request}. For a WebSocket upgrade the {@code
+   * Connection: Upgrade} and {@code Upgrade} headers are kept: they are the point of the request.
+   */
+  static MultiMap forApp(HttpServerRequest request, boolean upgrade) {
+    MultiMap in = request.headers();
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    Set<String> skip = connectionTokens(in);
+    for (Map.Entry<String, String> header : in) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (skip.contains(name)
+          || HOP_BY_HOP.contains(name)
+          || name.equals("expect")
+          || name.equals("host")) {
+        // Expect: the sidecar answered 100-continue itself; Host: set below from the authority.
+        continue;
+      }
+      out.add(name, header.getValue());
+    }
+    if (upgrade) {
+      out.set("connection", "Upgrade");
+      out.set("upgrade", in.get("upgrade"));
+    }
+    if (request.authority() != null) {
+      out.set("host", request.authority().toString());
+      if (!out.contains("x-forwarded-host")) {
+        out.set("x-forwarded-host", request.authority().toString());
+      }
+    }
+    SocketAddress client = request.remoteAddress();
+    if (client != null && client.hostAddress() != null) {
+      String previous = out.get("x-forwarded-for");
+      out.set(
+          "x-forwarded-for",
+          previous == null ? client.hostAddress() : previous + ", " + client.hostAddress());
+    }
+    if (!out.contains("x-forwarded-proto")) {
+      out.set("x-forwarded-proto", request.isSSL() ? "https" : "http");
+    }
+    if (!out.contains(REQUEST_ID)) {
+      out.set(REQUEST_ID, newRequestId());
+    }
+    return out;
+  }
+
+  /** Copies the app's response headers to the client's response, without the hop-by-hop ones. */
+  static void toClient(MultiMap fromApp, MultiMap toClient) {
+    Set<String> skip = connectionTokens(fromApp);
+    for (Map.Entry<String, String> header : fromApp) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (!skip.contains(name) && !HOP_BY_HOP.contains(name)) {
+        toClient.add(name, header.getValue());
+      }
+    }
+  }
+
+  /** Header names listed in {@code Connection}: hop-by-hop by declaration. */
+  private static Set<String> connectionTokens(MultiMap headers) {
+    Set<String> tokens = new HashSet<>();
+    for (String connection : headers.getAll("connection")) {
+      for (String token : connection.split(",")) {
+        String name = token.trim().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+          tokens.add(name);
+        }
+      }
+    }
+    return tokens;
+  }
+
+  /**
+   * A random UUID without SecureRandom's cost and contention: request ids need uniqueness, not
+   * secrecy.
+   */
+  private static String newRequestId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+}

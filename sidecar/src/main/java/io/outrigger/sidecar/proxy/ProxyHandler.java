@@ -1,0 +1,235 @@
+package io.outrigger.sidecar.proxy;
+
+import io.opentelemetry.api.trace.Span;
+import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+
+/**
+ * Proxies one request to the app: rate limit, headers for the app, server span, then the request
+ * body streams to the app and the response streams back (both piped with backpressure, never
+ * buffered whole). WebSocket upgrades become a raw byte tunnel once the app answers 101. Failures
+ * before the response started become the sidecar's own answers (503 refused, 504 timeout, 502
+ * reset); after that the client connection is reset, as any proxy must.
+ */
+final class ProxyHandler implements Handler<HttpServerRequest> {
+  static final String ERROR_HEADER = "x-outrigger-error";
+
+  private final ListenerPorts port;
+  private final ListenerSettings settings;
+  private final HttpClient client;
+  private final ServerSpans spans;
+  private final ProxyMetrics metrics;
+  private final SocketAddress app;
+
+  ProxyHandler(
+      ListenerPorts port,
+      ListenerSettings settings,
+      HttpClient client,
+      ServerSpans spans,
+      ProxyMetrics metrics) {
+    this.port = port;
+    this.settings = settings;
+    this.client = client;
+    this.spans = spans;
+    this.metrics = metrics;
+    this.app = SocketAddress.inetSocketAddress(port.appPort(), "127.0.0.1");
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    // Nothing may be read before the app connection is there to take it.
+    request.pause();
+    Exchange exchange = new Exchange(request, settings.routes().label(request.path()));
+    Duration wait = rateLimitWait();
+    if (!wait.isZero()) {
+      exchange.rateLimited(wait);
+      return;
+    }
+    boolean upgrade = request.version() != HttpVersion.HTTP_2 && request.canUpgradeToWebSocket();
+    MultiMap toApp = ForwardedHeaders.forApp(request, upgrade);
+    exchange.span = spans.start(request, toApp, exchange.route);
+    var proxy = settings.config();
+    RequestOptions options =
+        new RequestOptions()
+            .setServer(app)
+            .setMethod(request.method())
+            .setURI(request.uri())
+            .setHeaders(toApp)
+            .setConnectTimeout(proxy.connectTimeout().toMillis())
+            .setIdleTimeout(proxy.requestTimeout().toMillis());
+    client
+        .request(options)
+        .onSuccess(
+            toAppRequest -> {
+              if (upgrade) {
+                exchange.tunnel(toAppRequest);
+              } else {
+                exchange.forward(toAppRequest);
+              }
+            })
+        .onFailure(exchange::failed);
+  }
+
+  private Duration rateLimitWait() {
+    TokenBucket bucket = settings.bucket();
+    return bucket == null ? Duration.ZERO : bucket.tryAcquire(System.nanoTime());
+  }
+
+  /** One request's journey; finishes (metrics, span) exactly once whatever happens. */
+  private final class Exchange {
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final String route;
+    private final long start = System.nanoTime();
+    private Span span;
+    private String error;
+    private boolean finished;
+
+    Exchange(HttpServerRequest request, String route) {
+      this.request = request;
+      this.response = request.response();
+      this.route = route;
+      response.endHandler(v -> finish());
+      response.closeHandler(v -> finish());
+    }
+
+    void forward(HttpClientRequest toApp) {
+      if (request.headers().contains("content-length")) {
+        toApp.putHeader("content-length", request.headers().get("content-length"));
+      } else if (!request.isEnded()) {
+        toApp.setChunked(true);
+      }
+      // A client that goes away takes its request to the app with it.
+      response.closeHandler(
+          v -> {
+            if (!response.ended()) {
+              toApp.reset();
+            }
+            finish();
+          });
+      toApp.send(request).onSuccess(this::relay).onFailure(this::failed);
+    }
+
+    void tunnel(HttpClientRequest toApp) {
+      toApp
+          .connect()
+          .onSuccess(
+              fromApp -> {
+                if (fromApp.statusCode() != 101) {
+                  relay(fromApp);
+                  return;
+                }
+                response.setStatusCode(101);
+                ForwardedHeaders.toClient(fromApp.headers(), response.headers());
+                response
+                    .headers()
+                    .set("connection", "Upgrade")
+                    .set("upgrade", fromApp.getHeader("upgrade"));
+                request
+                    .toNetSocket()
+                    .onSuccess(
+                        clientSocket -> {
+                          var appSocket = fromApp.netSocket();
+                          clientSocket.pipeTo(appSocket);
+                          appSocket.pipeTo(clientSocket);
+                          finish();
+                        })
+                    .onFailure(this::failed);
+              })
+          .onFailure(this::failed);
+      request.resume();
+    }
+
+    private void relay(HttpClientResponse fromApp) {
+      response.setStatusCode(fromApp.statusCode());
+      response.setStatusMessage(fromApp.statusMessage());
+      ForwardedHeaders.toClient(fromApp.headers(), response.headers());
+      if (!response.headers().contains("content-length")
+          && request.version() != HttpVersion.HTTP_2) {
+        response.setChunked(true);
+      }
+      response
+          .send(fromApp)
+          .onFailure(
+              cause -> {
+                // Headers are out: the status cannot change any more, so the client must see a
+                // broken response.
+                error = UpstreamFailure.RESET.code();
+                response.reset();
+              });
+    }
+
+    void failed(Throwable cause) {
+      UpstreamFailure failure = UpstreamFailure.of(cause);
+      metrics.upstreamFailure(port.name(), failure.code());
+      if (response.headWritten()) {
+        error = failure.code();
+        response.reset();
+        return;
+      }
+      answer(
+          failure.status(),
+          failure.code(),
+          failure.body(port.appPort(), settings.config().requestTimeout()));
+    }
+
+    void rateLimited(Duration wait) {
+      // Retry-After is in whole seconds (RFC 9110); never 0, which some clients read as "retry at
+      // once".
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      double rate = settings.config().rateLimit().requestsPerSecond();
+      String limit = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+      response.putHeader("retry-after", Long.toString(seconds));
+      answer(
+          429,
+          "rate_limited",
+          "outrigger sidecar: rate limit of "
+              + limit
+              + " requests/s exceeded; retry after "
+              + seconds
+              + "s\n");
+    }
+
+    /**
+     * The sidecar's own answer: plain text naming the sidecar; the client's unread body is drained,
+     * not sent on.
+     */
+    private void answer(int status, String code, String body) {
+      error = code;
+      request.resume();
+      response
+          .setStatusCode(status)
+          .putHeader("content-type", "text/plain; charset=utf-8")
+          .putHeader(ERROR_HEADER, code)
+          .end(body);
+    }
+
+    private void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      int status = response.getStatusCode();
+      metrics.record(
+          "inbound",
+          port.name(),
+          request.method().name(),
+          status,
+          route,
+          System.nanoTime() - start,
+          request.bytesRead(),
+          response.bytesWritten());
+      ServerSpans.end(span, status, error != null && status >= 500 ? error : null);
+    }
+  }
+}
