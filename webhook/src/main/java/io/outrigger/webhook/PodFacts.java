@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Null-safe reads of a pod: admission requests carry whatever the client sent. */
@@ -49,7 +50,7 @@ final class PodFacts {
    * {@code base}, or the first of {@code base-1}, {@code base-2}, ... that the pod does not use
    * yet: a user's volume or container that happens to carry our name keeps it, ours moves aside.
    */
-  static String freeName(String base, java.util.function.Predicate<String> taken) {
+  static String freeName(String base, Predicate<String> taken) {
     if (!taken.test(base)) {
       return base;
     }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.outrigger.api.Names;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Injects the sidecar into a pod (DESIGN "Injection"): a pure function of the pod, the chosen
@@ -172,12 +170,5 @@ public final class SidecarInjector {
 
   private static String strip(String path) {
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-  }
-
-  /** Volumes of the pod, for {@link VolumeNames}. */
-  static Stream<Volume> volumes(Pod pod) {
-    return pod.getSpec() == null
-        ? Stream.empty()
-        : PodFacts.list(pod.getSpec().getVolumes()).stream();
   }
 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must rebuild the result.
  *
  * <p>To rewrite every {@code expected.yaml} after a deliberate change, run {@code mvn test -pl
- * webhook -Dtest=SidecarInjectorFixtureTest -Doutrigger.regenerate=true}, then review the diff
- * before committing it: the point of these files is that a person checked them.
+ * webhook -am -Dtest=SidecarInjectorFixtureTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Doutrigger.regenerate=true}, then review the diff before committing it: the point of these files
+ * is that a person checked them.
  */
 class SidecarInjectorFixtureTest {
 

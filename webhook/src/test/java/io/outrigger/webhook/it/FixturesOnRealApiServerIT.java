@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.InjectionFixtures;
 import io.outrigger.webhook.PodAdmission;
 import io.outrigger.webhook.PodJson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +71,7 @@ class FixturesOnRealApiServerIT {
     try {
       return Files.readString(c.dir().resolve("pod.yaml"));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -82,9 +84,7 @@ class FixturesOnRealApiServerIT {
     webhook.namespace(namespace, labels);
     // Policies get the server's creation times; the expectation below reads them back.
     for (String doc : policyDocuments(c)) {
-      ObservabilityPolicy policy =
-          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-              doc, ObservabilityPolicy.class);
+      ObservabilityPolicy policy = Serialization.unmarshal(doc, ObservabilityPolicy.class);
       policy.getMetadata().setNamespace(namespace);
       policy.getMetadata().setCreationTimestamp(null);
       client.resource(policy).create();
@@ -136,7 +136,7 @@ class FixturesOnRealApiServerIT {
           .filter(d -> !d.isBlank())
           .toList();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.outrigger.webhook.it;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
@@ -61,11 +62,7 @@ final class Pods {
 
   static ObservabilityPolicy policy(String namespace, String name, ObservabilityPolicySpec spec) {
     ObservabilityPolicy policy = new ObservabilityPolicy();
-    policy.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(namespace)
-            .build());
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     policy.setSpec(spec);
     return policy;
   }

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.api.Names;
+import io.outrigger.api.v1alpha1.spec.InjectionSpec;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec;
 import io.outrigger.config.Defaults;
@@ -56,13 +58,10 @@ class WebhookIT {
         OPTED_OUT,
         Map.of(WebhookHarness.SELECTOR_LABEL, SELECTOR, Names.NAMESPACE_INJECTION, "disabled"));
     ObservabilityPolicySpec spec = new ObservabilityPolicySpec();
-    spec.setSelector(
-        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-            .addToMatchLabels("app", "web")
-            .build());
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "web").build());
     SidecarResourcesSpec resources = new SidecarResourcesSpec();
     resources.setCpuLimit("500m");
-    spec.setInjection(new io.outrigger.api.v1alpha1.spec.InjectionSpec());
+    spec.setInjection(new InjectionSpec());
     spec.getInjection().setResources(resources);
     for (String namespace : List.of(NAMESPACE, OPTED_OUT)) {
       client.resource(Pods.policy(namespace, "web", spec)).createOr(existing -> existing.update());
