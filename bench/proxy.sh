@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
+# Until the tuned launcher lands (issue 4): a throughput collector and a fixed 128 MiB heap.
+SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseParallelGC -Xms128m -Xmx128m"}
 CONNECTIONS=${CONNECTIONS:-"16 64 256"}
 BACKEND_PORT=18080 NGINX_PORT=18081 HAPROXY_PORT=18082 SIDECAR_BASE=18100
 SIDECAR_PORT=$((SIDECAR_BASE + 6))
@@ -95,7 +97,7 @@ nginx -c "$WORK/backend.conf" -e "$WORK/logs/backend-error.log" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -e "$WORK/logs/nginx-error.log" & PIDS+=($!)
 haproxy -f "$WORK/haproxy.cfg" -q & PIDS+=($!)
 OUTRIGGER_PORT_BASE=$SIDECAR_BASE OUTRIGGER_BIND=127.0.0.1 OUTRIGGER_EVENT_LOOPS=2 \
-  java ${SIDECAR_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/sidecar.yaml" > "$WORK/logs/sidecar.log" 2>&1 & SIDECAR_PID=$!
+  java $SIDECAR_JAVA_OPTS -jar "$JAR" --config "$WORK/sidecar.yaml" > "$WORK/logs/sidecar.log" 2>&1 & SIDECAR_PID=$!
 PIDS+=($SIDECAR_PID)
 
 for port in $BACKEND_PORT $NGINX_PORT $HAPROXY_PORT $SIDECAR_PORT; do
@@ -148,4 +150,4 @@ for c in $CONNECTIONS; do
     'BEGIN {printf "%-6s %14.2f %16.2f %22.2f %24.2f\n", c, s/n, s/h, sp-dp, np-dp}'
 done
 echo
-echo "sidecar RSS after the run: $((RSS_KIB / 1024)) MiB (JVM flags: ${SIDECAR_JAVA_OPTS:-defaults})"
+echo "sidecar RSS after the run: $((RSS_KIB / 1024)) MiB (JVM flags: $SIDECAR_JAVA_OPTS)"

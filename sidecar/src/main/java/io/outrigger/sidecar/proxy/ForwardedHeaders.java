@@ -1,12 +1,14 @@
 package io.outrigger.sidecar.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,9 +21,27 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ForwardedHeaders {
   static final String REQUEST_ID = "x-request-id";
 
-  /** Connection-specific headers; HTTP/2 pseudo-headers are never in a MultiMap. */
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
+  /**
+   * Connection-specific headers, plus Expect (the sidecar answered 100-continue itself) and Host
+   * (set from the authority). Case-insensitive without lower-casing every header name of every
+   * request.
+   */
+  private static final Set<String> NOT_FORWARDED =
+      caseInsensitive(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "expect",
+          "host");
+
+  private static final Set<String> NOT_RETURNED =
+      caseInsensitive(
           "connection",
           "keep-alive",
           "proxy-connection",
@@ -40,18 +60,14 @@ final class ForwardedHeaders {
    */
   static MultiMap forApp(HttpServerRequest request, boolean upgrade) {
     MultiMap in = request.headers();
-    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    // Vert.x's own header map: it encodes straight into Netty without another copy.
+    MultiMap out = HttpHeaders.headers();
     Set<String> skip = connectionTokens(in);
     for (Map.Entry<String, String> header : in) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (skip.contains(name)
-          || HOP_BY_HOP.contains(name)
-          || name.equals("expect")
-          || name.equals("host")) {
-        // Expect: the sidecar answered 100-continue itself; Host: set below from the authority.
-        continue;
+      String name = header.getKey();
+      if (!NOT_FORWARDED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
+        out.add(name, header.getValue());
       }
-      out.add(name, header.getValue());
     }
     if (upgrade) {
       out.set("connection", "Upgrade");
@@ -83,8 +99,8 @@ final class ForwardedHeaders {
   static void toClient(MultiMap fromApp, MultiMap toClient) {
     Set<String> skip = connectionTokens(fromApp);
     for (Map.Entry<String, String> header : fromApp) {
-      String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (!skip.contains(name) && !HOP_BY_HOP.contains(name)) {
+      String name = header.getKey();
+      if (!NOT_RETURNED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
         toClient.add(name, header.getValue());
       }
     }
@@ -92,7 +108,11 @@ final class ForwardedHeaders {
 
   /** Header names listed in {@code Connection}: hop-by-hop by declaration. */
   private static Set<String> connectionTokens(MultiMap headers) {
-    Set<String> tokens = new HashSet<>();
+    String first = headers.get("connection");
+    if (first == null || first.equalsIgnoreCase("keep-alive") || first.equalsIgnoreCase("close")) {
+      return Set.of(); // the common cases name no other header
+    }
+    Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     for (String connection : headers.getAll("connection")) {
       for (String token : connection.split(",")) {
         String name = token.trim().toLowerCase(Locale.ROOT);
@@ -102,6 +122,12 @@ final class ForwardedHeaders {
       }
     }
     return tokens;
+  }
+
+  private static Set<String> caseInsensitive(String... names) {
+    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    set.addAll(List.of(names));
+    return java.util.Collections.unmodifiableSet(set);
   }
 
   /**
