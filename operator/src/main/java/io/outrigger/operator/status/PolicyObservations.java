@@ -1,0 +1,36 @@
+package io.outrigger.operator.status;
+
+import io.outrigger.api.validation.Violation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one reconcile learned about a policy, the input of {@link PolicyStatusBuilder}.
+ *
+ * @param generation the policy's {@code metadata.generation}
+ * @param violations what {@code PolicyValidator} found; empty when the policy is valid
+ * @param configHash hash of the config rendered this time; empty when nothing was rendered (an
+ *     invalid policy keeps its last rendered ConfigMap, so the status keeps its last hash)
+ * @param configMapName the ConfigMap holding the rendered config
+ * @param pods the pod counts
+ * @param winners policies that took pods this policy also selects, best first
+ * @param errors the errors the sidecars report, most reported first
+ * @param lastReport when a sidecar of this policy last reported, if ever
+ * @param now the time to stamp changed conditions with
+ */
+public record PolicyObservations(
+    long generation,
+    List<Violation> violations,
+    Optional<String> configHash,
+    String configMapName,
+    PodCounts pods,
+    List<String> winners,
+    List<ReportedError> errors,
+    Optional<Instant> lastReport,
+    Instant now) {
+
+  public boolean valid() {
+    return violations.isEmpty();
+  }
+}
