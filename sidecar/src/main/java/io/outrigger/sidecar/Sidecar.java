@@ -1,5 +1,12 @@
 package io.outrigger.sidecar;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -8,100 +15,139 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outrigger.config.DurationText;
 import io.outrigger.config.SidecarConfig;
+import io.outrigger.sidecar.admin.AdminServer;
+import io.outrigger.sidecar.admin.Redaction;
+import io.outrigger.sidecar.config.ConfigSource;
+import io.outrigger.sidecar.config.ConfigState;
+import io.outrigger.sidecar.config.ConfigWatcher;
+import io.outrigger.sidecar.health.AppHealth;
+import io.outrigger.sidecar.health.AppProbes;
+import io.outrigger.sidecar.health.ProbeRunner;
+import io.outrigger.sidecar.lifecycle.AppExitWatcher;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
 import io.outrigger.sidecar.telemetry.TelemetryServer;
 import io.outrigger.sidecar.tracing.Tracing;
+import io.outrigger.sidecar.tracing.VertxGrpcSenderProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The running sidecar: its components wired together, started in order and stopped without losing
- * requests.
+ * The running sidecar: its components wired together, started in order, reconfigured live, and
+ * stopped without losing requests.
  */
-public final class Sidecar {
+public final class Sidecar implements AdminServer.Control {
+  public static final String VERSION = "0.1.0";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How the sidecar is started: where its config comes from and which ports it uses. */
+  public record Options(
+      ConfigSource source,
+      Map<String, String> env,
+      PortLayout ports,
+      String bindHost,
+      int eventLoops,
+      Duration configPoll) {}
+
   private final Vertx vertx;
-  private final SidecarConfig config;
+  private final Options options;
+  private final PodIdentity pod;
+  private final AtomicReference<ConfigState> config;
   private final PrometheusMeterRegistry registry;
   private final Tracing tracing;
   private final InboundProxy proxy;
+  private final List<ListenerPorts> listeners;
   private final TelemetryServer telemetry;
-  private volatile boolean ready;
+  private final AdminServer admin;
+  private final ConfigWatcher watcher;
+  private final AppExitWatcher appExit;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean started;
+  private volatile boolean draining;
 
-  private Sidecar(
-      Vertx vertx,
-      SidecarConfig config,
-      PodIdentity pod,
-      List<ListenerPorts> listeners,
-      String bindHost,
-      int eventLoops) {
+  private Sidecar(Vertx vertx, Options options, ConfigSource.Loaded loaded) {
     this.vertx = vertx;
-    this.config = config;
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Two of Micrometer's process meters break Prometheus naming rules (promtool: "_ns" unit,
-    // "_count" suffix on a
-    // gauge); the rest of the process metrics stay.
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
-    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
-    // Quotes in help text are escaped as \" in OpenMetrics, which older parsers (promtool 2.42)
-    // reject.
-    registry
-        .config()
-        .meterFilter(
-            new MeterFilter() {
-              @Override
-              public io.micrometer.core.instrument.Meter.Id map(
-                  io.micrometer.core.instrument.Meter.Id id) {
-                String help = id.getDescription();
-                return help == null || !help.contains("\"")
-                    ? id
-                    : new io.micrometer.core.instrument.Meter.Id(
-                        id.getName(),
-                        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
-                        id.getBaseUnit(),
-                        help.replace('"', '\''),
-                        id.getType());
-              }
-            });
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
-    this.tracing = new Tracing(config.tracing(), pod);
+    this.options = options;
+    this.pod = PodIdentity.fromEnvironment(options.env());
+    SidecarConfig initial = loaded.config();
+    this.config = new AtomicReference<>(ConfigState.initial(initial, loaded.fingerprint()));
+    this.registry = newRegistry();
+    this.tracing = new Tracing(initial.tracing(), pod);
+    this.listeners = listeners(initial, options.ports());
     this.proxy =
         new InboundProxy(
-            vertx, bindHost, listeners, tracing, new ProxyMetrics(registry), eventLoops);
-    this.telemetry = new TelemetryServer(vertx, registry, () -> ready);
+            vertx,
+            options.bindHost(),
+            listeners,
+            tracing,
+            new ProxyMetrics(registry),
+            options.eventLoops());
+    AppProbes probes =
+        AppProbes.parse(options.env().get("OUTRIGGER_APP_PROBES"), initial.health().probeTimeout());
+    AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
+    this.telemetry =
+        new TelemetryServer(
+            vertx, registry, this::ready, appHealth, initial.health().readinessIncludesApp());
+    this.admin = new AdminServer(vertx, this);
+    this.watcher = new ConfigWatcher(vertx, options.source(), config, this::applyLive);
+    this.appExit =
+        "true".equalsIgnoreCase(options.env().get("OUTRIGGER_WAIT_FOR_APP_EXIT"))
+            ? new AppExitWatcher(
+                vertx,
+                Path.of("/proc"),
+                () -> new Thread(this::shutdown, "outrigger-app-exited").start())
+            : null;
   }
 
-  /** Starts every component; the returned future fails when a port cannot be bound. */
-  public static Future<Sidecar> start(
-      SidecarConfig config, PodIdentity pod, PortLayout ports, String bindHost, int eventLoops) {
+  /**
+   * Loads the config, starts every component; fails when the config is invalid or a port cannot be
+   * bound.
+   */
+  public static Future<Sidecar> start(Options options) {
+    ConfigSource.Loaded loaded;
+    try {
+      loaded = options.source().load();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     Vertx vertx =
-        Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(2));
-    List<ListenerPorts> listeners = listeners(config, ports);
-    io.outrigger.sidecar.tracing.VertxGrpcSenderProvider.useVertx(vertx);
-    Sidecar sidecar = new Sidecar(vertx, config, pod, listeners, bindHost, eventLoops);
+        Vertx.vertx(
+            new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(2));
+    // Export over gRPC shares the sidecar's event loops instead of starting its own.
+    VertxGrpcSenderProvider.useVertx(vertx);
+    Sidecar sidecar = new Sidecar(vertx, options, loaded);
+    SidecarConfig initial = loaded.config();
     Future<Void> proxyStarted =
-        config.proxy().enabled() ? sidecar.proxy.start(config.proxy()) : Future.succeededFuture();
+        initial.proxy().enabled() ? sidecar.proxy.start(initial.proxy()) : Future.succeededFuture();
     return proxyStarted
-        .compose(v -> sidecar.telemetry.start(bindHost, ports.telemetry()))
+        .compose(v -> sidecar.telemetry.start(options.bindHost(), options.ports().telemetry()))
+        .compose(v -> sidecar.admin.start(options.ports().admin()))
         .map(
-            server -> {
-              sidecar.ready = true;
-              for (int i = 0; i < listeners.size(); i++) {
+            v -> {
+              sidecar.watcher.start(options.configPoll());
+              if (sidecar.appExit != null) {
+                sidecar.appExit.start(2000);
+              }
+              sidecar.started = true;
+              for (int i = 0; i < sidecar.listeners.size(); i++) {
                 JsonLog.info(
                     "inbound listener ready",
                     "appPort",
-                    listeners.get(i).appPort(),
+                    sidecar.listeners.get(i).appPort(),
                     "port",
                     sidecar.proxy.boundPorts().get(i));
               }
@@ -109,8 +155,12 @@ public final class Sidecar {
                   "sidecar ready",
                   "telemetryPort",
                   sidecar.telemetry.port(),
+                  "adminPort",
+                  sidecar.admin.port(),
                   "policy",
-                  config.policy());
+                  initial.policy(),
+                  "configHash",
+                  sidecar.config.get().configHash());
               return sidecar;
             })
         .recover(error -> vertx.close().transform(ignored -> Future.failedFuture(error)));
@@ -127,8 +177,12 @@ public final class Sidecar {
     return listeners;
   }
 
+  /**
+   * Ready for traffic: started, not draining, not stopping. (The app's readiness is added by
+   * /readyz.)
+   */
   public boolean ready() {
-    return ready;
+    return started && !draining && !stopping.get();
   }
 
   public PrometheusMeterRegistry registry() {
@@ -143,14 +197,126 @@ public final class Sidecar {
     return proxy;
   }
 
+  public ConfigState configState() {
+    return config.get();
+  }
+
+  /** Re-reads the config file now instead of at the next poll (tests, and SIGHUP-like use). */
+  public String reloadNow() {
+    return watcher.check();
+  }
+
+  private void applyLive(SidecarConfig next) {
+    proxy.apply(next.proxy());
+    tracing.apply(next.tracing());
+  }
+
+  @Override
+  public JsonNode redactedConfig() {
+    return Redaction.redacted(config.get().running());
+  }
+
+  @Override
+  public JsonNode status() {
+    ConfigState state = config.get();
+    ObjectNode status = JSON.createObjectNode();
+    status.put("sidecarVersion", VERSION);
+    status.put("policy", state.running().policy());
+    ObjectNode podNode = status.putObject("pod");
+    podNode
+        .put("name", pod.podName())
+        .put("namespace", pod.namespace())
+        .put("node", pod.nodeName())
+        .put("uid", pod.podUid());
+    status.put("ready", ready());
+    status.put("draining", draining);
+    ObjectNode configNode = status.putObject("config");
+    configNode.put("hash", state.configHash());
+    configNode.put(
+        "source",
+        String.valueOf(options.source().file() == null ? "defaults" : options.source().file()));
+    configNode.put("loadedAt", state.loadedAt().toString());
+    configNode.put("reloads", state.reloads());
+    ArrayNode restart = configNode.putArray("restartRequired");
+    state.restartRequired().forEach(restart::add);
+    if (state.lastError() != null) {
+      configNode.put("lastError", state.lastError());
+      configNode.put("lastErrorAt", state.lastErrorAt().toString());
+    }
+    ObjectNode components = status.putObject("components");
+    ObjectNode proxyNode = components.putObject("proxy");
+    proxyNode.put(
+        "state", !state.running().proxy().enabled() ? "disabled" : started ? "ready" : "starting");
+    ArrayNode listenerNodes = proxyNode.putArray("listeners");
+    for (int i = 0; i < listeners.size() && started; i++) {
+      listenerNodes
+          .addObject()
+          .put("appPort", listeners.get(i).appPort())
+          .put("port", proxy.boundPorts().get(i));
+    }
+    ObjectNode tracingNode = components.putObject("tracing");
+    tracingNode.put("state", tracing.enabled() ? "ready" : "disabled");
+    tracingNode.put(
+        "exporter",
+        state.running().tracing().exporter().protocol().name().toLowerCase().replace('_', '-'));
+    tracingNode.put("samplingRatio", tracing.samplingRatio());
+    components
+        .putObject("metrics")
+        .put("state", state.running().metrics().enabled() ? "ready" : "disabled");
+    components
+        .putObject("logs")
+        .put("state", state.running().logs().enabled() ? "not-implemented" : "disabled");
+    ObjectNode counters = status.putObject("counters");
+    counters.put("requests", sum("outrigger.requests"));
+    counters.put("upstreamFailures", sum("outrigger.upstream.failures"));
+    ArrayNode errors = status.putArray("errors");
+    if (state.lastError() != null) {
+      errors.addObject().put("component", "config").put("message", state.lastError());
+    }
+    return status;
+  }
+
+  private long sum(String counter) {
+    return (long) registry.find(counter).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  @Override
+  public void drain() {
+    draining = true;
+    JsonLog.info("draining: readiness is false");
+  }
+
+  @Override
+  public void quit() {
+    new Thread(this::shutdown, "outrigger-quitquitquit").start();
+  }
+
+  /** Blocks until {@link #shutdown} has finished. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
   /**
    * Stops without losing requests: readiness goes false, listeners stop accepting, in-flight
    * requests get up to the drain timeout, then pending spans are flushed and everything closes.
+   * Runs once; later calls wait for it.
    */
   public void shutdown() {
-    ready = false;
-    Duration drain = config.proxy().drainTimeout();
-    JsonLog.info("sidecar draining", "drainTimeout", drain.toString());
+    if (!stopping.compareAndSet(false, true)) {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    Duration drain = config.get().running().proxy().drainTimeout();
+    JsonLog.info("sidecar draining", "drainTimeout", DurationText.format(drain));
+    long begin = System.nanoTime();
+    watcher.stop();
+    if (appExit != null) {
+      appExit.stop();
+    }
     try {
       proxy
           .close(drain.toMillis())
@@ -163,11 +329,47 @@ public final class Sidecar {
     tracing.flush(Duration.ofSeconds(5));
     tracing.close();
     telemetry.close();
+    admin.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       JsonLog.warn("vert.x did not close cleanly", "error", String.valueOf(e));
     }
-    JsonLog.info("sidecar stopped");
+    JsonLog.info("sidecar stopped", "tookMillis", (System.nanoTime() - begin) / 1_000_000);
+    stopped.countDown();
+  }
+
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Two of Micrometer's process meters break Prometheus naming rules (promtool: "_ns" unit,
+    // "_count" suffix on a
+    // gauge); the rest of the process metrics stay.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
+    // Quotes in help text are escaped as \" in OpenMetrics, which older parsers (promtool 2.42)
+    // reject.
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                String help = id.getDescription();
+                return help == null || !help.contains("\"")
+                    ? id
+                    : new Meter.Id(
+                        id.getName(),
+                        Tags.of(id.getTagsAsIterable()),
+                        id.getBaseUnit(),
+                        help.replace('"', '\''),
+                        id.getType());
+              }
+            });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    return registry;
   }
 }

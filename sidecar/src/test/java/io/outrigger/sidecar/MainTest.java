@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outrigger.config.SidecarConfig;
+import io.outrigger.sidecar.config.EnvironmentOverrides;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ class MainTest {
   @Test
   void inboundPortsFromTheEnvironmentOverrideTheConfig() {
     SidecarConfig config =
-        Main.withEnvironment(
+        EnvironmentOverrides.apply(
             SidecarConfig.defaults(), Map.of("OUTRIGGER_INBOUND_PORTS", "8080, 9090"));
     assertThat(config.proxy().appPorts()).containsExactly(8080, 9090);
     assertThat(Sidecar.listeners(config, PortLayout.DEFAULT))
@@ -24,9 +26,25 @@ class MainTest {
   void aBadPortInTheEnvironmentIsNamed() {
     assertThatThrownBy(
             () ->
-                Main.withEnvironment(
+                EnvironmentOverrides.apply(
                     SidecarConfig.defaults(), Map.of("OUTRIGGER_INBOUND_PORTS", "8080,http")))
         .hasMessage("OUTRIGGER_INBOUND_PORTS: 'http' is not a port number");
+  }
+
+  @Test
+  void theCommandLineTakesRunAndAConfigFile() {
+    Sidecar.Options options =
+        Main.options(List.of("run", "--config", "/etc/outrigger/config/sidecar.json"), Map.of());
+    assertThat(options.source().file()).isEqualTo(Path.of("/etc/outrigger/config/sidecar.json"));
+    assertThat(options.ports().telemetry()).isEqualTo(15020);
+    assertThat(Main.options(List.of(), Map.of("OUTRIGGER_PORT_BASE", "20000")).ports().admin())
+        .isEqualTo(20000);
+    assertThatThrownBy(() -> Main.options(List.of("--config"), Map.of()))
+        .hasMessage("--config needs a file");
+    assertThatThrownBy(() -> Main.options(List.of("--verbose"), Map.of()))
+        .hasMessageContaining("unknown arguments");
+    assertThatThrownBy(() -> Main.options(List.of(), Map.of("OUTRIGGER_EVENT_LOOPS", "two")))
+        .hasMessage("OUTRIGGER_EVENT_LOOPS: 'two' is not a number");
   }
 
   @Test

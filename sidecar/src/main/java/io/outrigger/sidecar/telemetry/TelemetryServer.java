@@ -1,6 +1,7 @@
 package io.outrigger.sidecar.telemetry;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outrigger.sidecar.health.AppHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -20,12 +21,25 @@ public final class TelemetryServer {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
+  private final AppHealth appHealth;
+  private final boolean readinessIncludesApp;
   private HttpServer server;
 
-  public TelemetryServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+  /**
+   * @param ready whether the sidecar's own components are ready (and it is not draining)
+   * @param readinessIncludesApp whether {@code /readyz} also runs the app's readiness probes
+   */
+  public TelemetryServer(
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      AppHealth appHealth,
+      boolean readinessIncludesApp) {
     this.vertx = vertx;
     this.registry = registry;
     this.ready = ready;
+    this.appHealth = appHealth;
+    this.readinessIncludesApp = readinessIncludesApp;
   }
 
   public Future<HttpServer> start(String host, int port) {
@@ -33,6 +47,7 @@ public final class TelemetryServer {
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(this::alive);
     router.get("/readyz").handler(this::readiness);
+    router.get("/app-health/:container/:kind").handler(appHealth::handle);
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(router)
@@ -67,10 +82,29 @@ public final class TelemetryServer {
   }
 
   private void readiness(RoutingContext ctx) {
-    if (ready.getAsBoolean()) {
-      ctx.response().putHeader("content-type", "text/plain").end("ready\n");
-    } else {
-      ctx.response().setStatusCode(503).putHeader("content-type", "text/plain").end("not ready\n");
+    if (!ready.getAsBoolean()) {
+      ctx.response()
+          .setStatusCode(503)
+          .putHeader("content-type", "text/plain")
+          .end("not ready: sidecar\n");
+      return;
     }
+    if (!readinessIncludesApp) {
+      ctx.response().putHeader("content-type", "text/plain").end("ready\n");
+      return;
+    }
+    appHealth
+        .appReady()
+        .onSuccess(
+            appReady -> {
+              if (appReady) {
+                ctx.response().putHeader("content-type", "text/plain").end("ready\n");
+              } else {
+                ctx.response()
+                    .setStatusCode(503)
+                    .putHeader("content-type", "text/plain")
+                    .end("not ready: app\n");
+              }
+            });
   }
 }

@@ -1,0 +1,65 @@
+package io.outrigger.sidecar.config;
+
+import io.outrigger.config.SidecarConfig;
+import io.outrigger.config.SidecarConfigCodec;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The config the sidecar runs with and the story of its reloads, as {@code /status} reports it.
+ * Immutable: each reload attempt produces a new one.
+ *
+ * @param restartRequired fields changed in the file that only a restart applies (empty when none)
+ * @param lastError why the latest file could not be used, or null when it was
+ */
+public record ConfigState(
+    SidecarConfig running,
+    String fingerprint,
+    String configHash,
+    Instant loadedAt,
+    long reloads,
+    List<String> restartRequired,
+    String lastError,
+    Instant lastErrorAt) {
+
+  public static ConfigState initial(SidecarConfig config, String fingerprint) {
+    return new ConfigState(
+        config,
+        fingerprint,
+        SidecarConfigCodec.hash(config),
+        Instant.now(),
+        0,
+        List.of(),
+        null,
+        null);
+  }
+
+  public ConfigState reloaded(
+      SidecarConfig next, String nextFingerprint, List<String> needRestart) {
+    return new ConfigState(
+        next,
+        nextFingerprint,
+        SidecarConfigCodec.hash(next),
+        Instant.now(),
+        reloads + 1,
+        List.copyOf(needRestart),
+        null,
+        null);
+  }
+
+  /**
+   * The file changed but could not be used: the running config stays, the error is kept for
+   * /status.
+   */
+  public ConfigState rejected(String nextFingerprint, String error) {
+    return new ConfigState(
+        running,
+        nextFingerprint,
+        configHash,
+        loadedAt,
+        reloads,
+        restartRequired,
+        error,
+        Instant.now());
+  }
+}
