@@ -1,0 +1,62 @@
+package io.outrigger.sidecar.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.outrigger.config.SidecarConfig;
+import io.outrigger.config.SidecarConfigCodec;
+import org.junit.jupiter.api.Test;
+
+class ReloadPlanTest {
+  private static final SidecarConfig BASE = SidecarConfig.defaults();
+
+  private static SidecarConfig with(String yaml) {
+    return SidecarConfigCodec.readYaml(yaml, "test.yaml");
+  }
+
+  @Test
+  void theSameConfigChangesNothing() {
+    assertThat(ReloadPlan.between(BASE, with("")).changed()).isFalse();
+  }
+
+  @Test
+  void samplingRateLimitsTimeoutsAndExportersApplyLive() {
+    SidecarConfig next =
+        with(
+            """
+            proxy: {requestTimeout: 5s, rateLimit: {requestsPerSecond: 10, burst: 10}, routePatterns: ["/a/{b}"]}
+            tracing: {samplingRatio: 0.5, propagators: [b3], exporter: {protocol: zipkin, endpoint: "http://z:9411/api/v2/spans"}}
+            metrics: {maxSeries: 10}
+            """);
+    ReloadPlan plan = ReloadPlan.between(BASE, next);
+    assertThat(plan.live())
+        .containsExactly(
+            "proxy.requestTimeout",
+            "proxy.rateLimit",
+            "proxy.routePatterns",
+            "tracing.samplingRatio",
+            "tracing.propagators",
+            "tracing.exporter",
+            "metrics");
+    assertThat(plan.restartRequired()).isEmpty();
+    assertThat(ReloadPlan.effective(BASE, next)).isEqualTo(next);
+  }
+
+  @Test
+  void portsAndServerOptionsNeedARestartAndKeepTheirRunningValues() {
+    SidecarConfig next =
+        with(
+            """
+            proxy: {appPorts: [9090], maxHeaderBytes: 16384, requestTimeout: 7s}
+            tracing: {serviceName: other}
+            """);
+    ReloadPlan plan = ReloadPlan.between(BASE, next);
+    assertThat(plan.restartRequired())
+        .containsExactly("proxy.appPorts", "proxy.maxHeaderBytes", "tracing.serviceName");
+    assertThat(plan.live()).containsExactly("proxy.requestTimeout");
+    SidecarConfig effective = ReloadPlan.effective(BASE, next);
+    assertThat(effective.proxy().appPorts()).isEqualTo(BASE.proxy().appPorts());
+    assertThat(effective.proxy().maxHeaderBytes()).isEqualTo(BASE.proxy().maxHeaderBytes());
+    assertThat(effective.tracing().serviceName()).isNull();
+    assertThat(effective.proxy().requestTimeout()).isEqualTo(next.proxy().requestTimeout());
+  }
+}
