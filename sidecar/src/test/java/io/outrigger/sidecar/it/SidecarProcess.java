@@ -42,6 +42,14 @@ final class SidecarProcess implements AutoCloseable {
   /** Starts the sidecar with {@code config} (YAML) and waits until it logs that it is ready. */
   static SidecarProcess start(String config, Map<String, String> env, List<String> jvmFlags)
       throws Exception {
+    Path configFile = Files.createTempFile("sidecar", ".yaml");
+    Files.writeString(configFile, config);
+    return start(configFile, env, jvmFlags);
+  }
+
+  /** Starts the sidecar with the config file at {@code configFile}. */
+  static SidecarProcess start(Path configFile, Map<String, String> env, List<String> jvmFlags)
+      throws Exception {
     Path jar =
         Path.of(
             System.getProperty(
@@ -50,8 +58,6 @@ final class SidecarProcess implements AutoCloseable {
       throw new IllegalStateException(
           "no sidecar jar at " + jar + ": run through `mvn verify` (Failsafe packages it first)");
     }
-    Path configFile = Files.createTempFile("sidecar", ".yaml");
-    Files.writeString(configFile, config);
     int base = freePortBase();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
