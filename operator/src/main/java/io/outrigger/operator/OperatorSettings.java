@@ -1,0 +1,33 @@
+package io.outrigger.operator;
+
+import io.outrigger.webhook.ClusterFacts;
+import java.util.Set;
+
+/**
+ * How this operator was installed.
+ *
+ * @param sidecarImage the default sidecar image the webhook injects
+ * @param sidecarVersion the sidecar version the webhook writes into {@code outrigger.io/status};
+ *     injected pods with another version count as outdated
+ * @param operatorNamespace where the operator runs (never injected; holds its Secret and Lease)
+ * @param watchedNamespaces namespaces to reconcile policies in; empty means all
+ */
+public record OperatorSettings(
+    String sidecarImage,
+    String sidecarVersion,
+    String operatorNamespace,
+    Set<String> watchedNamespaces) {
+
+  /** The facts injection needs, for the API server version given. */
+  public ClusterFacts clusterFacts(String serverMajor, String serverMinor) {
+    return ClusterFacts.of(
+        serverMajor, serverMinor, sidecarImage, sidecarVersion, operatorNamespace);
+  }
+
+  /**
+   * Namespaces never injected, the same set the webhook uses (the minor version does not matter).
+   */
+  public Set<String> excludedNamespaces() {
+    return clusterFacts("1", "0").excludedNamespaces();
+  }
+}

@@ -1,0 +1,230 @@
+package io.outrigger.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.outrigger.api.Names;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.api.policy.PolicyResolver;
+import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
+import io.outrigger.api.validation.PolicyValidator;
+import io.outrigger.api.validation.Violation;
+import io.outrigger.operator.OperatorNames;
+import io.outrigger.operator.OperatorSettings;
+import io.outrigger.operator.report.ReportSummary;
+import io.outrigger.operator.status.PolicyObservations;
+import io.outrigger.operator.status.PolicyStatusBuilder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reconciles an {@link ObservabilityPolicy}: validate, render its ConfigMap (a JOSDK dependent),
+ * count its pods, and write the status only when it changed. Thin on purpose: the logic lives in
+ * {@link PolicyValidator}, {@link SidecarConfigMapDependent}, {@link PodCensus} and {@link
+ * PolicyStatusBuilder}.
+ */
+@ControllerConfiguration(name = ObservabilityPolicyReconciler.NAME)
+@Workflow(
+    explicitInvocation = true,
+    dependents = @Dependent(type = SidecarConfigMapDependent.class))
+public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPolicy> {
+
+  public static final String NAME = "observabilitypolicy";
+  static final String OPTED_IN_PODS = "opted-in-pods";
+  static final String INJECTED_PODS = "injected-pods";
+  static final String SIBLING_POLICIES = "sibling-policies";
+
+  private final OperatorSettings settings;
+  private final Function<String, Map<String, String>> namespaceLabels;
+  private final ReportSummary.Source reports;
+  private final PolicyEvents events;
+  private final ReconcileMetrics metrics;
+  private final Clock clock;
+
+  public ObservabilityPolicyReconciler(
+      OperatorSettings settings,
+      Function<String, Map<String, String>> namespaceLabels,
+      ReportSummary.Source reports,
+      PolicyEvents events,
+      ReconcileMetrics metrics,
+      Clock clock) {
+    this.settings = settings;
+    this.namespaceLabels = namespaceLabels;
+    this.reports = reports;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<ObservabilityPolicy> reconcile(
+      ObservabilityPolicy policy, Context<ObservabilityPolicy> context) {
+    long start = System.nanoTime();
+    try {
+      return reconcileTimed(policy, context);
+    } catch (RuntimeException e) {
+      metrics.error();
+      throw e;
+    } finally {
+      metrics.reconciled(System.nanoTime() - start);
+    }
+  }
+
+  private UpdateControl<ObservabilityPolicy> reconcileTimed(
+      ObservabilityPolicy policy, Context<ObservabilityPolicy> context) {
+    String namespace = policy.getMetadata().getNamespace();
+    String name = policy.getMetadata().getName();
+
+    // 1. Validate: an invalid policy renders nothing (its last ConfigMap stays for running pods).
+    List<Violation> violations = PolicyValidator.validate(policy.getSpec());
+    Optional<EffectivePolicy> self = Optional.empty();
+    if (violations.isEmpty()) {
+      self = Optional.of(PolicyResolver.resolve(policy));
+      // 2. Render: the ConfigMap dependent.
+      context
+          .managedWorkflowAndDependentResourceContext()
+          .reconcileManagedWorkflow()
+          .throwAggregateExceptionIfErrorsPresent();
+    } else {
+      events.warn(policy, OperatorNames.REASON_INVALID, PolicyValidator.describe(violations));
+    }
+
+    // 3. Count pods, with the webhook's rules and the namespace's valid policies.
+    List<EffectivePolicy> siblings =
+        context
+            .getPrimaryCache()
+            .list(namespace)
+            .map(InformerClusterView::resolveOrNull)
+            .filter(Objects::nonNull)
+            .toList();
+    PodCensus census =
+        PodCensus.count(
+            name,
+            self,
+            self.map(EffectivePolicy::configHash),
+            settings.sidecarVersion(),
+            siblings,
+            pods(context, namespace),
+            namespaceLabels,
+            settings.excludedNamespaces());
+    for (Pod missed : census.missed()) {
+      events.warn(
+          missed,
+          OperatorNames.REASON_SIDECAR_MISSING,
+          "opted in to Outrigger (policy "
+              + name
+              + ") but created without a sidecar, probably while the webhook was unreachable;"
+              + " recreate the pod to inject it");
+    }
+    metrics.missed(namespace, name, census.counts().missed());
+
+    // 4. Status, written only when it changed.
+    ReportSummary reported = reports.summarize(namespace, name);
+    ObservabilityPolicyStatus status =
+        PolicyStatusBuilder.build(
+            policy.getStatus(),
+            new PolicyObservations(
+                policy.getMetadata().getGeneration() == null
+                    ? 0
+                    : policy.getMetadata().getGeneration(),
+                violations,
+                self.map(EffectivePolicy::configHash),
+                Names.configMapName(name),
+                census.counts(),
+                census.winners(),
+                reported.errors(),
+                reported.lastReport(),
+                clock.instant()));
+    if (PolicyStatusBuilder.same(status, policy.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    metrics.statusWrite();
+    policy.setStatus(status);
+    return UpdateControl.patchStatus(policy);
+  }
+
+  private static List<Pod> pods(Context<ObservabilityPolicy> context, String namespace) {
+    List<Pod> pods = new ArrayList<>();
+    for (String source : List.of(OPTED_IN_PODS, INJECTED_PODS)) {
+      InformerEventSource<Pod, ObservabilityPolicy> informer =
+          (InformerEventSource<Pod, ObservabilityPolicy>)
+              context.eventSourceRetriever().getEventSourceFor(Pod.class, source);
+      informer.list(namespace).forEach(pods::add);
+    }
+    return pods;
+  }
+
+  @Override
+  public List<EventSource<?, ObservabilityPolicy>> prepareEventSources(
+      EventSourceContext<ObservabilityPolicy> context) {
+    // A pod or a sibling policy can change the census of every policy in its namespace.
+    SecondaryToPrimaryMapper<Pod> podToPolicies = pod -> policiesIn(context, pod, null);
+    SecondaryToPrimaryMapper<ObservabilityPolicy> policyToSiblings =
+        other -> policiesIn(context, other, other.getMetadata().getName());
+    return List.of(
+        podSource(context, OPTED_IN_PODS, OperatorNames.OPTED_IN_PODS, podToPolicies),
+        podSource(context, INJECTED_PODS, OperatorNames.INJECTED_PODS, podToPolicies),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(
+                    ObservabilityPolicy.class, ObservabilityPolicy.class)
+                .withName(SIBLING_POLICIES)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(policyToSiblings)
+                // Only what changes the contest: spec edits, creation, deletion; not status.
+                .withOnUpdateFilter(
+                    (updated, old) ->
+                        !Objects.equals(
+                            updated.getMetadata().getGeneration(),
+                            old.getMetadata().getGeneration()))
+                .build(),
+            context));
+  }
+
+  private static InformerEventSource<Pod, ObservabilityPolicy> podSource(
+      EventSourceContext<ObservabilityPolicy> context,
+      String name,
+      String labelKey,
+      SecondaryToPrimaryMapper<Pod> mapper) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, ObservabilityPolicy.class)
+            .withName(name)
+            // Only pods that opted in by label or were injected: the rest of the cluster's pods
+            // never reach the operator's memory.
+            .withLabelSelector(labelKey)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(mapper)
+            .build(),
+        context);
+  }
+
+  private static Set<ResourceID> policiesIn(
+      EventSourceContext<ObservabilityPolicy> context, HasMetadata object, String except) {
+    String namespace = object.getMetadata().getNamespace();
+    Stream<ObservabilityPolicy> policies = context.getPrimaryCache().list(namespace);
+    return policies
+        .map(p -> p.getMetadata().getName())
+        .filter(n -> !n.equals(except))
+        .map(n -> new ResourceID(n, namespace))
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,126 @@
+package io.outrigger.operator.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outrigger.api.Names;
+import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.webhook.InjectedNames;
+import io.outrigger.webhook.InjectionStatus;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** What the operator's real-server tests do to the shared kube-apiserver. */
+final class ApiServer {
+  private ApiServer() {}
+
+  static void applyCrd(KubernetesClient client) throws IOException {
+    Path crdFile =
+        Path.of(
+            System.getProperty(
+                "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml"));
+    try (InputStream crd = new FileInputStream(crdFile.toFile())) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .load(crd)
+          .forceConflicts()
+          .serverSideApply();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              CustomResourceDefinition crd =
+                  client
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName(ObservabilityPolicy.CRD_NAME)
+                      .get();
+              return crd.getStatus() != null
+                  && crd.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+            });
+  }
+
+  static String namespace(KubernetesClient client, String name) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .createOr(existing -> existing.update());
+    return name;
+  }
+
+  static ObservabilityPolicy policy(String namespace, String name, ObservabilityPolicySpec spec) {
+    ObservabilityPolicy policy = new ObservabilityPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    policy.setSpec(spec);
+    return policy;
+  }
+
+  /** A pod as it is stored when the webhook did not run: opted in by label, no sidecar. */
+  static Pod optedIn(String namespace, String name, Map<String, String> labels) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .addToLabels(Names.INJECT, "true")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.local/app:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * A pod as the webhook stores it, reduced to what the operator reads: the injected label, the
+   * status annotation and a container named like the sidecar.
+   */
+  static Pod injected(
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      String policy,
+      String configHash,
+      String sidecarVersion) {
+    String status =
+        new InjectionStatus(sidecarVersion, policy, configHash, "classic", "iptables").toJson();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .addToLabels(Names.INJECT, "true")
+        .addToLabels(Names.INJECTED, "true")
+        .addToAnnotations(Names.STATUS, status)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(InjectedNames.SIDECAR_CONTAINER)
+        .withImage("registry.local/outrigger-sidecar:" + sidecarVersion)
+        .endContainer()
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.local/app:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+}

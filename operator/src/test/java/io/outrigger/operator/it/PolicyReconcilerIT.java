@@ -1,0 +1,347 @@
+package io.outrigger.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outrigger.api.Names;
+import io.outrigger.api.policy.PolicyResolver;
+import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.api.v1alpha1.spec.InjectionSpec;
+import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.api.v1alpha1.spec.TracingSpec;
+import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
+import io.outrigger.api.v1alpha1.status.PolicyCondition;
+import io.outrigger.config.SidecarConfigCodec;
+import io.outrigger.operator.OperatorNames;
+import io.outrigger.operator.OperatorSettings;
+import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.reconciler.ReconcileMetrics;
+import io.outrigger.operator.report.ReportSummary;
+import io.outrigger.operator.status.PolicyStatusBuilder;
+import io.outrigger.testing.RealKubeApiServer;
+import io.outrigger.webhook.InjectedNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler on JOSDK against a real kube-apiserver 1.20.2: ConfigMaps rendered, statuses
+ * written, events recorded, with pods stored directly (no kubelet runs; the fields the operator
+ * reads are set by hand, readiness through the status subresource).
+ */
+class PolicyReconcilerIT {
+  static final String VERSION = "0.1.0-it";
+  private static final String READY_NS = "op-ready";
+  private static final String INVALID_NS = "op-invalid";
+  private static final String EDIT_NS = "op-edit";
+  private static final String CONFLICT_NS = "op-conflict";
+  private static final String MISSED_NS = "op-missed";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static KubernetesClient client;
+  private static OutriggerOperator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = RealKubeApiServer.client();
+    ApiServer.applyCrd(client);
+    Set<String> namespaces = Set.of(READY_NS, INVALID_NS, EDIT_NS, CONFLICT_NS, MISSED_NS);
+    namespaces.forEach(n -> ApiServer.namespace(client, n));
+    operator =
+        OutriggerOperator.start(
+            client,
+            new OperatorSettings(
+                "registry.local/outrigger-sidecar", VERSION, "outrigger-system", namespaces),
+            (namespace, policy) -> ReportSummary.NONE,
+            ReconcileMetrics.NONE,
+            Optional.empty(),
+            Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static ObservabilityPolicy stored(String namespace, String name) {
+    return client.resources(ObservabilityPolicy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static ObservabilityPolicyStatus statusOf(String namespace, String name) {
+    ObservabilityPolicy policy = stored(namespace, name);
+    return policy == null ? null : policy.getStatus();
+  }
+
+  private static Optional<PolicyCondition> condition(String namespace, String name, String type) {
+    return PolicyStatusBuilder.find(statusOf(namespace, name), type);
+  }
+
+  private static boolean conditionIs(String namespace, String name, String type, String status) {
+    return condition(namespace, name, type).map(c -> status.equals(c.getStatus())).orElse(false);
+  }
+
+  private static ObservabilityPolicySpec selecting(String app) {
+    ObservabilityPolicySpec spec = new ObservabilityPolicySpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels("app", app).build());
+    return spec;
+  }
+
+  private static ObservabilityPolicy create(
+      String namespace, String name, ObservabilityPolicySpec spec) {
+    return client.resource(ApiServer.policy(namespace, name, spec)).create();
+  }
+
+  @Test
+  void anAppliedPolicyIsRenderedIntoItsConfigMapAndBecomesReady() {
+    ObservabilityPolicy created = create(READY_NS, "web", selecting("web"));
+
+    await().atMost(WAIT).until(() -> conditionIs(READY_NS, "web", OperatorNames.READY, "True"));
+    ObservabilityPolicy policy = stored(READY_NS, "web");
+    String hash = PolicyResolver.resolve(policy).configHash();
+    ObservabilityPolicyStatus status = policy.getStatus();
+    assertThat(status.getConfigHash()).isEqualTo(hash);
+    assertThat(status.getConfigMapName()).isEqualTo("outrigger-web");
+    assertThat(status.getObservedGeneration()).isEqualTo(policy.getMetadata().getGeneration());
+    assertThat(status.getMatchedPods()).isZero();
+    assertThat(condition(READY_NS, "web", OperatorNames.VALID).orElseThrow().getStatus())
+        .isEqualTo("True");
+
+    ConfigMap map = client.configMaps().inNamespace(READY_NS).withName("outrigger-web").get();
+    assertThat(map.getMetadata().getAnnotations()).containsEntry(OperatorNames.CONFIG_HASH, hash);
+    assertThat(map.getMetadata().getLabels())
+        .containsEntry(OperatorNames.CONFIG_HASH, hash)
+        .containsEntry(OperatorNames.POLICY_LABEL, "web");
+    assertThat(map.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid());
+              assertThat(owner.getKind()).isEqualTo("ObservabilityPolicy");
+            });
+    String json = map.getData().get(Names.CONFIG_KEY);
+    assertThat(SidecarConfigCodec.hash(SidecarConfigCodec.readJson(json, "configmap")))
+        .as("the sidecar reads back what was hashed")
+        .isEqualTo(hash);
+
+    // A second look later: an unchanged policy is not written again.
+    String resourceVersion = policy.getMetadata().getResourceVersion();
+    client
+        .pods()
+        .inNamespace(READY_NS)
+        .resource(ApiServer.optedIn(READY_NS, "other", Map.of("app", "other")))
+        .create();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                stored(READY_NS, "web").getMetadata().getResourceVersion().equals(resourceVersion));
+  }
+
+  @Test
+  void aPolicyThatPassesTheSchemaButFailsTheValidatorIsNotValidWithAMessageAndAnEvent() {
+    ObservabilityPolicySpec spec = selecting("web");
+    spec.setInjection(new InjectionSpec());
+    spec.getInjection().setInboundPorts(List.of(8080, 15000));
+    ObservabilityPolicy created = create(INVALID_NS, "broken", spec);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> conditionIs(INVALID_NS, "broken", OperatorNames.VALID, "False"));
+    PolicyCondition valid = condition(INVALID_NS, "broken", OperatorNames.VALID).orElseThrow();
+    assertThat(valid.getReason()).isEqualTo(OperatorNames.REASON_INVALID);
+    assertThat(valid.getMessage())
+        .contains("spec.injection.inboundPorts[1]", "port 15000 is the sidecar's own");
+    PolicyCondition ready = condition(INVALID_NS, "broken", OperatorNames.READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getMessage()).isEqualTo(valid.getMessage());
+    assertThat(statusOf(INVALID_NS, "broken").getConfigHash()).isNull();
+
+    await().atMost(WAIT).until(() -> !events(INVALID_NS, created.getMetadata().getUid()).isEmpty());
+    Event event = events(INVALID_NS, created.getMetadata().getUid()).get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReason()).isEqualTo(OperatorNames.REASON_INVALID);
+    assertThat(event.getMessage()).contains("port 15000 is the sidecar's own");
+    assertThat(client.configMaps().inNamespace(INVALID_NS).withName("outrigger-broken").get())
+        .as("nothing rendered")
+        .isNull();
+  }
+
+  @Test
+  void anEditedPolicyGetsANewHashAndPodsWithTheOldOneCountAsOutdated() {
+    create(EDIT_NS, "api", selecting("api"));
+    await().atMost(WAIT).until(() -> conditionIs(EDIT_NS, "api", OperatorNames.READY, "True"));
+    String oldHash = statusOf(EDIT_NS, "api").getConfigHash();
+    Map<String, String> api = Map.of("app", "api");
+    for (String name : List.of("api-1", "api-2")) {
+      client.resource(ApiServer.injected(EDIT_NS, name, api, "api", oldHash, VERSION)).create();
+    }
+    client
+        .resource(ApiServer.injected(EDIT_NS, "api-old-sidecar", api, "api", oldHash, "0.0.9"))
+        .create();
+    markSidecarReady(EDIT_NS, "api-1");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ObservabilityPolicyStatus status = statusOf(EDIT_NS, "api");
+              assertThat(status.getMatchedPods()).isEqualTo(3);
+              assertThat(status.getInjectedPods()).isEqualTo(3);
+              assertThat(status.getReadyPods()).isEqualTo(1);
+              assertThat(status.getOutdatedPods()).as("only the old sidecar version").isEqualTo(1);
+              assertThat(status.getMissedPods()).isZero();
+            });
+
+    ObservabilityPolicy policy = stored(EDIT_NS, "api");
+    policy.getSpec().setTracing(new TracingSpec());
+    policy.getSpec().getTracing().setSamplingRatio(0.5);
+    client.resource(policy).update();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ObservabilityPolicyStatus status = statusOf(EDIT_NS, "api");
+              assertThat(status.getConfigHash()).isNotEqualTo(oldHash);
+              assertThat(status.getOutdatedPods()).isEqualTo(3);
+              assertThat(status.getObservedGeneration()).isEqualTo(2L);
+            });
+    String newHash = statusOf(EDIT_NS, "api").getConfigHash();
+    assertThat(newHash).isEqualTo(PolicyResolver.resolve(stored(EDIT_NS, "api")).configHash());
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(EDIT_NS)
+                .withName("outrigger-api")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry(OperatorNames.CONFIG_HASH, newHash);
+
+    // A pod injected with the new hash is up to date.
+    client.resource(ApiServer.injected(EDIT_NS, "api-3", api, "api", newHash, VERSION)).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ObservabilityPolicyStatus status = statusOf(EDIT_NS, "api");
+              assertThat(status.getInjectedPods()).isEqualTo(4);
+              assertThat(status.getOutdatedPods()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  void ofTwoOverlappingPoliciesTheLoserGetsAConflictNamingTheWinner() {
+    ObservabilityPolicySpec gold = selecting("shop");
+    gold.setPriority(10);
+    create(CONFLICT_NS, "gold", gold);
+    create(CONFLICT_NS, "silver", selecting("shop"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                conditionIs(CONFLICT_NS, "silver", OperatorNames.READY, "True")
+                    && conditionIs(CONFLICT_NS, "gold", OperatorNames.READY, "True"));
+    assertThat(condition(CONFLICT_NS, "silver", OperatorNames.CONFLICT).orElseThrow().getStatus())
+        .as("no pod yet, no contest")
+        .isEqualTo("False");
+
+    String goldHash = statusOf(CONFLICT_NS, "gold").getConfigHash();
+    client
+        .resource(
+            ApiServer.injected(
+                CONFLICT_NS, "shop-1", Map.of("app", "shop"), "gold", goldHash, VERSION))
+        .create();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> conditionIs(CONFLICT_NS, "silver", OperatorNames.CONFLICT, "True"));
+    PolicyCondition conflict =
+        condition(CONFLICT_NS, "silver", OperatorNames.CONFLICT).orElseThrow();
+    assertThat(conflict.getReason()).isEqualTo(OperatorNames.REASON_LOST_TO);
+    assertThat(conflict.getMessage()).contains("gold");
+    assertThat(statusOf(CONFLICT_NS, "silver").getMatchedPods()).isZero();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(statusOf(CONFLICT_NS, "gold").getMatchedPods()).isEqualTo(1));
+    assertThat(condition(CONFLICT_NS, "gold", OperatorNames.CONFLICT).orElseThrow().getStatus())
+        .isEqualTo("False");
+  }
+
+  @Test
+  void anOptedInPodCreatedWithoutASidecarIsCountedMissedWithAnEvent() {
+    create(MISSED_NS, "jobs", selecting("worker"));
+    await().atMost(WAIT).until(() -> conditionIs(MISSED_NS, "jobs", OperatorNames.READY, "True"));
+
+    Pod pod =
+        client.resource(ApiServer.optedIn(MISSED_NS, "worker-1", Map.of("app", "worker"))).create();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ObservabilityPolicyStatus status = statusOf(MISSED_NS, "jobs");
+              assertThat(status.getMissedPods()).isEqualTo(1);
+              assertThat(status.getMatchedPods()).isEqualTo(1);
+              assertThat(status.getInjectedPods()).isZero();
+            });
+    PolicyCondition degraded = condition(MISSED_NS, "jobs", OperatorNames.DEGRADED).orElseThrow();
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo(OperatorNames.REASON_MISSED);
+    await().atMost(WAIT).until(() -> !events(MISSED_NS, pod.getMetadata().getUid()).isEmpty());
+    Event event = events(MISSED_NS, pod.getMetadata().getUid()).get(0);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReason()).isEqualTo(OperatorNames.REASON_SIDECAR_MISSING);
+    assertThat(event.getInvolvedObject().getKind()).isEqualTo("Pod");
+    assertThat(event.getMessage()).contains("policy jobs");
+
+    // Deleting the pod clears the count again.
+    client.pods().inNamespace(MISSED_NS).withName("worker-1").withGracePeriod(0).delete();
+    await()
+        .atMost(WAIT)
+        .until(() -> conditionIs(MISSED_NS, "jobs", OperatorNames.DEGRADED, "False"));
+    assertThat(statusOf(MISSED_NS, "jobs").getMissedPods()).isZero();
+  }
+
+  private static List<Event> events(String namespace, String uid) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> uid.equals(e.getInvolvedObject().getUid()))
+        .toList();
+  }
+
+  static void markSidecarReady(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    pod.setStatus(
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+            .withPhase("Running")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(InjectedNames.SIDECAR_CONTAINER)
+                    .withImage("registry.local/outrigger-sidecar:" + VERSION)
+                    .withImageID("")
+                    .withReady(true)
+                    .withRestartCount(0)
+                    .build())
+            .build());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+}
