@@ -31,7 +31,7 @@ trap stop EXIT INT TERM
 
 DEMO_LOG_FILE="$DEMO_DIR/app.log" java examples/demo-app/DemoApp.java > "$DEMO_DIR/demo-app.out" 2>&1 &
 PIDS+=($!)
-OUTRIGGER_BIND=127.0.0.1 java -jar "$JAR" --config examples/sidecar.yaml > "$DEMO_DIR/sidecar.out" 2>&1 &
+OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config examples/sidecar.yaml > "$DEMO_DIR/sidecar.out" 2>&1 &
 PIDS+=($!)
 
 for url in http://127.0.0.1:8080/healthz http://127.0.0.1:15020/readyz; do
