@@ -57,6 +57,10 @@ public final class SidecarInjector {
     if (plan.logs()) {
       mountLogs(apps, volumes.logs(), plan.logDirectory());
     }
+    if (plan.waitForAppExit()) {
+      // A classic sidecar in a Job must exit when the app has; sharing the process namespace lets it see that.
+      spec.setShareProcessNamespace(true);
+    }
 
     Container sidecar =
         SidecarContainers.sidecar(plan, volumes, movedPorts, appNames(apps), originalProbes);
