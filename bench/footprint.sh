@@ -61,13 +61,15 @@ measure() { # name command...
   done
   end=$(rss_kib $pid)
   kill $pid; wait $pid 2>/dev/null || true
-  printf '%-9s %9d %12.1f %14.1f %14.1f %10.1f   %s\n' "$name" "$ready_ms" "$(bc -l <<<"$idle/1024")" \
+  printf '%-10s %9d %12.1f %14.1f %14.1f %10.1f   %s\n' "$name" "$ready_ms" "$(bc -l <<<"$idle/1024")" \
     "$(bc -l <<<"$sum/$n/1024")" "$(bc -l <<<"$peak/1024")" "$(bc -l <<<"$end/1024")" "$(cat "$WORK/$name.load")"
 }
 
 command -v bc >/dev/null || apt-get install -y -qq --no-install-recommends bc >/dev/null
-printf '\n%-9s %9s %12s %14s %14s %10s   %s\n' variant ready_ms idle_MiB "load_avg_MiB" "load_peak_MiB" end_MiB "load ($RATE req/s, ${LOAD_SECONDS}s)"
+printf '\n%-10s %9s %12s %14s %14s %10s   %s\n' variant ready_ms idle_MiB "load_avg_MiB" "load_peak_MiB" end_MiB "load ($RATE req/s, ${LOAD_SECONDS}s)"
+OUTRIGGER_PORT_BASE=18500 bash sidecar/bin/build-cds-archive "$WORK/sidecar.jsa" >/dev/null
 measure default java -jar "$JAR"
-measure tuned sidecar/bin/outrigger-sidecar
+OUTRIGGER_CDS_ARCHIVE=none measure tuned sidecar/bin/outrigger-sidecar
+OUTRIGGER_CDS_ARCHIVE="$WORK/sidecar.jsa" measure tuned+cds sidecar/bin/outrigger-sidecar
 echo
 echo "Goals: ready <= 1 s; RSS <= 48 MiB idle and <= 64 MiB at 1,000 req/s (Envoy in Istio: ~40-60 MB at 1,000 rps; Linkerd's proxy: ~26 MB)."
