@@ -1,6 +1,7 @@
 package io.outrigger.operator;
 
 import io.outrigger.webhook.ClusterFacts;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -11,12 +12,21 @@ import java.util.Set;
  *     injected pods with another version count as outdated
  * @param operatorNamespace where the operator runs (never injected; holds its Secret and Lease)
  * @param watchedNamespaces namespaces to reconcile policies in; empty means all
+ * @param reportTtl how long a sidecar's report counts without a heartbeat
+ * @param statusInterval the least time between two report-triggered status updates of a policy
  */
 public record OperatorSettings(
     String sidecarImage,
     String sidecarVersion,
     String operatorNamespace,
-    Set<String> watchedNamespaces) {
+    Set<String> watchedNamespaces,
+    Duration reportTtl,
+    Duration statusInterval) {
+
+  /** Sidecars report on change and every 30 s; three missed heartbeats forget a pod. */
+  public static final Duration DEFAULT_REPORT_TTL = Duration.ofSeconds(90);
+
+  public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
 
   /** The facts injection needs, for the API server version given. */
   public ClusterFacts clusterFacts(String serverMajor, String serverMinor) {

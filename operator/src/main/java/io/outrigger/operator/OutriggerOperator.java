@@ -7,7 +7,11 @@ import io.outrigger.operator.reconciler.InformerClusterView;
 import io.outrigger.operator.reconciler.ObservabilityPolicyReconciler;
 import io.outrigger.operator.reconciler.PolicyEvents;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
-import io.outrigger.operator.report.ReportSummary;
+import io.outrigger.operator.report.ReportIntake;
+import io.outrigger.operator.report.ReportMetrics;
+import io.outrigger.operator.report.ReportStore;
+import io.outrigger.operator.report.StatusThrottle;
+import io.outrigger.operator.report.TokenReviewer;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -20,10 +24,21 @@ import java.util.Optional;
 public final class OutriggerOperator implements AutoCloseable {
   private final Operator operator;
   private final InformerClusterView clusterView;
+  private final ReportStore reports;
+  private final StatusThrottle throttle;
+  private final ReportIntake intake;
 
-  private OutriggerOperator(Operator operator, InformerClusterView clusterView) {
+  private OutriggerOperator(
+      Operator operator,
+      InformerClusterView clusterView,
+      ReportStore reports,
+      StatusThrottle throttle,
+      ReportIntake intake) {
     this.operator = operator;
     this.clusterView = clusterView;
+    this.reports = reports;
+    this.throttle = throttle;
+    this.intake = intake;
   }
 
   /**
@@ -33,11 +48,15 @@ public final class OutriggerOperator implements AutoCloseable {
   public static OutriggerOperator start(
       KubernetesClient client,
       OperatorSettings settings,
-      ReportSummary.Source reports,
       ReconcileMetrics metrics,
+      ReportMetrics reportMetrics,
       Optional<LeaderElectionConfiguration> leaderElection,
       Clock clock) {
     InformerClusterView view = InformerClusterView.start(client);
+    ReportStore reports = new ReportStore(settings.reportTtl(), clock);
+    StatusThrottle throttle = new StatusThrottle(reports, settings.statusInterval(), clock);
+    TokenReviewer reviewer = new TokenReviewer(client);
+    ReportIntake intake = new ReportIntake(reviewer::review, reports, throttle, reportMetrics);
     Operator operator =
         new Operator(
             o -> {
@@ -49,6 +68,7 @@ public final class OutriggerOperator implements AutoCloseable {
             settings,
             view::namespaceLabels,
             reports,
+            throttle.eventSource(),
             new PolicyEvents(client, clock),
             metrics,
             clock);
@@ -60,7 +80,7 @@ public final class OutriggerOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new OutriggerOperator(operator, view);
+    return new OutriggerOperator(operator, view, reports, throttle, intake);
   }
 
   /** What the admission handler reads: namespaces and valid policies, from informers. */
@@ -72,9 +92,19 @@ public final class OutriggerOperator implements AutoCloseable {
     return operator;
   }
 
+  /** {@code POST /v1/reports} without the HTTP. */
+  public ReportIntake reportIntake() {
+    return intake;
+  }
+
+  public ReportStore reports() {
+    return reports;
+  }
+
   @Override
   public void close() {
     operator.stop();
+    throttle.close();
     clusterView.close();
   }
 }

@@ -60,15 +60,21 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   private final PolicyEvents events;
   private final ReconcileMetrics metrics;
   private final Clock clock;
+  private final EventSource<?, ObservabilityPolicy> reportEvents;
 
+  /**
+   * @param reportEvents triggers reconciles when sidecars report (throttled per policy)
+   */
   public ObservabilityPolicyReconciler(
       OperatorSettings settings,
       Function<String, Map<String, String>> namespaceLabels,
       ReportSummary.Source reports,
+      EventSource<?, ObservabilityPolicy> reportEvents,
       PolicyEvents events,
       ReconcileMetrics metrics,
       Clock clock) {
     this.settings = settings;
+    this.reportEvents = reportEvents;
     this.namespaceLabels = namespaceLabels;
     this.reports = reports;
     this.events = events;
@@ -197,7 +203,8 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
                             updated.getMetadata().getGeneration(),
                             old.getMetadata().getGeneration()))
                 .build(),
-            context));
+            context),
+        reportEvents);
   }
 
   private static InformerEventSource<Pod, ObservabilityPolicy> podSource(

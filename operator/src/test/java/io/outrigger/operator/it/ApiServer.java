@@ -8,21 +8,52 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.outrigger.api.Names;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.operator.OperatorSettings;
+import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.reconciler.ReconcileMetrics;
+import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.webhook.InjectedNames;
 import io.outrigger.webhook.InjectionStatus;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** What the operator's real-server tests do to the shared kube-apiserver. */
 final class ApiServer {
   private ApiServer() {}
+
+  static final String VERSION = "0.1.0-it";
+  static final String OPERATOR_NAMESPACE = "outrigger-system";
+
+  /** An operator reconciling only {@code namespaces}, reports throttled to one per second. */
+  static OutriggerOperator operator(
+      KubernetesClient client,
+      Set<String> namespaces,
+      Optional<LeaderElectionConfiguration> leaderElection) {
+    return OutriggerOperator.start(
+        client,
+        new OperatorSettings(
+            "registry.local/outrigger-sidecar",
+            VERSION,
+            OPERATOR_NAMESPACE,
+            namespaces,
+            OperatorSettings.DEFAULT_REPORT_TTL,
+            Duration.ofSeconds(1)),
+        ReconcileMetrics.NONE,
+        ReportMetrics.NONE,
+        leaderElection,
+        Clock.systemUTC());
+  }
 
   static void applyCrd(KubernetesClient client) throws IOException {
     Path crdFile =

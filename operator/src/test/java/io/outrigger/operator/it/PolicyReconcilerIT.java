@@ -19,14 +19,10 @@ import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.api.v1alpha1.status.PolicyCondition;
 import io.outrigger.config.SidecarConfigCodec;
 import io.outrigger.operator.OperatorNames;
-import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
-import io.outrigger.operator.reconciler.ReconcileMetrics;
-import io.outrigger.operator.report.ReportSummary;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.InjectedNames;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * reads are set by hand, readiness through the status subresource).
  */
 class PolicyReconcilerIT {
-  static final String VERSION = "0.1.0-it";
+  static final String VERSION = ApiServer.VERSION;
   private static final String READY_NS = "op-ready";
   private static final String INVALID_NS = "op-invalid";
   private static final String EDIT_NS = "op-edit";
@@ -59,15 +55,7 @@ class PolicyReconcilerIT {
     ApiServer.applyCrd(client);
     Set<String> namespaces = Set.of(READY_NS, INVALID_NS, EDIT_NS, CONFLICT_NS, MISSED_NS);
     namespaces.forEach(n -> ApiServer.namespace(client, n));
-    operator =
-        OutriggerOperator.start(
-            client,
-            new OperatorSettings(
-                "registry.local/outrigger-sidecar", VERSION, "outrigger-system", namespaces),
-            (namespace, policy) -> ReportSummary.NONE,
-            ReconcileMetrics.NONE,
-            Optional.empty(),
-            Clock.systemUTC());
+    operator = ApiServer.operator(client, namespaces, Optional.empty());
   }
 
   @AfterAll

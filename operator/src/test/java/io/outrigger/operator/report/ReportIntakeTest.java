@@ -1,0 +1,169 @@
+package io.outrigger.operator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.operator.status.ReportedError;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReportIntakeTest {
+  private static final String REPORT =
+      """
+      {"namespace": "shop", "pod": "web-1", "policy": "web",
+       "errors": [{"component": "logs", "message": "cannot read /var/log/app.log"}]}
+      """;
+  private static final TokenReviewer.Identity SHOP_WEB_1 =
+      new TokenReviewer.Identity("shop", "web", Optional.of("web-1"));
+
+  record Case(
+      String name,
+      String authorization,
+      Optional<TokenReviewer.Identity> identity,
+      boolean apiServerDown,
+      String body,
+      int status) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case(
+            "valid token for the pod", "Bearer t", Optional.of(SHOP_WEB_1), false, REPORT, 202),
+        new Case(
+            "token not bound to a pod, same namespace",
+            "bearer t",
+            Optional.of(new TokenReviewer.Identity("shop", "web", Optional.empty())),
+            false,
+            REPORT,
+            202),
+        new Case("no header", null, Optional.of(SHOP_WEB_1), false, REPORT, 401),
+        new Case("basic auth", "Basic dTpw", Optional.of(SHOP_WEB_1), false, REPORT, 401),
+        new Case("empty bearer", "Bearer  ", Optional.of(SHOP_WEB_1), false, REPORT, 401),
+        new Case("refused by TokenReview", "Bearer t", Optional.empty(), false, REPORT, 401),
+        new Case("API server unreachable", "Bearer t", Optional.empty(), true, REPORT, 503),
+        new Case(
+            "token of another namespace",
+            "Bearer t",
+            Optional.of(new TokenReviewer.Identity("bank", "web", Optional.empty())),
+            false,
+            REPORT,
+            403),
+        new Case(
+            "token of another pod",
+            "Bearer t",
+            Optional.of(new TokenReviewer.Identity("shop", "web", Optional.of("web-2"))),
+            false,
+            REPORT,
+            403),
+        new Case("not JSON", "Bearer t", Optional.of(SHOP_WEB_1), false, "{", 400),
+        new Case(
+            "no policy named",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            "{\"namespace\": \"shop\", \"pod\": \"web-1\"}",
+            400));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void answers(Case c) {
+    ReportStore store = new ReportStore(Duration.ofMinutes(1), InstantSource.system());
+    List<String> reported = new ArrayList<>();
+    AtomicReference<Integer> counted = new AtomicReference<>();
+    ReportIntake intake =
+        new ReportIntake(
+            token -> {
+              if (c.apiServerDown()) {
+                throw new KubernetesClientException("connection refused");
+              }
+              return c.identity();
+            },
+            store,
+            (namespace, policy) -> reported.add(namespace + "/" + policy),
+            counted::set);
+
+    ReportIntake.Answer answer =
+        intake.accept(c.authorization(), c.body().getBytes(StandardCharsets.UTF_8));
+
+    assertThat(answer.status()).as(answer.message()).isEqualTo(c.status());
+    assertThat(counted.get()).isEqualTo(c.status());
+    boolean accepted = c.status() == 202;
+    assertThat(store.size()).isEqualTo(accepted ? 1 : 0);
+    assertThat(reported).isEqualTo(accepted ? List.of("shop/web") : List.of());
+  }
+
+  @org.junit.jupiter.api.Test
+  void theStoreGroupsErrorsByComponentAndMessageAndForgetsSilentPods() {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    ReportStore store = new ReportStore(Duration.ofSeconds(90), now::get);
+    SidecarReport.ComponentError refused =
+        new SidecarReport.ComponentError("metrics", "connection refused");
+    SidecarReport.ComponentError full = new SidecarReport.ComponentError("logs", "buffer full");
+    store.put(report("a", List.of(refused, refused)));
+    now.set(now.get().plusSeconds(60));
+    store.put(report("b", List.of(refused, full)));
+    store.put(
+        new SidecarReport("shop", "c", "other", null, null, Map.of(), List.of(full), Map.of()));
+
+    ReportSummary summary = store.summarize("shop", "web");
+    assertThat(summary.errors())
+        .containsExactly(
+            new ReportedError("metrics", "connection refused", 2, now.get()),
+            new ReportedError("logs", "buffer full", 1, now.get()));
+    assertThat(summary.lastReport()).contains(now.get());
+
+    now.set(now.get().plusSeconds(60)); // a: 120 s silent, b: 60 s
+    assertThat(store.expire()).containsExactly("shop/web");
+    assertThat(store.summarize("shop", "web").errors())
+        .extracting(ReportedError::pods)
+        .containsExactly(1, 1);
+    assertThat(store.summarize("shop", "nobody")).isEqualTo(ReportSummary.NONE);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aServiceAccountUserIsAnIdentityAndOtherUsersAreNot() {
+    assertThat(
+            TokenReviewer.identity(
+                new UserInfoBuilder()
+                    .withUsername("system:serviceaccount:shop:web")
+                    .withExtra(Map.of(TokenReviewer.POD_NAME_EXTRA, List.of("web-1")))
+                    .build()))
+        .contains(SHOP_WEB_1);
+    assertThat(TokenReviewer.identity(new UserInfoBuilder().withUsername("admin").build()))
+        .isEmpty();
+    assertThat(
+            TokenReviewer.identity(
+                new UserInfoBuilder().withUsername("system:serviceaccount:shop").build()))
+        .isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPolicyReconcilesAtMostOncePerInterval() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    Duration five = Duration.ofSeconds(5);
+    assertThat(StatusThrottle.delay(Optional.empty(), t, five)).isZero();
+    assertThat(StatusThrottle.delay(Optional.of(t), t.plusSeconds(2), five))
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(StatusThrottle.delay(Optional.of(t), t.plusSeconds(9), five)).isZero();
+  }
+
+  private static SidecarReport report(String pod, List<SidecarReport.ComponentError> errors) {
+    return new SidecarReport("shop", pod, "web", "h", "1", Map.of(), errors, Map.of());
+  }
+}
