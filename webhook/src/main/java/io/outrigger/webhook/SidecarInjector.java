@@ -58,7 +58,8 @@ public final class SidecarInjector {
       mountLogs(apps, volumes.logs(), plan.logDirectory());
     }
     if (plan.waitForAppExit()) {
-      // A classic sidecar in a Job must exit when the app has; sharing the process namespace lets it see that.
+      // A classic sidecar in a Job must exit when the app has; sharing the process namespace lets
+      // it see that.
       spec.setShareProcessNamespace(true);
     }
 
