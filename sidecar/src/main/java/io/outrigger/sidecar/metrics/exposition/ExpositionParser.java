@@ -453,8 +453,17 @@ public final class ExpositionParser {
       return type.suffixes().contains(suffix);
     }
 
+    /**
+     * The family in the OpenMetrics shape: the text format names a counter family after its {@code
+     * _total} sample, OpenMetrics without the suffix; one shape lets scrapes of either format merge
+     * and be written as either.
+     */
     MetricFamily build() {
-      return new MetricFamily(name, type, help, unit, List.copyOf(samples));
+      String familyName =
+          type == MetricType.COUNTER && name.endsWith("_total")
+              ? name.substring(0, name.length() - 6)
+              : name;
+      return new MetricFamily(familyName, type, help, unit, List.copyOf(samples));
     }
   }
 

@@ -40,8 +40,9 @@ class ExpositionParserTest {
             """);
     assertThat(e.families())
         .extracting(MetricFamily::name)
+        .as("counter families take the OpenMetrics shape: no _total in the family name")
         .containsExactly(
-            "http_requests_total", "rpc_duration_seconds", "latency", "untyped_thing", "nan_gauge");
+            "http_requests", "rpc_duration_seconds", "latency", "untyped_thing", "nan_gauge");
     MetricFamily requests = e.families().get(0);
     assertThat(requests.type()).isEqualTo(MetricType.COUNTER);
     assertThat(requests.help()).isEqualTo("Requests.\nSecond line with a \\ backslash.");

@@ -1,0 +1,93 @@
+package io.outrigger.sidecar.metrics.exposition;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Adds the pod's identity to every series (namespace, pod, node, container, workload and the pod
+ * labels the policy lists), the way Prometheus applies target labels with {@code honor_labels:
+ * false}: when the app already uses one of these names, the app's label is kept as {@code
+ * exported_<name>} and the target's value wins.
+ */
+public final class Enrichment {
+  private static final Pattern INVALID = Pattern.compile("[^a-zA-Z0-9_]");
+
+  private final Map<String, String> targetLabels;
+
+  /**
+   * @param targetLabels label names (already valid Prometheus names) and values to add
+   */
+  public Enrichment(Map<String, String> targetLabels) {
+    // Insertion order kept: identity labels first, then pod labels, in every series.
+    this.targetLabels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targetLabels));
+  }
+
+  /**
+   * The target labels for a pod: the fixed identity labels, then each chosen pod label under a
+   * sanitised name ({@code app.kubernetes.io/name} becomes {@code app_kubernetes_io_name}), when
+   * the pod has it.
+   */
+  public static Map<String, String> targetLabels(
+      String namespace,
+      String pod,
+      String node,
+      String container,
+      String workload,
+      Map<String, String> podLabels,
+      List<String> chosen) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("namespace", namespace);
+    labels.put("pod", pod);
+    labels.put("node", node);
+    labels.put("container", container);
+    labels.put("workload", workload);
+    for (String key : chosen) {
+      String value = podLabels.get(key);
+      if (value != null) {
+        labels.putIfAbsent(sanitise(key), value);
+      }
+    }
+    return labels;
+  }
+
+  /** A pod label key as a Prometheus label name. */
+  public static String sanitise(String key) {
+    String name = INVALID.matcher(key).replaceAll("_");
+    return Character.isDigit(name.charAt(0)) ? "_" + name : name;
+  }
+
+  public MetricFamily apply(MetricFamily family) {
+    List<Sample> samples = new ArrayList<>(family.samples().size());
+    for (Sample sample : family.samples()) {
+      samples.add(sample.withLabels(enrich(sample.labels())));
+    }
+    return new MetricFamily(
+        family.name(), family.type(), family.help(), family.unit(), List.copyOf(samples));
+  }
+
+  List<Sample.Label> enrich(List<Sample.Label> labels) {
+    Set<String> taken = new HashSet<>();
+    labels.forEach(l -> taken.add(l.name()));
+    taken.addAll(targetLabels.keySet());
+    List<Sample.Label> result = new ArrayList<>(labels.size() + targetLabels.size());
+    for (Sample.Label label : labels) {
+      if (targetLabels.containsKey(label.name())) {
+        String exported = "exported_" + label.name();
+        while (taken.contains(exported)) {
+          exported = "exported_" + exported;
+        }
+        taken.add(exported);
+        result.add(new Sample.Label(exported, label.value()));
+      } else {
+        result.add(label);
+      }
+    }
+    targetLabels.forEach((name, value) -> result.add(new Sample.Label(name, value)));
+    return result;
+  }
+}

@@ -1,0 +1,113 @@
+package io.outrigger.sidecar.metrics.exposition;
+
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
+import java.util.List;
+
+/**
+ * Writes families as Prometheus text 0.0.4 or OpenMetrics 1.0. Families are kept in the OpenMetrics
+ * shape (a counter named {@code x} with samples {@code x_total}); the text format gets {@code
+ * x_total} as the family name and no {@code _created} samples, which it does not have.
+ */
+public final class ExpositionWriter {
+  private ExpositionWriter() {}
+
+  public static void write(List<MetricFamily> families, Format format, StringBuilder out) {
+    for (MetricFamily family : families) {
+      if (family.samples().isEmpty()) {
+        continue;
+      }
+      boolean text = format == Format.PROMETHEUS_TEXT;
+      String name =
+          text && family.type() == MetricType.COUNTER && !family.name().endsWith("_total")
+              ? family.name() + "_total"
+              : family.name();
+      if (family.help() != null) {
+        out.append("# HELP ")
+            .append(name)
+            .append(' ')
+            .append(escapeHelp(family.help(), format))
+            .append('\n');
+      }
+      out.append("# TYPE ")
+          .append(name)
+          .append(' ')
+          .append(typeWord(family.type(), format))
+          .append('\n');
+      if (!text && family.unit() != null && !family.unit().isEmpty()) {
+        out.append("# UNIT ").append(name).append(' ').append(family.unit()).append('\n');
+      }
+      for (Sample sample : family.samples()) {
+        if (text && sample.name().endsWith("_created")) {
+          continue;
+        }
+        writeSample(sample, format, out);
+      }
+    }
+    if (format == Format.OPENMETRICS) {
+      out.append("# EOF\n");
+    }
+  }
+
+  private static void writeSample(Sample sample, Format format, StringBuilder out) {
+    out.append(sample.name());
+    if (!sample.labels().isEmpty()) {
+      out.append('{');
+      boolean first = true;
+      for (Sample.Label label : sample.labels()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        out.append(label.name()).append("=\"").append(escapeLabel(label.value())).append('"');
+      }
+      out.append('}');
+    }
+    out.append(' ').append(number(sample.value(), format));
+    if (sample.timestampMillis() != null) {
+      out.append(' ');
+      if (format == Format.OPENMETRICS) {
+        out.append(sample.timestampMillis() / 1000)
+            .append('.')
+            .append(String.format("%03d", Math.floorMod(sample.timestampMillis(), 1000)));
+      } else {
+        out.append(sample.timestampMillis());
+      }
+    }
+    if (format == Format.OPENMETRICS && sample.exemplar() != null) {
+      out.append(" # ").append(sample.exemplar());
+    }
+    out.append('\n');
+  }
+
+  static String number(double value, Format format) {
+    if (Double.isNaN(value)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "+Inf" : "-Inf";
+    }
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return Double.toString(value);
+  }
+
+  private static String typeWord(MetricType type, Format format) {
+    if (format == Format.PROMETHEUS_TEXT) {
+      return switch (type) {
+        case COUNTER, GAUGE, HISTOGRAM, SUMMARY -> type.word();
+        default -> "untyped";
+      };
+    }
+    return type == MetricType.UNTYPED ? "unknown" : type.word();
+  }
+
+  private static String escapeLabel(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  private static String escapeHelp(String help, Format format) {
+    String escaped = help.replace("\\", "\\\\").replace("\n", "\\n");
+    return format == Format.OPENMETRICS ? escaped.replace("\"", "\\\"") : escaped;
+  }
+}
