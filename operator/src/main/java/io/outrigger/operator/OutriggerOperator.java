@@ -13,6 +13,7 @@ import io.outrigger.operator.report.ReportStore;
 import io.outrigger.operator.report.StatusThrottle;
 import io.outrigger.operator.report.TokenReviewer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -81,6 +82,25 @@ public final class OutriggerOperator implements AutoCloseable {
         });
     operator.start();
     return new OutriggerOperator(operator, view, reports, throttle, intake);
+  }
+
+  /**
+   * Leader election on the Lease {@link OperatorNames#LEASE} in {@code namespace}: renew within two
+   * thirds of the lease, retry five times per lease. {@code exitOnStopLeading} is what production
+   * wants (a replica that lost the lease restarts clean); tests keep the JVM.
+   */
+  public static LeaderElectionConfiguration leaderElection(
+      String namespace, String identity, Duration leaseDuration, boolean exitOnStopLeading) {
+    // The builder refuses exitOnStopLeading outside its test mode; the constructor takes it.
+    return new LeaderElectionConfiguration(
+        OperatorNames.LEASE,
+        namespace,
+        leaseDuration,
+        leaseDuration.multipliedBy(2).dividedBy(3),
+        leaseDuration.dividedBy(5),
+        identity,
+        null,
+        exitOnStopLeading);
   }
 
   /** What the admission handler reads: namespaces and valid policies, from informers. */
