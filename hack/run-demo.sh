@@ -55,7 +55,7 @@ Try:
   tail -n 2 $DEMO_DIR/app.log        # the app's log lines carry the sidecar's trace id
   curl -i http://127.0.0.1:15006/fail
   curl -s http://127.0.0.1:15020/metrics | grep '^outrigger_requests_total'
-  curl -s http://127.0.0.1:8080/metrics   # the app's own metrics (the sidecar will merge them: issue 5)
+  curl -s http://127.0.0.1:15020/metrics | grep '^demo_requests_total'   # the app's metrics, with pod labels added
 
 Ctrl-C stops both.
 TXT

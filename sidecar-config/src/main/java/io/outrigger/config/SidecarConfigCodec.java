@@ -128,8 +128,61 @@ public final class SidecarConfigCodec {
     return config;
   }
 
+  /**
+   * Defaults of the optional sections, which are absent (off) in {@link SidecarConfig#defaults()}:
+   * when a document turns one on, it is laid over these, so {@code scrape: {port: 9100}} gets the
+   * default path, interval and timeout.
+   */
+  private static final Map<String, String> SECTION_DEFAULTS =
+      Map.of(
+          "/metrics/scrape",
+          "{\"path\":\""
+              + Defaults.METRICS_PATH
+              + "\",\"scheme\":\"http\",\"interval\":\""
+              + Defaults.SCRAPE_INTERVAL
+              + "\",\"timeout\":\""
+              + Defaults.SCRAPE_TIMEOUT
+              + "\"}",
+          "/metrics/pushgateway",
+          "{\"interval\":\"" + Defaults.PUSH_INTERVAL + "\"}",
+          "/metrics/remoteWrite",
+          "{\"interval\":\""
+              + Defaults.PUSH_INTERVAL
+              + "\",\"queueCapacity\":"
+              + Defaults.REMOTE_WRITE_QUEUE
+              + "}",
+          "/metrics/otlp",
+          "{\"interval\":\"" + Defaults.PUSH_INTERVAL + "\"}",
+          "/metrics/statsd",
+          "{\"port\":" + Defaults.STATSD_PORT + "}",
+          "/logs/multiline",
+          "{\"flushTimeout\":\""
+              + Defaults.MULTILINE_FLUSH
+              + "\",\"maxLines\":"
+              + Defaults.MULTILINE_MAX_LINES
+              + "}",
+          "/logs/outputs/forward",
+          "{\"port\":"
+              + Defaults.FORWARD_PORT
+              + ",\"tag\":\""
+              + Defaults.FORWARD_TAG
+              + "\",\"requireAck\":true,\"tls\":false}",
+          "/logs/outputs/loki",
+          "{\"labels\":{}}");
+
   /** Lays {@code given} over {@code base}: objects merge field by field, anything else replaces. */
   static JsonNode overlay(JsonNode base, JsonNode given) {
+    return overlay(base, given, "");
+  }
+
+  private static JsonNode overlay(JsonNode base, JsonNode given, String path) {
+    if ((base == null || base.isNull()) && given.isObject() && SECTION_DEFAULTS.containsKey(path)) {
+      try {
+        base = JSON.readTree(SECTION_DEFAULTS.get(path));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("section defaults are valid JSON", e);
+      }
+    }
     if (!(base instanceof ObjectNode baseObject) || !given.isObject()) {
       return given;
     }
@@ -137,10 +190,9 @@ public final class SidecarConfigCodec {
     Iterator<Map.Entry<String, JsonNode>> fields = given.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
-      JsonNode existing = result.get(field.getKey());
       result.set(
           field.getKey(),
-          existing == null ? field.getValue() : overlay(existing, field.getValue()));
+          overlay(result.get(field.getKey()), field.getValue(), path + "/" + field.getKey()));
     }
     return result;
   }

@@ -123,6 +123,22 @@ class SidecarConfigCodecTest {
   }
 
   @Test
+  void anOptionalSectionTurnedOnGetsItsDefaults() {
+    SidecarConfig config =
+        SidecarConfigCodec.readYaml(
+            "metrics: {scrape: {port: 9100, interval: 5s}}\nlogs: {outputs: {forward: {host: fluentd}}}\n",
+            "sidecar.yaml");
+    assertThat(config.metrics().scrape())
+        .isEqualTo(
+            new SidecarConfig.ScrapeConfig(
+                9100, "/metrics", Scheme.HTTP, Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    assertThat(config.logs().outputs().forward())
+        .isEqualTo(
+            new SidecarConfig.ForwardOutputConfig("fluentd", 24224, "outrigger", true, false));
+    assertThat(config.metrics().pushgateway()).as("sections not given stay off").isNull();
+  }
+
+  @Test
   void anEmptyDocumentIsTheDefaults() {
     assertThat(SidecarConfigCodec.readYaml("", "empty.yaml")).isEqualTo(SidecarConfig.defaults());
   }

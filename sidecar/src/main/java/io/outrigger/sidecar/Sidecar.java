@@ -26,7 +26,10 @@ import io.outrigger.sidecar.health.AppHealth;
 import io.outrigger.sidecar.health.AppProbes;
 import io.outrigger.sidecar.health.ProbeRunner;
 import io.outrigger.sidecar.lifecycle.AppExitWatcher;
+import io.outrigger.sidecar.metrics.AppMetricsScraper;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.metrics.ScrapeTarget;
+import io.outrigger.sidecar.metrics.exposition.Enrichment;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
 import io.outrigger.sidecar.telemetry.TelemetryServer;
@@ -74,6 +77,7 @@ public final class Sidecar implements AdminServer.Control {
   private final AdminServer admin;
   private final ConfigWatcher watcher;
   private final AppExitWatcher appExit;
+  private final AppMetricsScraper scraper;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -99,9 +103,19 @@ public final class Sidecar implements AdminServer.Control {
     AppProbes probes =
         AppProbes.parse(options.env().get("OUTRIGGER_APP_PROBES"), initial.health().probeTimeout());
     AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
+    this.scraper =
+        new AppMetricsScraper(vertx, registry, enrichment(initial, appContainer(options.env())));
     this.telemetry =
         new TelemetryServer(
-            vertx, registry, this::ready, appHealth, initial.health().readinessIncludesApp());
+            vertx,
+            registry,
+            this::ready,
+            appHealth,
+            initial.health().readinessIncludesApp(),
+            scraper::latest,
+            enrichment(
+                initial,
+                options.env().getOrDefault("OUTRIGGER_SIDECAR_CONTAINER", "outrigger-sidecar")));
     this.admin = new AdminServer(vertx, this);
     this.watcher = new ConfigWatcher(vertx, options.source(), config, this::applyLive);
     this.appExit =
@@ -138,6 +152,8 @@ public final class Sidecar implements AdminServer.Control {
         .compose(v -> sidecar.admin.start(options.ports().admin()))
         .map(
             v -> {
+              sidecar.scraper.apply(
+                  initial.metrics(), ScrapeTarget.resolve(initial.metrics(), options.env()));
               sidecar.watcher.start(options.configPoll());
               if (sidecar.appExit != null) {
                 sidecar.appExit.start(2000);
@@ -209,6 +225,32 @@ public final class Sidecar implements AdminServer.Control {
   private void applyLive(SidecarConfig next) {
     proxy.apply(next.proxy());
     tracing.apply(next.tracing());
+    scraper.apply(next.metrics(), ScrapeTarget.resolve(next.metrics(), options.env()));
+  }
+
+  /**
+   * The labels every series gets: the pod's identity, {@code container}, and the pod labels the
+   * policy lists.
+   */
+  private Enrichment enrichment(SidecarConfig config, String container) {
+    return new Enrichment(
+        Enrichment.targetLabels(
+            pod.namespace(),
+            pod.podName(),
+            pod.nodeName(),
+            container,
+            pod.workload(),
+            pod.labels(),
+            config.metrics().podLabels()));
+  }
+
+  /**
+   * The app's container for the {@code container} label: the first one the webhook names, else
+   * "app".
+   */
+  private static String appContainer(Map<String, String> env) {
+    String containers = env.get("OUTRIGGER_APP_CONTAINERS");
+    return containers == null || containers.isBlank() ? "app" : containers.split(",")[0].trim();
   }
 
   @Override
@@ -314,6 +356,7 @@ public final class Sidecar implements AdminServer.Control {
     JsonLog.info("sidecar draining", "drainTimeout", DurationText.format(drain));
     long begin = System.nanoTime();
     watcher.stop();
+    scraper.stop();
     if (appExit != null) {
       appExit.stop();
     }

@@ -24,12 +24,17 @@ public final class ListenerSettings {
       this.bucket =
           rate == null
               ? null
-              : new TokenBucket(rate.requestsPerSecond(), rate.burst(), System.nanoTime());
+              : new TokenBucket(rate.requestsPerSecond(), burst(rate), System.nanoTime());
     }
     if (previous == null || !previous.routePatterns().equals(next.routePatterns())) {
       this.routes = new RouteLabeler(next.routePatterns());
     }
     this.config = next;
+  }
+
+  /** A burst left out (0) is one second's worth, as the policy's schema documents. */
+  static int burst(RateLimitConfig rate) {
+    return rate.burst() > 0 ? rate.burst() : (int) Math.max(1, Math.ceil(rate.requestsPerSecond()));
   }
 
   public ProxyConfig config() {

@@ -2,13 +2,23 @@ package io.outrigger.sidecar.telemetry;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outrigger.sidecar.health.AppHealth;
+import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.exposition.ExpositionException;
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser;
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
+import io.outrigger.sidecar.metrics.exposition.ExpositionWriter;
+import io.outrigger.sidecar.metrics.exposition.MergedExposition;
+import io.outrigger.sidecar.metrics.exposition.MetricFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The pod-facing telemetry port (15020): {@code /metrics} for Prometheus (text or OpenMetrics, as
@@ -17,12 +27,17 @@ import java.util.function.BooleanSupplier;
  */
 public final class TelemetryServer {
   static final String OPENMETRICS = "application/openmetrics-text";
+  private static final String OPENMETRICS_TYPE =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final String TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
   private final AppHealth appHealth;
   private final boolean readinessIncludesApp;
+  private final Supplier<List<MetricFamily>> appFamilies;
+  private final Enrichment ownEnrichment;
   private HttpServer server;
 
   /**
@@ -34,12 +49,26 @@ public final class TelemetryServer {
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
       AppHealth appHealth,
-      boolean readinessIncludesApp) {
+      boolean readinessIncludesApp,
+      Supplier<List<MetricFamily>> appFamilies,
+      Enrichment ownEnrichment) {
     this.vertx = vertx;
     this.registry = registry;
     this.ready = ready;
     this.appHealth = appHealth;
     this.readinessIncludesApp = readinessIncludesApp;
+    this.appFamilies = appFamilies;
+    this.ownEnrichment = ownEnrichment;
+  }
+
+  /** Without the app's metrics: only the sidecar's own (tests of health and proxy). */
+  public TelemetryServer(
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      AppHealth appHealth,
+      boolean readinessIncludesApp) {
+    this(vertx, registry, ready, appHealth, readinessIncludesApp, List::of, null);
   }
 
   public Future<HttpServer> start(String host, int port) {
@@ -65,16 +94,43 @@ public final class TelemetryServer {
 
   private void metrics(RoutingContext ctx) {
     String accept = ctx.request().getHeader("accept");
+    boolean openMetrics = accept != null && accept.contains(OPENMETRICS);
     String contentType =
-        accept != null && accept.contains(OPENMETRICS)
+        openMetrics
             ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
             : "text/plain; version=0.0.4; charset=utf-8";
-    // Scraping walks every meter: off the event loop, so a large exposition never stalls proxied
-    // requests.
+    // Rendering walks every meter and the app's series: off the event loop, so proxied requests
+    // never wait.
     vertx
-        .executeBlocking(() -> registry.scrape(contentType))
+        .executeBlocking(() -> render(openMetrics ? Format.OPENMETRICS : Format.PROMETHEUS_TEXT))
         .onSuccess(body -> ctx.response().putHeader("content-type", contentType).end(body))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The merged exposition: the sidecar's own meters (labelled with the pod's identity and the
+   * sidecar's container name) and the app's enriched series from the latest scrape, as one valid
+   * document.
+   */
+  String render(Format format) throws ExpositionException {
+    List<MetricFamily> app = appFamilies.get();
+    if (ownEnrichment == null && app.isEmpty()) {
+      return registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE);
+    }
+    byte[] own = registry.scrape(OPENMETRICS_TYPE).getBytes(StandardCharsets.UTF_8);
+    List<MetricFamily> ownFamilies =
+        ExpositionParser.parse(
+                own,
+                Format.OPENMETRICS,
+                new ExpositionParser.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE))
+            .families();
+    if (ownEnrichment != null) {
+      ownFamilies = ownFamilies.stream().map(ownEnrichment::apply).toList();
+    }
+    MergedExposition merged = MergedExposition.merge(ownFamilies, app);
+    StringBuilder out = new StringBuilder(own.length + app.size() * 256);
+    ExpositionWriter.write(merged.families(), format, out);
+    return out.toString();
   }
 
   private void alive(RoutingContext ctx) {

@@ -52,7 +52,14 @@ class AdminIT {
       assertThat(status.at("/config/hash").asText()).hasSize(16);
       assertThat(status.at("/components/proxy/listeners/0/appPort").asInt()).isEqualTo(app.port());
       assertThat(status.at("/components/tracing/exporter").asText()).isEqualTo("otlp-http");
-      assertThat(status.at("/counters/requests").asLong()).isEqualTo(1);
+      // The request is counted once its response is fully written, a moment after the client has
+      // it.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  JSON.readTree(get(admin + "/status").body()).at("/counters/requests").asLong()
+                      == 1);
 
       assertThat(get(admin + "/loglevel").body().strip()).isEqualTo("info");
       assertThat(post(admin + "/loglevel?level=debug").body().strip()).isEqualTo("debug");

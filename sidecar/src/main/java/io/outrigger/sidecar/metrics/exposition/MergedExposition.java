@@ -27,7 +27,7 @@ public record MergedExposition(List<MetricFamily> families, int conflicts, int d
     for (MetricFamily family : app) {
       MetricFamily existing = byName.get(family.name());
       if (existing == null) {
-        byName.put(family.name(), family);
+        byName.put(family.name(), withHelp(family));
         continue;
       }
       if (existing.type() != family.type()) {
@@ -54,5 +54,19 @@ public record MergedExposition(List<MetricFamily> families, int conflicts, int d
               List.copyOf(samples)));
     }
     return new MergedExposition(List.copyOf(byName.values()), conflicts, duplicates);
+  }
+
+  /**
+   * Prometheus's lint wants help text on every family; an app that gave none gets a neutral one.
+   */
+  private static MetricFamily withHelp(MetricFamily family) {
+    return family.help() != null
+        ? family
+        : new MetricFamily(
+            family.name(),
+            family.type(),
+            "Exposed by the app without a description.",
+            family.unit(),
+            family.samples());
   }
 }

@@ -1,0 +1,218 @@
+package io.outrigger.sidecar.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.outrigger.config.Scheme;
+import io.outrigger.config.SidecarConfig.MetricsConfig;
+import io.outrigger.config.SidecarConfig.ScrapeConfig;
+import io.outrigger.sidecar.JsonLog;
+import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.exposition.Exposition;
+import io.outrigger.sidecar.metrics.exposition.ExpositionException;
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser;
+import io.outrigger.sidecar.metrics.exposition.MetricFamily;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Scrapes the app's Prometheus endpoint on an interval, asking for OpenMetrics first and the text
+ * format second (gzip accepted), parses strictly, enriches with the pod's identity and keeps the
+ * latest result for the merged {@code /metrics}. A failed scrape (refused, timeout, malformed body)
+ * empties the app's part, so stale series vanish as they would from Prometheus, and is counted with
+ * its reason.
+ */
+public final class AppMetricsScraper {
+  static final String ACCEPT =
+      "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+  private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final MeterRegistry registry;
+  private final Enrichment enrichment;
+  private final AtomicReference<List<MetricFamily>> latest = new AtomicReference<>(List.of());
+  private final AtomicInteger up = new AtomicInteger();
+  private final AtomicInteger samples = new AtomicInteger();
+  private volatile MetricsConfig config;
+  private volatile ScrapeConfig target;
+  private long timer = -1;
+
+  public AppMetricsScraper(Vertx vertx, MeterRegistry registry, Enrichment enrichment) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.enrichment = enrichment;
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setDecompressionSupported(true).setKeepAlive(true));
+    Gauge.builder("outrigger.app.scrape.up", up, AtomicInteger::get)
+        .description("1 when the latest scrape of the app's metrics succeeded")
+        .register(registry);
+    Gauge.builder("outrigger.app.scrape.samples", samples, AtomicInteger::get)
+        .description("Series taken from the app's latest scrape")
+        .register(registry);
+  }
+
+  /**
+   * Starts (or re-targets) scraping; a null target stops it. Safe to call on every config reload.
+   */
+  public synchronized void apply(MetricsConfig metrics, ScrapeConfig scrape) {
+    this.config = metrics;
+    boolean changed = target == null || !target.equals(scrape);
+    this.target = metrics.enabled() ? scrape : null;
+    if (!changed && timer >= 0) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (target == null) {
+      latest.set(List.of());
+      return;
+    }
+    timer = vertx.setPeriodic(1, target.interval().toMillis(), id -> scrapeOnce());
+  }
+
+  /** The app's enriched families from the latest successful scrape; empty after a failed one. */
+  public List<MetricFamily> latest() {
+    return latest.get();
+  }
+
+  /** One scrape; completes when done, never fails (failures are recorded). */
+  public Future<Void> scrapeOnce() {
+    ScrapeConfig scrape = target;
+    if (scrape == null) {
+      return Future.succeededFuture();
+    }
+    long start = System.nanoTime();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1")
+            .setPort(scrape.port())
+            .setURI(scrape.path())
+            .setSsl(scrape.scheme() == Scheme.HTTPS)
+            // As in Prometheus, a scrape never runs longer than its interval.
+            .setTimeout(Math.min(scrape.timeout().toMillis(), scrape.interval().toMillis()))
+            .putHeader("accept", ACCEPT)
+            .putHeader("accept-encoding", "gzip")
+            .putHeader(
+                "x-prometheus-scrape-timeout-seconds",
+                Double.toString(scrape.timeout().toMillis() / 1000.0));
+    return client
+        .request(options)
+        .compose(request -> request.send())
+        .compose(
+            response -> {
+              if (response.statusCode() != 200) {
+                return Future.failedFuture(
+                    new ScrapeFailure(
+                        "http_" + response.statusCode(),
+                        "the app answered " + response.statusCode()));
+              }
+              long length =
+                  response.headers().contains("content-length")
+                      ? Long.parseLong(response.getHeader("content-length"))
+                      : -1;
+              if (length > MAX_BODY_BYTES) {
+                return Future.failedFuture(
+                    new ScrapeFailure("too_large", "the exposition is larger than 64 MiB"));
+              }
+              String type = response.getHeader("content-type");
+              ExpositionParser.Format format =
+                  type != null && type.startsWith("application/openmetrics-text")
+                      ? ExpositionParser.Format.OPENMETRICS
+                      : ExpositionParser.Format.PROMETHEUS_TEXT;
+              return response.body().compose(body -> parse(body, format));
+            })
+        .onSuccess(
+            exposition -> {
+              List<MetricFamily> enriched =
+                  exposition.families().stream().map(enrichment::apply).toList();
+              latest.set(enriched);
+              up.set(1);
+              samples.set(exposition.seriesCount());
+              count(
+                  "outrigger.app.scrape.series.dropped",
+                  "Series left out because the per-scrape cap was reached",
+                  exposition.droppedSeries());
+              count(
+                  "outrigger.app.scrape.label.values.truncated",
+                  "Label values cut to the length cap",
+                  exposition.truncatedValues());
+            })
+        .onFailure(
+            error -> {
+              latest.set(List.of());
+              up.set(0);
+              samples.set(0);
+              String reason =
+                  error instanceof ScrapeFailure f
+                      ? f.reason
+                      : error instanceof ExpositionException ? "malformed" : "unreachable";
+              Counter.builder("outrigger.app.scrape.errors")
+                  .description("Failed scrapes of the app's metrics, by reason")
+                  .tag("reason", reason)
+                  .register(registry)
+                  .increment();
+              JsonLog.debug(
+                  "app scrape failed",
+                  "reason",
+                  reason,
+                  "error",
+                  String.valueOf(error.getMessage()));
+            })
+        .andThen(
+            done ->
+                Timer.builder("outrigger.app.scrape.duration")
+                    .description("Time to scrape, parse and enrich the app's metrics")
+                    .register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+        .<Void>mapEmpty()
+        .recover(error -> Future.succeededFuture());
+  }
+
+  private Future<Exposition> parse(Buffer body, ExpositionParser.Format format) {
+    MetricsConfig metrics = config;
+    ExpositionParser.Limits limits =
+        new ExpositionParser.Limits(metrics.maxSeries(), metrics.maxLabelValueLength());
+    // Parsing a large exposition takes milliseconds: off the event loop, so proxied requests never
+    // wait for it.
+    return vertx.executeBlocking(
+        () -> ExpositionParser.parse(body.getBytes(), format, limits), false);
+  }
+
+  private void count(String name, String description, int amount) {
+    Counter counter = Counter.builder(name).description(description).register(registry);
+    if (amount > 0) {
+      counter.increment(amount);
+    }
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** A scrape that got an answer the sidecar cannot use. */
+  static final class ScrapeFailure extends RuntimeException {
+    final String reason;
+
+    ScrapeFailure(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.outrigger.sidecar.metrics;
+
+import io.outrigger.config.Defaults;
+import io.outrigger.config.DurationText;
+import io.outrigger.config.Scheme;
+import io.outrigger.config.SidecarConfig.MetricsConfig;
+import io.outrigger.config.SidecarConfig.ScrapeConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where the app's metrics are: the policy's {@code metrics.scrape} when it names a port, else what
+ * the webhook found for this pod ({@code OUTRIGGER_SCRAPE_PORT}/{@code OUTRIGGER_SCRAPE_PATH}: the
+ * metrics annotations or the pod's original {@code prometheus.io/*}), else nothing to scrape.
+ */
+public final class ScrapeTarget {
+  private ScrapeTarget() {}
+
+  /** The target, or null when the app exposes no metrics the sidecar knows of. */
+  public static ScrapeConfig resolve(MetricsConfig metrics, Map<String, String> env) {
+    ScrapeConfig configured = metrics.scrape();
+    if (configured != null && configured.port() > 0) {
+      return configured;
+    }
+    String port = env.get("OUTRIGGER_SCRAPE_PORT");
+    if (port == null || port.isBlank()) {
+      return null;
+    }
+    int number;
+    try {
+      number = Integer.parseInt(port.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "OUTRIGGER_SCRAPE_PORT: '" + port + "' is not a port number");
+    }
+    String path = env.getOrDefault("OUTRIGGER_SCRAPE_PATH", Defaults.METRICS_PATH);
+    Duration interval =
+        configured != null ? configured.interval() : DurationText.parse(Defaults.SCRAPE_INTERVAL);
+    Duration timeout =
+        configured != null ? configured.timeout() : DurationText.parse(Defaults.SCRAPE_TIMEOUT);
+    Scheme scheme = configured != null ? configured.scheme() : Scheme.HTTP;
+    return new ScrapeConfig(
+        number, path.isBlank() ? Defaults.METRICS_PATH : path, scheme, interval, timeout);
+  }
+}
