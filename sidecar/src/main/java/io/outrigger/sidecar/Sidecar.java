@@ -27,7 +27,9 @@ import io.outrigger.sidecar.health.AppProbes;
 import io.outrigger.sidecar.health.ProbeRunner;
 import io.outrigger.sidecar.lifecycle.AppExitWatcher;
 import io.outrigger.sidecar.metrics.AppMetricsScraper;
+import io.outrigger.sidecar.metrics.MergedMetrics;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.metrics.PushgatewayExporter;
 import io.outrigger.sidecar.metrics.ScrapeTarget;
 import io.outrigger.sidecar.metrics.exposition.Enrichment;
 import io.outrigger.sidecar.proxy.InboundProxy;
@@ -78,6 +80,8 @@ public final class Sidecar implements AdminServer.Control {
   private final ConfigWatcher watcher;
   private final AppExitWatcher appExit;
   private final AppMetricsScraper scraper;
+  private final MergedMetrics merged;
+  private final PushgatewayExporter pushgateway;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -105,6 +109,15 @@ public final class Sidecar implements AdminServer.Control {
     AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
     this.scraper =
         new AppMetricsScraper(vertx, registry, enrichment(initial, appContainer(options.env())));
+    MergedMetrics merged =
+        new MergedMetrics(
+            registry,
+            scraper::latest,
+            enrichment(
+                initial,
+                options.env().getOrDefault("OUTRIGGER_SIDECAR_CONTAINER", "outrigger-sidecar")));
+    this.merged = merged;
+    this.pushgateway = new PushgatewayExporter(vertx, merged, pod, registry);
     this.telemetry =
         new TelemetryServer(
             vertx,
@@ -112,10 +125,7 @@ public final class Sidecar implements AdminServer.Control {
             this::ready,
             appHealth,
             initial.health().readinessIncludesApp(),
-            scraper::latest,
-            enrichment(
-                initial,
-                options.env().getOrDefault("OUTRIGGER_SIDECAR_CONTAINER", "outrigger-sidecar")));
+            merged);
     this.admin = new AdminServer(vertx, this);
     this.watcher = new ConfigWatcher(vertx, options.source(), config, this::applyLive);
     this.appExit =
@@ -154,6 +164,7 @@ public final class Sidecar implements AdminServer.Control {
             v -> {
               sidecar.scraper.apply(
                   initial.metrics(), ScrapeTarget.resolve(initial.metrics(), options.env()));
+              sidecar.pushgateway.apply(initial.metrics().pushgateway());
               sidecar.watcher.start(options.configPoll());
               if (sidecar.appExit != null) {
                 sidecar.appExit.start(2000);
@@ -226,6 +237,7 @@ public final class Sidecar implements AdminServer.Control {
     proxy.apply(next.proxy());
     tracing.apply(next.tracing());
     scraper.apply(next.metrics(), ScrapeTarget.resolve(next.metrics(), options.env()));
+    pushgateway.apply(next.metrics().enabled() ? next.metrics().pushgateway() : null);
   }
 
   /**
@@ -368,6 +380,12 @@ public final class Sidecar implements AdminServer.Control {
           .get(drain.toMillis() + 2000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       JsonLog.warn("drain did not finish cleanly", "error", String.valueOf(e));
+    }
+    try {
+      // The Pushgateway keeps groups forever: remove this pod's before going away.
+      pushgateway.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      JsonLog.warn("could not delete the pushgateway group", "error", String.valueOf(e));
     }
     tracing.flush(Duration.ofSeconds(5));
     tracing.close();

@@ -2,23 +2,16 @@ package io.outrigger.sidecar.telemetry;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outrigger.sidecar.health.AppHealth;
-import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.MergedMetrics;
 import io.outrigger.sidecar.metrics.exposition.ExpositionException;
-import io.outrigger.sidecar.metrics.exposition.ExpositionParser;
 import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
-import io.outrigger.sidecar.metrics.exposition.ExpositionWriter;
-import io.outrigger.sidecar.metrics.exposition.MergedExposition;
-import io.outrigger.sidecar.metrics.exposition.MetricFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The pod-facing telemetry port (15020): {@code /metrics} for Prometheus (text or OpenMetrics, as
@@ -36,8 +29,7 @@ public final class TelemetryServer {
   private final BooleanSupplier ready;
   private final AppHealth appHealth;
   private final boolean readinessIncludesApp;
-  private final Supplier<List<MetricFamily>> appFamilies;
-  private final Enrichment ownEnrichment;
+  private final MergedMetrics metrics;
   private HttpServer server;
 
   /**
@@ -50,15 +42,13 @@ public final class TelemetryServer {
       BooleanSupplier ready,
       AppHealth appHealth,
       boolean readinessIncludesApp,
-      Supplier<List<MetricFamily>> appFamilies,
-      Enrichment ownEnrichment) {
+      MergedMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;
     this.ready = ready;
     this.appHealth = appHealth;
     this.readinessIncludesApp = readinessIncludesApp;
-    this.appFamilies = appFamilies;
-    this.ownEnrichment = ownEnrichment;
+    this.metrics = metrics;
   }
 
   /** Without the app's metrics: only the sidecar's own (tests of health and proxy). */
@@ -68,7 +58,7 @@ public final class TelemetryServer {
       BooleanSupplier ready,
       AppHealth appHealth,
       boolean readinessIncludesApp) {
-    this(vertx, registry, ready, appHealth, readinessIncludesApp, List::of, null);
+    this(vertx, registry, ready, appHealth, readinessIncludesApp, MergedMetrics.ownOnly(registry));
   }
 
   public Future<HttpServer> start(String host, int port) {
@@ -107,30 +97,8 @@ public final class TelemetryServer {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * The merged exposition: the sidecar's own meters (labelled with the pod's identity and the
-   * sidecar's container name) and the app's enriched series from the latest scrape, as one valid
-   * document.
-   */
   String render(Format format) throws ExpositionException {
-    List<MetricFamily> app = appFamilies.get();
-    if (ownEnrichment == null && app.isEmpty()) {
-      return registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE);
-    }
-    byte[] own = registry.scrape(OPENMETRICS_TYPE).getBytes(StandardCharsets.UTF_8);
-    List<MetricFamily> ownFamilies =
-        ExpositionParser.parse(
-                own,
-                Format.OPENMETRICS,
-                new ExpositionParser.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE))
-            .families();
-    if (ownEnrichment != null) {
-      ownFamilies = ownFamilies.stream().map(ownEnrichment::apply).toList();
-    }
-    MergedExposition merged = MergedExposition.merge(ownFamilies, app);
-    StringBuilder out = new StringBuilder(own.length + app.size() * 256);
-    ExpositionWriter.write(merged.families(), format, out);
-    return out.toString();
+    return metrics.render(format);
   }
 
   private void alive(RoutingContext ctx) {

@@ -1,0 +1,66 @@
+package io.outrigger.sidecar.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.exposition.ExpositionException;
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser;
+import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
+import io.outrigger.sidecar.metrics.exposition.ExpositionWriter;
+import io.outrigger.sidecar.metrics.exposition.MergedExposition;
+import io.outrigger.sidecar.metrics.exposition.MetricFamily;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Everything this pod exposes, as one exposition: the sidecar's own meters (labelled with the pod's
+ * identity and the sidecar's container name) merged with the app's enriched series from the latest
+ * scrape. What 15020/metrics serves and what the exporters push.
+ */
+public final class MergedMetrics {
+  static final String OPENMETRICS_TYPE =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final String TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry;
+  private final Supplier<List<MetricFamily>> app;
+  private final Enrichment own;
+
+  /**
+   * @param own labels for the sidecar's own series; null leaves them as Micrometer writes them
+   */
+  public MergedMetrics(
+      PrometheusMeterRegistry registry, Supplier<List<MetricFamily>> app, Enrichment own) {
+    this.registry = registry;
+    this.app = app;
+    this.own = own;
+  }
+
+  /** Only the sidecar's own meters, unlabelled (tests of single components). */
+  public static MergedMetrics ownOnly(PrometheusMeterRegistry registry) {
+    return new MergedMetrics(registry, List::of, null);
+  }
+
+  public List<MetricFamily> families() throws ExpositionException {
+    byte[] exposition = registry.scrape(OPENMETRICS_TYPE).getBytes(StandardCharsets.UTF_8);
+    List<MetricFamily> ownFamilies =
+        ExpositionParser.parse(
+                exposition,
+                Format.OPENMETRICS,
+                new ExpositionParser.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE))
+            .families();
+    if (own != null) {
+      ownFamilies = ownFamilies.stream().map(own::apply).toList();
+    }
+    return MergedExposition.merge(ownFamilies, app.get()).families();
+  }
+
+  public String render(Format format) throws ExpositionException {
+    if (own == null && app.get().isEmpty()) {
+      return registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE);
+    }
+    StringBuilder out = new StringBuilder(64 * 1024);
+    ExpositionWriter.write(families(), format, out);
+    return out.toString();
+  }
+}
