@@ -7,8 +7,9 @@ set -euo pipefail
 PACKAGES=(openjdk-17-jdk-headless maven git make)
 # Real API server tier: etcd comes from Debian (hack/kube-apiserver.sh copies it next to kube-apiserver).
 PACKAGES+=(etcd-server)
-# Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes.
-PACKAGES+=(prometheus prometheus-pushgateway)
+# Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes,
+# a real VictoriaMetrics takes remote write.
+PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics)
 
 log() { echo "[test-deps.sh] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

@@ -32,6 +32,7 @@ import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.metrics.PushgatewayExporter;
 import io.outrigger.sidecar.metrics.ScrapeTarget;
 import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
 import io.outrigger.sidecar.telemetry.TelemetryServer;
@@ -82,6 +83,7 @@ public final class Sidecar implements AdminServer.Control {
   private final AppMetricsScraper scraper;
   private final MergedMetrics merged;
   private final PushgatewayExporter pushgateway;
+  private final RemoteWriteExporter remoteWrite;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -118,6 +120,7 @@ public final class Sidecar implements AdminServer.Control {
                 options.env().getOrDefault("OUTRIGGER_SIDECAR_CONTAINER", "outrigger-sidecar")));
     this.merged = merged;
     this.pushgateway = new PushgatewayExporter(vertx, merged, pod, registry);
+    this.remoteWrite = new RemoteWriteExporter(vertx, merged, registry);
     this.telemetry =
         new TelemetryServer(
             vertx,
@@ -165,6 +168,7 @@ public final class Sidecar implements AdminServer.Control {
               sidecar.scraper.apply(
                   initial.metrics(), ScrapeTarget.resolve(initial.metrics(), options.env()));
               sidecar.pushgateway.apply(initial.metrics().pushgateway());
+              sidecar.remoteWrite.apply(initial.metrics().remoteWrite());
               sidecar.watcher.start(options.configPoll());
               if (sidecar.appExit != null) {
                 sidecar.appExit.start(2000);
@@ -238,6 +242,7 @@ public final class Sidecar implements AdminServer.Control {
     tracing.apply(next.tracing());
     scraper.apply(next.metrics(), ScrapeTarget.resolve(next.metrics(), options.env()));
     pushgateway.apply(next.metrics().enabled() ? next.metrics().pushgateway() : null);
+    remoteWrite.apply(next.metrics().enabled() ? next.metrics().remoteWrite() : null);
   }
 
   /**
@@ -380,6 +385,11 @@ public final class Sidecar implements AdminServer.Control {
           .get(drain.toMillis() + 2000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       JsonLog.warn("drain did not finish cleanly", "error", String.valueOf(e));
+    }
+    try {
+      remoteWrite.flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      JsonLog.warn("remote write did not flush", "error", String.valueOf(e));
     }
     try {
       // The Pushgateway keeps groups forever: remove this pod's before going away.
