@@ -32,6 +32,7 @@ import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.metrics.PushgatewayExporter;
 import io.outrigger.sidecar.metrics.ScrapeTarget;
 import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.otlp.OtlpMetricsExporter;
 import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
@@ -84,6 +85,7 @@ public final class Sidecar implements AdminServer.Control {
   private final MergedMetrics merged;
   private final PushgatewayExporter pushgateway;
   private final RemoteWriteExporter remoteWrite;
+  private final OtlpMetricsExporter otlpMetrics;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -121,6 +123,8 @@ public final class Sidecar implements AdminServer.Control {
     this.merged = merged;
     this.pushgateway = new PushgatewayExporter(vertx, merged, pod, registry);
     this.remoteWrite = new RemoteWriteExporter(vertx, merged, registry);
+    this.otlpMetrics =
+        new OtlpMetricsExporter(vertx, merged, Tracing.resource(initial.tracing(), pod), registry);
     this.telemetry =
         new TelemetryServer(
             vertx,
@@ -169,6 +173,7 @@ public final class Sidecar implements AdminServer.Control {
                   initial.metrics(), ScrapeTarget.resolve(initial.metrics(), options.env()));
               sidecar.pushgateway.apply(initial.metrics().pushgateway());
               sidecar.remoteWrite.apply(initial.metrics().remoteWrite());
+              sidecar.otlpMetrics.apply(initial.metrics().otlp());
               sidecar.watcher.start(options.configPoll());
               if (sidecar.appExit != null) {
                 sidecar.appExit.start(2000);
@@ -243,6 +248,7 @@ public final class Sidecar implements AdminServer.Control {
     scraper.apply(next.metrics(), ScrapeTarget.resolve(next.metrics(), options.env()));
     pushgateway.apply(next.metrics().enabled() ? next.metrics().pushgateway() : null);
     remoteWrite.apply(next.metrics().enabled() ? next.metrics().remoteWrite() : null);
+    otlpMetrics.apply(next.metrics().enabled() ? next.metrics().otlp() : null);
   }
 
   /**
@@ -386,6 +392,7 @@ public final class Sidecar implements AdminServer.Control {
     } catch (Exception e) {
       JsonLog.warn("drain did not finish cleanly", "error", String.valueOf(e));
     }
+    otlpMetrics.stop();
     try {
       remoteWrite.flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

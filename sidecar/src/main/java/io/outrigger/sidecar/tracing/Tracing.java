@@ -158,7 +158,8 @@ public final class Tracing implements AutoCloseable {
     return endpoint.endsWith("/") ? endpoint + "v1/traces" : endpoint + "/v1/traces";
   }
 
-  private static Resource resource(TracingConfig config, PodIdentity pod) {
+  /** The pod's OpenTelemetry resource, shared by spans and OTLP metrics. */
+  public static Resource resource(TracingConfig config, PodIdentity pod) {
     AttributesBuilder attributes = Attributes.builder();
     config.resourceAttributes().forEach(attributes::put);
     attributes.put(

@@ -1,7 +1,10 @@
 package io.outrigger.sidecar.it;
 
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +24,7 @@ final class OtlpSink implements AutoCloseable {
   static final String GRPC_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
   final List<ResourceSpans> received = new CopyOnWriteArrayList<>();
+  final List<ResourceMetrics> metrics = new CopyOnWriteArrayList<>();
   final List<String> rejected = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
@@ -48,6 +52,16 @@ final class OtlpSink implements AutoCloseable {
               try {
                 if (request.path().equals(GRPC_PATH)) {
                   grpc(request, body);
+                } else if (request.path().equals("/v1/metrics")) {
+                  ExportMetricsServiceRequest export =
+                      ExportMetricsServiceRequest.parseFrom(body.getBytes());
+                  metrics.addAll(export.getResourceMetricsList());
+                  request
+                      .response()
+                      .putHeader("content-type", "application/x-protobuf")
+                      .end(
+                          Buffer.buffer(
+                              ExportMetricsServiceResponse.getDefaultInstance().toByteArray()));
                 } else if (request.path().equals("/v1/traces")) {
                   ExportTraceServiceRequest export =
                       ExportTraceServiceRequest.parseFrom(body.getBytes());
