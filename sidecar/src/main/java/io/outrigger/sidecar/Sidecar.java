@@ -32,8 +32,11 @@ import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.metrics.PushgatewayExporter;
 import io.outrigger.sidecar.metrics.ScrapeTarget;
 import io.outrigger.sidecar.metrics.exposition.Enrichment;
+import io.outrigger.sidecar.metrics.exposition.MetricFamily;
 import io.outrigger.sidecar.metrics.otlp.OtlpMetricsExporter;
 import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
+import io.outrigger.sidecar.metrics.statsd.StatsdAggregator;
+import io.outrigger.sidecar.metrics.statsd.StatsdListener;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
 import io.outrigger.sidecar.telemetry.TelemetryServer;
@@ -86,6 +89,8 @@ public final class Sidecar implements AdminServer.Control {
   private final PushgatewayExporter pushgateway;
   private final RemoteWriteExporter remoteWrite;
   private final OtlpMetricsExporter otlpMetrics;
+  private final StatsdAggregator statsd;
+  private final StatsdListener statsdListener;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -113,10 +118,13 @@ public final class Sidecar implements AdminServer.Control {
     AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
     this.scraper =
         new AppMetricsScraper(vertx, registry, enrichment(initial, appContainer(options.env())));
+    this.statsd = new StatsdAggregator(initial.metrics().maxSeries());
+    this.statsdListener = new StatsdListener(vertx, statsd);
+    Enrichment appEnrichment = enrichment(initial, appContainer(options.env()));
     MergedMetrics merged =
         new MergedMetrics(
             registry,
-            scraper::latest,
+            () -> appAndStatsd(scraper.latest(), statsd.families(appEnrichment)),
             enrichment(
                 initial,
                 options.env().getOrDefault("OUTRIGGER_SIDECAR_CONTAINER", "outrigger-sidecar")));
@@ -164,7 +172,12 @@ public final class Sidecar implements AdminServer.Control {
     SidecarConfig initial = loaded.config();
     Future<Void> proxyStarted =
         initial.proxy().enabled() ? sidecar.proxy.start(initial.proxy()) : Future.succeededFuture();
+    Future<?> statsdStarted =
+        initial.metrics().enabled() && initial.metrics().statsd() != null
+            ? sidecar.statsdListener.start(options.bindHost(), initial.metrics().statsd().port())
+            : Future.succeededFuture();
     return proxyStarted
+        .compose(v -> statsdStarted)
         .compose(v -> sidecar.telemetry.start(options.bindHost(), options.ports().telemetry()))
         .compose(v -> sidecar.admin.start(options.ports().admin()))
         .map(
@@ -265,6 +278,16 @@ public final class Sidecar implements AdminServer.Control {
             pod.workload(),
             pod.labels(),
             config.metrics().podLabels()));
+  }
+
+  private static List<MetricFamily> appAndStatsd(
+      List<MetricFamily> scraped, List<MetricFamily> statsd) {
+    if (statsd.isEmpty()) {
+      return scraped;
+    }
+    List<MetricFamily> all = new ArrayList<>(scraped);
+    all.addAll(statsd);
+    return all;
   }
 
   /**
@@ -408,6 +431,7 @@ public final class Sidecar implements AdminServer.Control {
     tracing.close();
     telemetry.close();
     admin.close();
+    statsdListener.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -54,7 +54,9 @@ public record ReloadPlan(List<String> live, List<String> restartRequired) {
     compare("tracing.resourceAttributes", t.resourceAttributes(), u.resourceAttributes(), restart);
 
     // Scrape, parsing and export settings are read per cycle by their components: live.
-    compare("metrics", running.metrics(), next.metrics(), live);
+    // The StatsD port is bound at start; everything else in metrics is read per cycle.
+    compare("metrics.statsd", running.metrics().statsd(), next.metrics().statsd(), restart);
+    compare("metrics", withoutStatsd(running.metrics()), withoutStatsd(next.metrics()), live);
     compare("logs", running.logs(), next.logs(), live);
     compare("health", running.health(), next.health(), live);
     compare("policy", running.policy(), next.policy(), live);
@@ -100,6 +102,19 @@ public record ReloadPlan(List<String> live, List<String> restartRequired) {
         next.logs(),
         tracing,
         next.health());
+  }
+
+  private static SidecarConfig.MetricsConfig withoutStatsd(SidecarConfig.MetricsConfig m) {
+    return new SidecarConfig.MetricsConfig(
+        m.enabled(),
+        m.scrape(),
+        m.podLabels(),
+        m.maxSeries(),
+        m.maxLabelValueLength(),
+        m.pushgateway(),
+        m.remoteWrite(),
+        m.otlp(),
+        null);
   }
 
   private static void compare(String field, Object before, Object after, List<String> into) {
