@@ -1,6 +1,7 @@
 package io.outrigger.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.outrigger.operator.reconciler.InformerClusterView;
@@ -86,12 +87,15 @@ public final class OutriggerOperator implements AutoCloseable {
 
   /**
    * Leader election on the Lease {@link OperatorNames#LEASE} in {@code namespace}: renew within two
-   * thirds of the lease, retry five times per lease. {@code exitOnStopLeading} is what production
-   * wants (a replica that lost the lease restarts clean); tests keep the JVM.
+   * thirds of the lease, retry five times per lease.
+   *
+   * @param onLostLease run when this instance stops leading: production exits (the pod restarts
+   *     clean and competes again); tests do nothing. JOSDK's own exit-on-stop calls {@code
+   *     System.exit} also on a regular shutdown, which deadlocks inside a shutdown hook, so it is
+   *     off and the caller decides.
    */
   public static LeaderElectionConfiguration leaderElection(
-      String namespace, String identity, Duration leaseDuration, boolean exitOnStopLeading) {
-    // The builder refuses exitOnStopLeading outside its test mode; the constructor takes it.
+      String namespace, String identity, Duration leaseDuration, Runnable onLostLease) {
     return new LeaderElectionConfiguration(
         OperatorNames.LEASE,
         namespace,
@@ -99,8 +103,8 @@ public final class OutriggerOperator implements AutoCloseable {
         leaseDuration.multipliedBy(2).dividedBy(3),
         leaseDuration.dividedBy(5),
         identity,
-        null,
-        exitOnStopLeading);
+        new LeaderCallbacks(() -> {}, onLostLease, leader -> {}),
+        false);
   }
 
   /** What the admission handler reads: namespaces and valid policies, from informers. */

@@ -61,7 +61,7 @@ class LeaderElectionIT {
             ReportMetrics.NONE,
             Optional.of(
                 OutriggerOperator.leaderElection(
-                    ApiServer.OPERATOR_NAMESPACE, identity, LEASE, false)),
+                    ApiServer.OPERATOR_NAMESPACE, identity, LEASE, () -> {})),
             Clock.systemUTC());
     return new Instance(identity, client, operator, metrics);
   }

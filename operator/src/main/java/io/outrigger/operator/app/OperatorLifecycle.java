@@ -1,0 +1,156 @@
+package io.outrigger.operator.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.outrigger.operator.OperatorSettings;
+import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.certs.WebhookCertificates;
+import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.webhook.admission.AdmissionHandler;
+import io.outrigger.webhook.admission.AdmissionMetrics;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The thin Quarkus layer: on startup, the certificates (unless cert-manager owns them), the JOSDK
+ * operator on Quarkus's KubernetesClient, and the HTTPS server for admission and reports; on
+ * shutdown, the same in reverse. Everything it starts is a plain class tested against a real API
+ * server.
+ */
+@ApplicationScoped
+public class OperatorLifecycle {
+  private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
+
+  @Inject KubernetesClient client;
+  @Inject MeterRegistry registry;
+  @Inject OperatorConfig config;
+
+  private WebhookCertificates certificates;
+  private OutriggerOperator operator;
+  private OperatorHttpsServer https;
+  private volatile boolean stopping;
+
+  void onStart(@Observes StartupEvent event) throws Exception {
+    MicrometerOperatorMetrics metrics = new MicrometerOperatorMetrics(registry);
+    OperatorSettings settings =
+        new OperatorSettings(
+            config.sidecar().image(),
+            config.sidecar().version(),
+            config.namespace(),
+            config.watchNamespaces().orElse(Set.of()),
+            config.reports().ttl(),
+            config.reports().statusInterval());
+
+    Path dir = Path.of(config.certificates().dir());
+    Path certFile = dir.resolve("tls.crt");
+    Path keyFile = dir.resolve("tls.key");
+    if ("operator".equals(config.certificates().mode())) {
+      WebhookCertificates.Settings defaults =
+          WebhookCertificates.Settings.defaults(
+              config.namespace(),
+              config.certificates().service(),
+              config.certificates().webhookConfiguration(),
+              dir);
+      certificates =
+          WebhookCertificates.start(
+              client,
+              new WebhookCertificates.Settings(
+                  defaults.namespace(),
+                  defaults.secretName(),
+                  defaults.webhookConfiguration(),
+                  defaults.dnsNames(),
+                  List.copyOf(config.certificates().ipAddresses().orElse(Set.of())),
+                  dir,
+                  defaults.caValidity(),
+                  defaults.servingValidity(),
+                  defaults.renewBefore(),
+                  defaults.checkInterval()),
+              Clock.systemUTC());
+      certFile = certificates.certFile();
+      keyFile = certificates.keyFile();
+    } else {
+      LOG.infof("certificates left to cert-manager; serving %s", certFile);
+    }
+
+    String identity =
+        config
+            .leaderElection()
+            .identity()
+            .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
+            .orElse("outrigger-" + UUID.randomUUID());
+    operator =
+        OutriggerOperator.start(
+            client,
+            settings,
+            metrics,
+            metrics,
+            config.leaderElection().enabled()
+                ? Optional.of(
+                    OutriggerOperator.leaderElection(
+                        config.namespace(),
+                        identity,
+                        config.leaderElection().leaseDuration(),
+                        this::lostLease))
+                : Optional.empty(),
+            Clock.systemUTC());
+
+    VersionInfo version = client.getKubernetesVersion();
+    AdmissionMetrics admissions = new AdmissionMetrics();
+    metrics.bind(admissions);
+    https =
+        OperatorHttpsServer.start(
+            new InetSocketAddress(config.https().host(), config.https().port()),
+            certFile,
+            keyFile,
+            new AdmissionHandler(
+                operator.clusterView(),
+                settings.clusterFacts(version.getMajor(), version.getMinor()),
+                admissions),
+            operator.reportIntake(),
+            config.https().threads());
+    LOG.infof(
+        "outrigger operator %s serving admission and reports on https://%s:%d",
+        identity, config.https().host(), https.port());
+  }
+
+  /**
+   * A replica that lost its lease while running restarts clean; on shutdown, losing it is normal.
+   */
+  private void lostLease() {
+    if (!stopping) {
+      LOG.error("lost the leader lease; exiting so the pod restarts and competes again");
+      Quarkus.asyncExit(1);
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
+    if (https != null) {
+      https.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (certificates != null) {
+      certificates.close();
+    }
+  }
+
+  /** True once the HTTPS server serves (readiness). */
+  boolean serving() {
+    return https != null;
+  }
+}
