@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
 
-.PHONY: build run test deps apiserver fmt lint crds bench clean help
+.PHONY: build run run-operator test deps apiserver fmt lint crds bench clean help
 
 ## build: compile and package every module, no tests
 build:
@@ -11,6 +11,17 @@ build:
 ## run: the demo app with the sidecar in front of it, standalone (prints the URLs and curl commands to try)
 run:
 	bash hack/run-demo.sh
+
+## run-operator: the operator against the current kubeconfig (applies the CRD; see docs/operator.md)
+run-operator:
+	$(MVN) -q -DskipTests -pl operator -am package
+	kubectl apply --server-side -f crds/$(CRD_FILE)
+	kubectl create namespace $${OUTRIGGER_NAMESPACE:-outrigger-system} --dry-run=client -o yaml | kubectl apply -f -
+	OUTRIGGER_NAMESPACE=$${OUTRIGGER_NAMESPACE:-outrigger-system} \
+	OUTRIGGER_CERTIFICATES_DIR=$${OUTRIGGER_CERTIFICATES_DIR:-/tmp/outrigger-operator/tls} \
+	OUTRIGGER_CERTIFICATES_IP_ADDRESSES=$${OUTRIGGER_CERTIFICATES_IP_ADDRESSES:-127.0.0.1} \
+	QUARKUS_LOG_CONSOLE_JSON_ENABLED=$${QUARKUS_LOG_CONSOLE_JSON_ENABLED:-false} \
+	java -jar operator/target/quarkus-app/quarkus-run.jar
 
 ## test: install test dependencies, build the real kube-apiserver (cached), run unit, mock and real-server tests
 test: deps apiserver
