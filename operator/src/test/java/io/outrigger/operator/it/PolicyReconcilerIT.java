@@ -60,6 +60,9 @@ class PolicyReconcilerIT {
 
   @AfterAll
   static void stop() {
+    if (client != null) {
+      UnreachableWebhook.delete(client, "outrigger-it-unreachable");
+    }
     if (operator != null) {
       operator.close();
     }
@@ -279,6 +282,9 @@ class PolicyReconcilerIT {
   void anOptedInPodCreatedWithoutASidecarIsCountedMissedWithAnEvent() {
     create(MISSED_NS, "jobs", selecting("worker"));
     await().atMost(WAIT).until(() -> conditionIs(MISSED_NS, "jobs", OperatorNames.READY, "True"));
+    // The webhook is registered but unreachable (nothing listens on its port) and fails open, as
+    // the chart installs it: the API server stores the pod without a sidecar.
+    UnreachableWebhook.register(client, "outrigger-it-unreachable", MISSED_NS);
 
     Pod pod =
         client.resource(ApiServer.optedIn(MISSED_NS, "worker-1", Map.of("app", "worker"))).create();
@@ -301,6 +307,8 @@ class PolicyReconcilerIT {
     assertThat(event.getReason()).isEqualTo(OperatorNames.REASON_SIDECAR_MISSING);
     assertThat(event.getInvolvedObject().getKind()).isEqualTo("Pod");
     assertThat(event.getMessage()).contains("policy jobs");
+
+    assertThat(pod.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("app");
 
     // Deleting the pod clears the count again.
     client.pods().inNamespace(MISSED_NS).withName("worker-1").withGracePeriod(0).delete();
