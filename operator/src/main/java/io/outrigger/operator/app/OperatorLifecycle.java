@@ -77,7 +77,8 @@ public class OperatorLifecycle {
                   defaults.caValidity(),
                   defaults.servingValidity(),
                   defaults.renewBefore(),
-                  defaults.checkInterval()),
+                  defaults.checkInterval(),
+                  defaults.bundleGrace()),
               Clock.systemUTC());
       certFile = certificates.certFile();
       keyFile = certificates.keyFile();

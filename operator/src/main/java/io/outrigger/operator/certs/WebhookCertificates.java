@@ -61,6 +61,9 @@ public final class WebhookCertificates implements AutoCloseable {
    * @param servingValidity lifetime of a serving certificate
    * @param renewBefore renew a certificate this long before it expires
    * @param checkInterval how often to check for renewal
+   * @param bundleGrace how long a new CA must have been in the webhook configuration's caBundle
+   *     before a certificate it signed is served: the API server picks up a changed configuration a
+   *     moment after it is written
    */
   public record Settings(
       String namespace,
@@ -72,7 +75,8 @@ public final class WebhookCertificates implements AutoCloseable {
       Duration caValidity,
       Duration servingValidity,
       Duration renewBefore,
-      Duration checkInterval) {
+      Duration checkInterval,
+      Duration bundleGrace) {
 
     /** Five-year CA, one-year serving certificate renewed a month ahead, checked hourly. */
     public static Settings defaults(
@@ -87,7 +91,8 @@ public final class WebhookCertificates implements AutoCloseable {
           Duration.ofDays(5 * 365),
           Duration.ofDays(365),
           Duration.ofDays(30),
-          Duration.ofHours(1));
+          Duration.ofHours(1),
+          Duration.ofSeconds(10));
     }
   }
 
@@ -97,6 +102,9 @@ public final class WebhookCertificates implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private SharedIndexInformer<Secret> secretInformer;
   private SharedIndexInformer<MutatingWebhookConfiguration> webhookInformer;
+
+  /** When this replica first saw each CA (PEM) in the webhook configuration's caBundle. */
+  private final Map<String, Instant> caInBundleSince = new HashMap<>();
 
   private WebhookCertificates(KubernetesClient client, Settings settings, Clock clock) {
     this.client = client;
@@ -174,28 +182,56 @@ public final class WebhookCertificates implements AutoCloseable {
 
   /** Creates or renews as needed, then patches the bundle and writes the files, in that order. */
   public synchronized TlsMaterial ensure() {
-    TlsMaterial material = currentOrIssued(false);
-    patchCaBundle(material.caBundle());
-    writeFiles(material);
-    return material;
+    return apply(currentOrIssued(Renewal.NONE));
   }
 
   /** Renews the serving certificate now, whatever its expiry (operators' escape hatch, tests). */
   public synchronized TlsMaterial forceRenewal() {
-    TlsMaterial material = currentOrIssued(true);
-    patchCaBundle(material.caBundle());
-    writeFiles(material);
+    return apply(currentOrIssued(Renewal.SERVING));
+  }
+
+  /** Replaces the CA now (the old one stays in the bundle), as happens before it expires. */
+  public synchronized TlsMaterial forceCaRotation() {
+    return apply(currentOrIssued(Renewal.CA));
+  }
+
+  private enum Renewal {
+    NONE,
+    SERVING,
+    CA
+  }
+
+  /**
+   * Patches the bundle, then serves the pair once the API server can trust it: at once when its CA
+   * has been in the bundle for {@code bundleGrace} (always so for a serving renewal under the same
+   * CA), when nothing is served yet, or when no webhook configuration exists (nobody calls us);
+   * otherwise a little later, while the previous, still valid certificate keeps serving.
+   */
+  private TlsMaterial apply(TlsMaterial material) {
+    boolean configured = patchCaBundle(material.caBundle());
+    Instant now = clock.instant();
+    Instant since =
+        configured ? caInBundleSince.computeIfAbsent(material.caCert(), ca -> now) : now;
+    Instant servable = since.plus(settings.bundleGrace());
+    boolean serving = java.nio.file.Files.exists(certFile());
+    if (!configured || !serving || !now.isBefore(servable)) {
+      writeFiles(material);
+    } else {
+      LOG.info("new CA in the caBundle; serving its certificate from " + servable);
+      scheduler.schedule(
+          this::ensureQuietly, Duration.between(now, servable).toMillis(), TimeUnit.MILLISECONDS);
+    }
     return material;
   }
 
-  private TlsMaterial currentOrIssued(boolean forceServing) {
+  private TlsMaterial currentOrIssued(Renewal renewal) {
     for (int attempt = 0; attempt < 5; attempt++) {
       Secret secret =
           client.secrets().inNamespace(settings.namespace()).withName(settings.secretName()).get();
       Instant now = clock.instant();
       Optional<TlsMaterial> current =
           Optional.ofNullable(secret).flatMap(WebhookCertificates::read);
-      Optional<TlsMaterial> next = next(current, now, forceServing);
+      Optional<TlsMaterial> next = next(current, now, renewal);
       if (next.isEmpty()) {
         return current.orElseThrow();
       }
@@ -218,14 +254,14 @@ public final class WebhookCertificates implements AutoCloseable {
         if (e.getCode() != 409) {
           throw e;
         }
-        forceServing = false; // somebody else just renewed
+        renewal = Renewal.NONE; // somebody else just renewed
       }
     }
     throw new IllegalStateException("the webhook Secret keeps changing under us");
   }
 
   /** What to store next, as a pure decision; empty when the current material is fine. */
-  Optional<TlsMaterial> next(Optional<TlsMaterial> current, Instant now, boolean forceServing) {
+  Optional<TlsMaterial> next(Optional<TlsMaterial> current, Instant now, Renewal renewal) {
     Instant due = now.plus(settings.renewBefore());
     if (current.isEmpty()) {
       return Optional.of(
@@ -238,7 +274,7 @@ public final class WebhookCertificates implements AutoCloseable {
               null));
     }
     TlsMaterial material = current.get();
-    if (material.caNotAfter().isBefore(due)) {
+    if (renewal == Renewal.CA || material.caNotAfter().isBefore(due)) {
       return Optional.of(
           CertificateIssuer.issue(
               settings.dnsNames(),
@@ -248,7 +284,7 @@ public final class WebhookCertificates implements AutoCloseable {
               settings.servingValidity(),
               material.caCert()));
     }
-    if (forceServing || material.servingNotAfter().isBefore(due)) {
+    if (renewal == Renewal.SERVING || material.servingNotAfter().isBefore(due)) {
       return Optional.of(
           CertificateIssuer.renewServing(
               material,
@@ -304,8 +340,11 @@ public final class WebhookCertificates implements AutoCloseable {
     return builder.withData(data).build();
   }
 
-  /** Patches every webhook of the configuration whose caBundle differs; absent: nothing yet. */
-  private void patchCaBundle(String bundle) {
+  /**
+   * Patches every webhook of the configuration whose caBundle differs; false when the configuration
+   * does not exist (yet).
+   */
+  private boolean patchCaBundle(String bundle) {
     MutatingWebhookConfiguration config =
         client
             .admissionRegistration()
@@ -314,7 +353,7 @@ public final class WebhookCertificates implements AutoCloseable {
             .withName(settings.webhookConfiguration())
             .get();
     if (config == null || config.getWebhooks() == null) {
-      return;
+      return false;
     }
     String encoded = encode(bundle);
     boolean stale = false;
@@ -330,6 +369,7 @@ public final class WebhookCertificates implements AutoCloseable {
       client.resource(config).update();
       LOG.info("caBundle patched into " + settings.webhookConfiguration());
     }
+    return true;
   }
 
   private void writeFiles(TlsMaterial material) {

@@ -89,7 +89,8 @@ class CertificatesIT {
                 Duration.ofDays(365),
                 Duration.ofDays(30),
                 Duration.ofDays(1),
-                Duration.ofMinutes(10)),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(3)),
             Clock.systemUTC());
     server =
         OperatorHttpsServer.start(
@@ -183,7 +184,10 @@ class CertificatesIT {
             javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("ca", CertificateIssuer.certificates(bundle).get(0));
+    int i = 0;
+    for (X509Certificate ca : CertificateIssuer.certificates(bundle)) {
+      trust.setCertificateEntry("ca-" + i++, ca);
+    }
     factory.init(trust);
     javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
@@ -211,6 +215,30 @@ class CertificatesIT {
     // Forced renewal while pods are being created: every create must succeed, injected.
     BigInteger before = servedSerial();
     String bundleBefore = configBundle();
+    whileCreatingPods(
+        "renewal",
+        () -> {
+          certificates.forceRenewal();
+          await().atMost(Duration.ofSeconds(30)).until(() -> !servedSerial().equals(before));
+        });
+    assertThat(configBundle()).as("same CA: the bundle did not change").isEqualTo(bundleBefore);
+
+    // A new CA: the bundle carries both, and the new CA's certificate is served only after the
+    // API server had time to learn the bundle; no admission fails meanwhile either.
+    BigInteger renewed = servedSerial();
+    whileCreatingPods(
+        "rotation",
+        () -> {
+          certificates.forceCaRotation();
+          await().atMost(Duration.ofSeconds(30)).until(() -> !servedSerial().equals(renewed));
+        });
+    String bundle =
+        new String(Base64.getDecoder().decode(configBundle()), StandardCharsets.US_ASCII);
+    assertThat(CertificateIssuer.certificates(bundle)).hasSize(2);
+  }
+
+  /** Runs {@code change} while another thread keeps creating pods; none may fail or go bare. */
+  private static void whileCreatingPods(String prefix, ThrowingRunnable change) throws Exception {
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     List<Boolean> results = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean running = new AtomicBoolean(true);
@@ -220,25 +248,30 @@ class CertificatesIT {
               int i = 0;
               while (running.get()) {
                 try {
-                  results.add(injected(createPod("during-" + i++)));
+                  results.add(injected(createPod(prefix + "-" + i++)));
                 } catch (Throwable t) {
                   failures.add(t);
                 }
               }
             });
     creator.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= 3);
-    certificates.forceRenewal();
-    await().atMost(Duration.ofSeconds(30)).until(() -> !servedSerial().equals(before));
-    int atRenewal = results.size();
-    await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= atRenewal + 5);
-    running.set(false);
-    creator.join(30_000);
-
-    assertThat(failures).as("admissions failed during the renewal").isEmpty();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= 3);
+      change.run();
+      int atChange = results.size();
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= atChange + 5);
+    } finally {
+      running.set(false);
+      creator.join(30_000);
+    }
+    assertThat(failures).as("admissions failed during the " + prefix).isEmpty();
     assertThat(results)
-        .as("every pod created during the renewal was injected")
+        .as("every pod created during the " + prefix + " was injected")
         .doesNotContain(false);
-    assertThat(configBundle()).as("same CA: the bundle did not change").isEqualTo(bundleBefore);
+  }
+
+  /** A step that may throw. */
+  interface ThrowingRunnable {
+    void run() throws Exception;
   }
 }
