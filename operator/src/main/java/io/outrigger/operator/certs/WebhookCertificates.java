@@ -195,7 +195,8 @@ public final class WebhookCertificates implements AutoCloseable {
     return apply(currentOrIssued(Renewal.CA));
   }
 
-  private enum Renewal {
+  /** What a caller asks for beyond what expiry demands. */
+  enum Renewal {
     NONE,
     SERVING,
     CA
@@ -231,7 +232,7 @@ public final class WebhookCertificates implements AutoCloseable {
       Instant now = clock.instant();
       Optional<TlsMaterial> current =
           Optional.ofNullable(secret).flatMap(WebhookCertificates::read);
-      Optional<TlsMaterial> next = next(current, now, renewal);
+      Optional<TlsMaterial> next = next(settings, current, now, renewal);
       if (next.isEmpty()) {
         return current.orElseThrow();
       }
@@ -261,7 +262,8 @@ public final class WebhookCertificates implements AutoCloseable {
   }
 
   /** What to store next, as a pure decision; empty when the current material is fine. */
-  Optional<TlsMaterial> next(Optional<TlsMaterial> current, Instant now, Renewal renewal) {
+  static Optional<TlsMaterial> next(
+      Settings settings, Optional<TlsMaterial> current, Instant now, Renewal renewal) {
     Instant due = now.plus(settings.renewBefore());
     if (current.isEmpty()) {
       return Optional.of(
