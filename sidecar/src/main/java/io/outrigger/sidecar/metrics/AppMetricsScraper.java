@@ -67,9 +67,7 @@ public final class AppMetricsScraper {
    * Starts (or re-targets) scraping; a null target stops it. Safe to call on every config reload.
    */
   public synchronized void apply(MetricsConfig metrics, ScrapeConfig scrape) {
-    this.config = metrics;
-    boolean changed = target == null || !target.equals(scrape);
-    this.target = metrics.enabled() ? scrape : null;
+    boolean changed = configure(metrics, scrape);
     if (!changed && timer >= 0) {
       return;
     }
@@ -82,6 +80,16 @@ public final class AppMetricsScraper {
       return;
     }
     timer = vertx.setPeriodic(1, target.interval().toMillis(), id -> scrapeOnce());
+  }
+
+  /**
+   * Sets what to scrape without scheduling anything (tests drive {@link #scrapeOnce} themselves).
+   */
+  synchronized boolean configure(MetricsConfig metrics, ScrapeConfig scrape) {
+    this.config = metrics;
+    boolean changed = target == null || !target.equals(scrape);
+    this.target = metrics.enabled() ? scrape : null;
+    return changed;
   }
 
   /** The app's enriched families from the latest successful scrape; empty after a failed one. */
@@ -110,11 +118,21 @@ public final class AppMetricsScraper {
             .putHeader(
                 "x-prometheus-scrape-timeout-seconds",
                 Double.toString(scrape.timeout().toMillis() / 1000.0));
+    long deadline = Math.min(scrape.timeout().toMillis(), scrape.interval().toMillis());
     return client
         .request(options)
-        .compose(request -> request.send())
         .compose(
-            response -> {
+            request ->
+                // A hard deadline over the whole exchange, body included; the stream is reset when
+                // it passes.
+                request
+                    .send()
+                    .compose(response -> response.body().map(body -> new Answer(response, body)))
+                    .timeout(deadline, TimeUnit.MILLISECONDS)
+                    .onFailure(error -> request.reset()))
+        .compose(
+            answer -> {
+              var response = answer.response();
               if (response.statusCode() != 200) {
                 return Future.failedFuture(
                     new ScrapeFailure(
@@ -134,7 +152,7 @@ public final class AppMetricsScraper {
                   type != null && type.startsWith("application/openmetrics-text")
                       ? ExpositionParser.Format.OPENMETRICS
                       : ExpositionParser.Format.PROMETHEUS_TEXT;
-              return response.body().compose(body -> parse(body, format));
+              return parse(answer.body(), format);
             })
         .onSuccess(
             exposition -> {
@@ -205,6 +223,8 @@ public final class AppMetricsScraper {
       vertx.cancelTimer(timer);
     }
   }
+
+  private record Answer(io.vertx.core.http.HttpClientResponse response, Buffer body) {}
 
   /** A scrape that got an answer the sidecar cannot use. */
   static final class ScrapeFailure extends RuntimeException {
