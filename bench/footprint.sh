@@ -71,5 +71,6 @@ OUTRIGGER_PORT_BASE=18500 bash sidecar/bin/build-cds-archive "$WORK/sidecar.jsa"
 measure default java -jar "$JAR"
 OUTRIGGER_CDS_ARCHIVE=none measure tuned sidecar/bin/outrigger-sidecar
 OUTRIGGER_CDS_ARCHIVE="$WORK/sidecar.jsa" measure tuned+cds sidecar/bin/outrigger-sidecar
+OUTRIGGER_FOOTPRINT=small OUTRIGGER_CDS_ARCHIVE="$WORK/sidecar.jsa" measure small+cds sidecar/bin/outrigger-sidecar
 echo
 echo "Goals: ready <= 1 s; RSS <= 48 MiB idle and <= 64 MiB at 1,000 req/s (Envoy in Istio: ~40-60 MB at 1,000 rps; Linkerd's proxy: ~26 MB)."
