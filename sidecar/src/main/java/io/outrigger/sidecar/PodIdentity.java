@@ -26,7 +26,7 @@ public record PodIdentity(
    * OUTRIGGER_WORKLOAD).
    */
   public static PodIdentity fromEnvironment(Map<String, String> env) {
-    String host = env.getOrDefault("HOSTNAME", "localhost");
+    String host = env.getOrDefault("HOSTNAME", localHostName());
     String pod = env.getOrDefault("POD_NAME", host);
     Map<String, String> labels = Map.of();
     String labelsFile = env.get("OUTRIGGER_LABELS_FILE");
@@ -44,6 +44,15 @@ public record PodIdentity(
         env.getOrDefault("POD_UID", ""),
         env.getOrDefault("OUTRIGGER_WORKLOAD", pod),
         labels);
+  }
+
+  /** Shells keep HOSTNAME unexported, so a standalone sidecar asks the system. */
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /**
