@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Build and run the tests: JDK 17, Maven, git and make (present on most dev machines, not on a bare runner).
-PACKAGES=(openjdk-17-jdk-headless maven git make)
+PACKAGES=(openjdk-17-jdk-headless maven git make openssl)
 # Real API server tier: etcd comes from Debian (hack/kube-apiserver.sh copies it next to kube-apiserver).
 PACKAGES+=(etcd-server)
 # Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes,

@@ -188,6 +188,7 @@ public final class Sidecar implements AdminServer.Control {
               sidecar.remoteWrite.apply(initial.metrics().remoteWrite());
               sidecar.otlpMetrics.apply(initial.metrics().otlp());
               sidecar.watcher.start(options.configPoll());
+              sidecar.proxy.watchTls(initial.proxy(), 2000);
               if (sidecar.appExit != null) {
                 sidecar.appExit.start(2000);
               }

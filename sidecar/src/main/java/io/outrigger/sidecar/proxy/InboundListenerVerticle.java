@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.proxy;
 
+import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
@@ -9,6 +10,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,18 +57,21 @@ final class InboundListenerVerticle extends VerticleBase {
     ProxyHandler proxy =
         new ProxyHandler(port, settings, client, new ServerSpans(tracing), metrics);
     String name = port.name();
-    server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                .setHost(bindHost)
-                .setPort(port.listenPort())
-                .setTcpNoDelay(true)
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxInitialLineLength(8192)
-                .setHandle100ContinueAutomatically(true)
-                .setIdleTimeout((int) config.idleTimeout().toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setHttp2ClearTextEnabled(true));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(bindHost)
+            .setPort(port.listenPort())
+            .setTcpNoDelay(true)
+            .setMaxHeaderSize(config.maxHeaderBytes())
+            .setMaxInitialLineLength(8192)
+            .setHandle100ContinueAutomatically(true)
+            .setIdleTimeout((int) config.idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setHttp2ClearTextEnabled(true);
+    if (config.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(pem(config.tls()));
+    }
+    server = vertx.createHttpServer(options);
     server.connectionHandler(
         connection -> {
           metrics.connectionOpened(name);
@@ -73,6 +79,21 @@ final class InboundListenerVerticle extends VerticleBase {
         });
     server.requestHandler(proxy);
     return server.listen();
+  }
+
+  /**
+   * Re-reads the PEM files (same paths, new content: a rotated Secret). Connections already open
+   * keep their session; new handshakes get the new certificate.
+   */
+  Future<Boolean> reloadTls() {
+    var tls = settings.config().tls();
+    return tls == null
+        ? Future.succeededFuture(false)
+        : server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pem(tls)), true);
+  }
+
+  private static PemKeyCertOptions pem(SidecarConfig.TlsConfig tls) {
+    return new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile());
   }
 
   int actualPort() {

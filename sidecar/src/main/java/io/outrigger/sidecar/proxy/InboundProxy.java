@@ -75,6 +75,45 @@ public final class InboundProxy {
     return all;
   }
 
+  /**
+   * Watches the TLS PEM files (a mounted Secret is swapped atomically by the kubelet on rotation)
+   * and hands every listener the new pair when their content changes. Polling the bytes for the
+   * same reason as the config file.
+   */
+  public void watchTls(ProxyConfig config, long intervalMillis) {
+    if (config.tls() == null) {
+      return;
+    }
+    String[] seen = {TlsFingerprint.of(config.tls())};
+    vertx.setPeriodic(
+        intervalMillis,
+        id ->
+            vertx
+                .executeBlocking(() -> TlsFingerprint.of(config.tls()), false)
+                .onSuccess(
+                    now -> {
+                      if (now.equals(seen[0])) {
+                        return;
+                      }
+                      seen[0] = now;
+                      Future.join(
+                              listeners.stream()
+                                  .flatMap(List::stream)
+                                  .map(InboundListenerVerticle::reloadTls)
+                                  .toList())
+                          .onComplete(
+                              done ->
+                                  io.outrigger.sidecar.JsonLog.info(
+                                      done.succeeded()
+                                          ? "tls certificate reloaded"
+                                          : "tls certificate reload failed",
+                                      "certFile",
+                                      config.tls().certFile(),
+                                      "error",
+                                      done.succeeded() ? "" : String.valueOf(done.cause())));
+                    }));
+  }
+
   /** Applies new proxy settings to every listener without touching open connections. */
   public void apply(ProxyConfig next) {
     settings.forEach(s -> s.apply(next));

@@ -60,6 +60,7 @@ final class ProxyHarness implements AutoCloseable {
             tracing,
             new ProxyMetrics(registry));
     proxy.start(config.proxy()).toCompletionStage().toCompletableFuture().join();
+    proxy.watchTls(config.proxy(), 200);
   }
 
   ProxyHarness() {
@@ -191,6 +192,25 @@ final class ProxyHarness implements AutoCloseable {
               p.rateLimit(),
               p.tls(),
               routes,
+              p.outbound());
+      return this;
+    }
+
+    ProxyBuilder tls(String certFile, String keyFile) {
+      p =
+          new SidecarConfig.ProxyConfig(
+              p.enabled(),
+              p.appPorts(),
+              p.skipPorts(),
+              p.connectTimeout(),
+              p.requestTimeout(),
+              p.idleTimeout(),
+              p.drainTimeout(),
+              p.maxHeaderBytes(),
+              p.maxConnectionsPerPort(),
+              p.rateLimit(),
+              new SidecarConfig.TlsConfig(certFile, keyFile),
+              p.routePatterns(),
               p.outbound());
       return this;
     }
