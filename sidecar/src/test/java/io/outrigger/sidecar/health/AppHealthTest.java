@@ -131,7 +131,14 @@ class AppHealthTest {
     assertThat(get("/app-health/web/livez")).isEqualTo("200 connected to port " + tcpPort);
     int port = tcpPort;
     join(tcpApp.close());
-    assertThat(get("/app-health/web/livez")).startsWith("503 ").contains("Connection refused");
+    // The listening socket goes away asynchronously after close completes.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(get("/app-health/web/livez"))
+                    .startsWith("503 ")
+                    .contains("Connection refused"));
     startTcp(port);
     assertThat(get("/app-health/web/livez")).isEqualTo("200 connected to port " + port);
   }
