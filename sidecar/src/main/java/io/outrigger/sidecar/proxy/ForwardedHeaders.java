@@ -26,22 +26,8 @@ final class ForwardedHeaders {
    * (set from the authority). Case-insensitive without lower-casing every header name of every
    * request.
    */
-  private static final Set<String> NOT_FORWARDED =
-      caseInsensitive(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "expect",
-          "host");
-
-  private static final Set<String> NOT_RETURNED =
-      caseInsensitive(
+  private static final List<String> HOP_BY_HOP =
+      List.of(
           "connection",
           "keep-alive",
           "proxy-connection",
@@ -51,6 +37,10 @@ final class ForwardedHeaders {
           "trailer",
           "transfer-encoding",
           "upgrade");
+
+  private static final Set<String> NOT_FORWARDED = caseInsensitive(HOP_BY_HOP, "expect", "host");
+
+  private static final Set<String> NOT_RETURNED = caseInsensitive(HOP_BY_HOP);
 
   private ForwardedHeaders() {}
 
@@ -124,9 +114,10 @@ final class ForwardedHeaders {
     return tokens;
   }
 
-  private static Set<String> caseInsensitive(String... names) {
+  private static Set<String> caseInsensitive(List<String> names, String... more) {
     Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    set.addAll(List.of(names));
+    set.addAll(names);
+    set.addAll(List.of(more));
     return java.util.Collections.unmodifiableSet(set);
   }
 
