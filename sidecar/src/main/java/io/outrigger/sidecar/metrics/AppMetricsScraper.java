@@ -195,6 +195,7 @@ public final class AppMetricsScraper {
             done ->
                 Timer.builder("outrigger.app.scrape.duration")
                     .description("Time to scrape, parse and enrich the app's metrics")
+                    .publishPercentiles(0.5, 0.99)
                     .register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
         .<Void>mapEmpty()
