@@ -2,11 +2,15 @@ package io.outrigger.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One real kube-apiserver 1.20.2 + etcd per test JVM, started on first use and stopped when the JVM
@@ -60,6 +64,45 @@ public final class RealKubeApiServer {
       cache = System.getProperty("user.home") + "/.cache/outrigger";
     }
     return Path.of(cache, "kube-api-test");
+  }
+
+  /**
+   * Applies the CRD in {@code crdFile} (server-side apply) and waits until the server reports it
+   * Established, so custom resources can be created right after.
+   */
+  public static void applyCrd(KubernetesClient client, Path crdFile) throws IOException {
+    CustomResourceDefinition applied;
+    try (InputStream crd = Files.newInputStream(crdFile)) {
+      applied =
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .load(crd)
+              .forceConflicts()
+              .serverSideApply();
+    }
+    String name = applied.getMetadata().getName();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!established(
+        client.apiextensions().v1().customResourceDefinitions().withName(name).get())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("CRD " + name + " was not established within 30 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
   }
 
   private static void start() {

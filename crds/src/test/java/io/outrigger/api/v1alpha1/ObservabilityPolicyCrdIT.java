@@ -18,7 +18,6 @@ import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.testing.RealKubeApiServer;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,31 +55,7 @@ class ObservabilityPolicyCrdIT {
   @BeforeAll
   static void applyCrd() throws IOException {
     client = RealKubeApiServer.client();
-    try (InputStream crd = new FileInputStream(GeneratedCrdTest.committed().toFile())) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(crd)
-          .forceConflicts()
-          .serverSideApply();
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              CustomResourceDefinition crd =
-                  client
-                      .apiextensions()
-                      .v1()
-                      .customResourceDefinitions()
-                      .withName(ObservabilityPolicy.CRD_NAME)
-                      .get();
-              return crd.getStatus() != null
-                  && crd.getStatus().getConditions().stream()
-                      .anyMatch(
-                          c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-            });
+    RealKubeApiServer.applyCrd(client, GeneratedCrdTest.committed());
     client
         .namespaces()
         .resource(

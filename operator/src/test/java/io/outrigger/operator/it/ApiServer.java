@@ -1,12 +1,9 @@
 package io.outrigger.operator.it;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.outrigger.api.Names;
@@ -16,11 +13,10 @@ import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.report.ReportMetrics;
+import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.InjectedNames;
 import io.outrigger.webhook.InjectionStatus;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,35 +52,11 @@ final class ApiServer {
   }
 
   static void applyCrd(KubernetesClient client) throws IOException {
-    Path crdFile =
+    RealKubeApiServer.applyCrd(
+        client,
         Path.of(
             System.getProperty(
-                "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml"));
-    try (InputStream crd = new FileInputStream(crdFile.toFile())) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(crd)
-          .forceConflicts()
-          .serverSideApply();
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              CustomResourceDefinition crd =
-                  client
-                      .apiextensions()
-                      .v1()
-                      .customResourceDefinitions()
-                      .withName(ObservabilityPolicy.CRD_NAME)
-                      .get();
-              return crd.getStatus() != null
-                  && crd.getStatus().getConditions().stream()
-                      .anyMatch(
-                          c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-            });
+                "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml")));
   }
 
   static String namespace(KubernetesClient client, String name) {

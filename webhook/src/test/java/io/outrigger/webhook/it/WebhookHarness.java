@@ -5,18 +5,15 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
-import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.AdmissionMetrics;
 import io.outrigger.webhook.server.AdmissionHttpsServer;
 import io.outrigger.webhook.server.TestCertificates;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -164,35 +161,11 @@ final class WebhookHarness implements AutoCloseable {
   }
 
   static void applyCrd(KubernetesClient client) throws IOException {
-    Path crdFile =
+    RealKubeApiServer.applyCrd(
+        client,
         Path.of(
             System.getProperty(
-                "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml"));
-    try (InputStream crd = new FileInputStream(crdFile.toFile())) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(crd)
-          .forceConflicts()
-          .serverSideApply();
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              CustomResourceDefinition crd =
-                  client
-                      .apiextensions()
-                      .v1()
-                      .customResourceDefinitions()
-                      .withName(ObservabilityPolicy.CRD_NAME)
-                      .get();
-              return crd.getStatus() != null
-                  && crd.getStatus().getConditions().stream()
-                      .anyMatch(
-                          c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-            });
+                "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml")));
   }
 
   /**
