@@ -28,6 +28,20 @@ public record SidecarConfig(
 
   public static final int SCHEMA_VERSION = 1;
 
+  // One-field copies: overrides, reloads and tests change a field or two of these records.
+
+  public SidecarConfig withProxy(ProxyConfig next) {
+    return new SidecarConfig(schemaVersion, policy, next, metrics, logs, tracing, health);
+  }
+
+  public SidecarConfig withMetrics(MetricsConfig next) {
+    return new SidecarConfig(schemaVersion, policy, proxy, next, logs, tracing, health);
+  }
+
+  public SidecarConfig withTracing(TracingConfig next) {
+    return new SidecarConfig(schemaVersion, policy, proxy, metrics, logs, next, health);
+  }
+
   /** The configuration of a sidecar nobody configured: proxy, metrics and tracing on, logs off. */
   public static SidecarConfig defaults() {
     return new SidecarConfig(
@@ -102,7 +116,93 @@ public record SidecarConfig(
       RateLimitConfig rateLimit,
       TlsConfig tls,
       List<String> routePatterns,
-      OutboundConfig outbound) {}
+      OutboundConfig outbound) {
+
+    public ProxyConfig withAppPorts(List<Integer> ports) {
+      return new ProxyConfig(
+          enabled,
+          ports,
+          skipPorts,
+          connectTimeout,
+          requestTimeout,
+          idleTimeout,
+          drainTimeout,
+          maxHeaderBytes,
+          maxConnectionsPerPort,
+          rateLimit,
+          tls,
+          routePatterns,
+          outbound);
+    }
+
+    public ProxyConfig withRequestTimeout(Duration timeout) {
+      return new ProxyConfig(
+          enabled,
+          appPorts,
+          skipPorts,
+          connectTimeout,
+          timeout,
+          idleTimeout,
+          drainTimeout,
+          maxHeaderBytes,
+          maxConnectionsPerPort,
+          rateLimit,
+          tls,
+          routePatterns,
+          outbound);
+    }
+
+    public ProxyConfig withRateLimit(RateLimitConfig limit) {
+      return new ProxyConfig(
+          enabled,
+          appPorts,
+          skipPorts,
+          connectTimeout,
+          requestTimeout,
+          idleTimeout,
+          drainTimeout,
+          maxHeaderBytes,
+          maxConnectionsPerPort,
+          limit,
+          tls,
+          routePatterns,
+          outbound);
+    }
+
+    public ProxyConfig withTls(TlsConfig files) {
+      return new ProxyConfig(
+          enabled,
+          appPorts,
+          skipPorts,
+          connectTimeout,
+          requestTimeout,
+          idleTimeout,
+          drainTimeout,
+          maxHeaderBytes,
+          maxConnectionsPerPort,
+          rateLimit,
+          files,
+          routePatterns,
+          outbound);
+    }
+
+    public ProxyConfig withRoutePatterns(List<String> routes) {
+      return new ProxyConfig(
+          enabled,
+          appPorts,
+          skipPorts,
+          connectTimeout,
+          requestTimeout,
+          idleTimeout,
+          drainTimeout,
+          maxHeaderBytes,
+          maxConnectionsPerPort,
+          rateLimit,
+          tls,
+          routes,
+          outbound);
+    }
+  }
 
   /** Token bucket per listener; over the limit a request gets 429 with Retry-After. */
   public record RateLimitConfig(double requestsPerSecond, int burst) {}
@@ -132,7 +232,21 @@ public record SidecarConfig(
       PushgatewayConfig pushgateway,
       RemoteWriteConfig remoteWrite,
       OtlpMetricsConfig otlp,
-      StatsdConfig statsd) {}
+      StatsdConfig statsd) {
+
+    public MetricsConfig withStatsd(StatsdConfig listener) {
+      return new MetricsConfig(
+          enabled,
+          scrape,
+          podLabels,
+          maxSeries,
+          maxLabelValueLength,
+          pushgateway,
+          remoteWrite,
+          otlp,
+          listener);
+    }
+  }
 
   /** Where the app exposes Prometheus metrics; absent when the app has none to scrape. */
   public record ScrapeConfig(
@@ -209,7 +323,23 @@ public record SidecarConfig(
       List<Propagator> propagators,
       String serviceName,
       TraceExporterConfig exporter,
-      Map<String, String> resourceAttributes) {}
+      Map<String, String> resourceAttributes) {
+
+    public TracingConfig withSamplingRatio(double ratio) {
+      return new TracingConfig(
+          enabled, ratio, propagators, serviceName, exporter, resourceAttributes);
+    }
+
+    public TracingConfig withPropagators(List<Propagator> formats) {
+      return new TracingConfig(
+          enabled, samplingRatio, formats, serviceName, exporter, resourceAttributes);
+    }
+
+    public TracingConfig withResourceAttributes(Map<String, String> attributes) {
+      return new TracingConfig(
+          enabled, samplingRatio, propagators, serviceName, exporter, attributes);
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TraceExporterConfig(

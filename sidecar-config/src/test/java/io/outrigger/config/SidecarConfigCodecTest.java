@@ -195,20 +195,6 @@ class SidecarConfigCodecTest {
 
   private static SidecarConfig withResourceAttributes(Map<String, String> attributes) {
     SidecarConfig d = SidecarConfig.defaults();
-    SidecarConfig.TracingConfig t = d.tracing();
-    return new SidecarConfig(
-        d.schemaVersion(),
-        d.policy(),
-        d.proxy(),
-        d.metrics(),
-        d.logs(),
-        new SidecarConfig.TracingConfig(
-            t.enabled(),
-            t.samplingRatio(),
-            t.propagators(),
-            t.serviceName(),
-            t.exporter(),
-            attributes),
-        d.health());
+    return d.withTracing(d.tracing().withResourceAttributes(attributes));
   }
 }

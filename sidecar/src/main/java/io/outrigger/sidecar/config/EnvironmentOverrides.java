@@ -28,27 +28,6 @@ public final class EnvironmentOverrides {
             INBOUND_PORTS + ": '" + port.trim() + "' is not a port number");
       }
     }
-    SidecarConfig.ProxyConfig p = config.proxy();
-    return new SidecarConfig(
-        config.schemaVersion(),
-        config.policy(),
-        new SidecarConfig.ProxyConfig(
-            p.enabled(),
-            List.copyOf(appPorts),
-            p.skipPorts(),
-            p.connectTimeout(),
-            p.requestTimeout(),
-            p.idleTimeout(),
-            p.drainTimeout(),
-            p.maxHeaderBytes(),
-            p.maxConnectionsPerPort(),
-            p.rateLimit(),
-            p.tls(),
-            p.routePatterns(),
-            p.outbound()),
-        config.metrics(),
-        config.logs(),
-        config.tracing(),
-        config.health());
+    return config.withProxy(config.proxy().withAppPorts(List.copyOf(appPorts)));
   }
 }

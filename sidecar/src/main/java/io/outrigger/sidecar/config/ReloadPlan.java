@@ -85,36 +85,22 @@ public record ReloadPlan(List<String> live, List<String> restartRequired) {
             a.tls(),
             b.routePatterns(),
             a.outbound());
-    TracingConfig t = next.tracing();
     TracingConfig tracing =
         new TracingConfig(
-            t.enabled(),
-            t.samplingRatio(),
-            t.propagators(),
+            next.tracing().enabled(),
+            next.tracing().samplingRatio(),
+            next.tracing().propagators(),
             running.tracing().serviceName(),
-            t.exporter(),
+            next.tracing().exporter(),
             running.tracing().resourceAttributes());
-    return new SidecarConfig(
-        next.schemaVersion(),
-        next.policy(),
-        proxy,
-        next.metrics(),
-        next.logs(),
-        tracing,
-        next.health());
+    // The StatsD listener is bound at start, like the proxy's ports.
+    return next.withProxy(proxy)
+        .withTracing(tracing)
+        .withMetrics(next.metrics().withStatsd(running.metrics().statsd()));
   }
 
   private static SidecarConfig.MetricsConfig withoutStatsd(SidecarConfig.MetricsConfig m) {
-    return new SidecarConfig.MetricsConfig(
-        m.enabled(),
-        m.scrape(),
-        m.podLabels(),
-        m.maxSeries(),
-        m.maxLabelValueLength(),
-        m.pushgateway(),
-        m.remoteWrite(),
-        m.otlp(),
-        null);
+    return m.withStatsd(null);
   }
 
   private static void compare(String field, Object before, Object after, List<String> into) {

@@ -59,4 +59,16 @@ class ReloadPlanTest {
     assertThat(effective.tracing().serviceName()).isNull();
     assertThat(effective.proxy().requestTimeout()).isEqualTo(next.proxy().requestTimeout());
   }
+
+  @Test
+  void theStatsdPortNeedsARestartAndKeepsItsRunningValue() {
+    SidecarConfig running = with("metrics: {statsd: {port: 8125}}\n");
+    SidecarConfig next = with("metrics: {statsd: {port: 9125}, maxSeries: 10}\n");
+    ReloadPlan plan = ReloadPlan.between(running, next);
+    assertThat(plan.restartRequired()).containsExactly("metrics.statsd");
+    assertThat(plan.live()).containsExactly("metrics");
+    SidecarConfig effective = ReloadPlan.effective(running, next);
+    assertThat(effective.metrics().statsd().port()).isEqualTo(8125);
+    assertThat(effective.metrics().maxSeries()).isEqualTo(10);
+  }
 }

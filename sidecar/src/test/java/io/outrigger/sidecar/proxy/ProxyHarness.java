@@ -90,45 +90,15 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   static SidecarConfig withSampling(SidecarConfig c, double ratio) {
-    SidecarConfig.TracingConfig t = c.tracing();
-    return withTracing(
-        c,
-        new SidecarConfig.TracingConfig(
-            t.enabled(),
-            ratio,
-            t.propagators(),
-            t.serviceName(),
-            t.exporter(),
-            t.resourceAttributes()));
+    return c.withTracing(c.tracing().withSamplingRatio(ratio));
   }
 
   static SidecarConfig withPropagators(SidecarConfig c, List<Propagator> propagators) {
-    SidecarConfig.TracingConfig t = c.tracing();
-    return withTracing(
-        c,
-        new SidecarConfig.TracingConfig(
-            t.enabled(),
-            t.samplingRatio(),
-            propagators,
-            t.serviceName(),
-            t.exporter(),
-            t.resourceAttributes()));
-  }
-
-  static SidecarConfig withTracing(SidecarConfig c, SidecarConfig.TracingConfig tracing) {
-    return new SidecarConfig(
-        c.schemaVersion(), c.policy(), c.proxy(), c.metrics(), c.logs(), tracing, c.health());
+    return c.withTracing(c.tracing().withPropagators(propagators));
   }
 
   static SidecarConfig withProxy(SidecarConfig c, UnaryOperator<ProxyBuilder> change) {
-    return new SidecarConfig(
-        c.schemaVersion(),
-        c.policy(),
-        change.apply(new ProxyBuilder(c.proxy())).build(),
-        c.metrics(),
-        c.logs(),
-        c.tracing(),
-        c.health());
+    return c.withProxy(change.apply(new ProxyBuilder(c.proxy())).build());
   }
 
   /** Changes a few proxy fields of a config in tests without repeating all thirteen. */
@@ -140,78 +110,22 @@ final class ProxyHarness implements AutoCloseable {
     }
 
     ProxyBuilder requestTimeout(Duration timeout) {
-      p =
-          new SidecarConfig.ProxyConfig(
-              p.enabled(),
-              p.appPorts(),
-              p.skipPorts(),
-              p.connectTimeout(),
-              timeout,
-              p.idleTimeout(),
-              p.drainTimeout(),
-              p.maxHeaderBytes(),
-              p.maxConnectionsPerPort(),
-              p.rateLimit(),
-              p.tls(),
-              p.routePatterns(),
-              p.outbound());
+      p = p.withRequestTimeout(timeout);
       return this;
     }
 
     ProxyBuilder rateLimit(double rps, int burst) {
-      p =
-          new SidecarConfig.ProxyConfig(
-              p.enabled(),
-              p.appPorts(),
-              p.skipPorts(),
-              p.connectTimeout(),
-              p.requestTimeout(),
-              p.idleTimeout(),
-              p.drainTimeout(),
-              p.maxHeaderBytes(),
-              p.maxConnectionsPerPort(),
-              new SidecarConfig.RateLimitConfig(rps, burst),
-              p.tls(),
-              p.routePatterns(),
-              p.outbound());
+      p = p.withRateLimit(new SidecarConfig.RateLimitConfig(rps, burst));
       return this;
     }
 
     ProxyBuilder routes(List<String> routes) {
-      p =
-          new SidecarConfig.ProxyConfig(
-              p.enabled(),
-              p.appPorts(),
-              p.skipPorts(),
-              p.connectTimeout(),
-              p.requestTimeout(),
-              p.idleTimeout(),
-              p.drainTimeout(),
-              p.maxHeaderBytes(),
-              p.maxConnectionsPerPort(),
-              p.rateLimit(),
-              p.tls(),
-              routes,
-              p.outbound());
+      p = p.withRoutePatterns(routes);
       return this;
     }
 
     ProxyBuilder tls(String certFile, String keyFile) {
-      p =
-          new SidecarConfig.ProxyConfig(
-              p.enabled(),
-              p.appPorts(),
-              p.skipPorts(),
-              p.connectTimeout(),
-              p.requestTimeout(),
-              p.idleTimeout(),
-              p.drainTimeout(),
-              p.maxHeaderBytes(),
-              p.maxConnectionsPerPort(),
-              p.rateLimit(),
-              new SidecarConfig.TlsConfig(certFile, keyFile),
-              p.routePatterns(),
-              p.outbound());
+      p = p.withTls(new SidecarConfig.TlsConfig(certFile, keyFile));
       return this;
     }
 
