@@ -39,6 +39,8 @@ import io.outrigger.sidecar.metrics.statsd.StatsdAggregator;
 import io.outrigger.sidecar.metrics.statsd.StatsdListener;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
+import io.outrigger.sidecar.report.ReportSettings;
+import io.outrigger.sidecar.report.StatusReporter;
 import io.outrigger.sidecar.telemetry.TelemetryServer;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.outrigger.sidecar.tracing.VertxGrpcSenderProvider;
@@ -46,6 +48,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +94,7 @@ public final class Sidecar implements AdminServer.Control {
   private final OtlpMetricsExporter otlpMetrics;
   private final StatsdAggregator statsd;
   private final StatsdListener statsdListener;
+  private final StatusReporter reporter;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
@@ -150,6 +154,10 @@ public final class Sidecar implements AdminServer.Control {
                 Path.of("/proc"),
                 () -> new Thread(this::shutdown, "outrigger-app-exited").start())
             : null;
+    this.reporter =
+        ReportSettings.fromEnvironment(options.env())
+            .map(settings -> new StatusReporter(vertx, settings, this::status, Clock.systemUTC()))
+            .orElse(null);
   }
 
   /**
@@ -193,6 +201,9 @@ public final class Sidecar implements AdminServer.Control {
                 sidecar.appExit.start(2000);
               }
               sidecar.started = true;
+              if (sidecar.reporter != null) {
+                sidecar.reporter.start();
+              }
               for (int i = 0; i < sidecar.listeners.size(); i++) {
                 JsonLog.info(
                     "inbound listener ready",
@@ -355,6 +366,9 @@ public final class Sidecar implements AdminServer.Control {
     components
         .putObject("logs")
         .put("state", state.running().logs().enabled() ? "not-implemented" : "disabled");
+    if (reporter != null) {
+      components.set("report", reporter.describe());
+    }
     ObjectNode counters = status.putObject("counters");
     counters.put("requests", sum("outrigger.requests"));
     counters.put("upstreamFailures", sum("outrigger.upstream.failures"));
@@ -404,6 +418,9 @@ public final class Sidecar implements AdminServer.Control {
     long begin = System.nanoTime();
     watcher.stop();
     scraper.stop();
+    if (reporter != null) {
+      reporter.stop();
+    }
     if (appExit != null) {
       appExit.stop();
     }

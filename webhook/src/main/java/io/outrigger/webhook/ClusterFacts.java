@@ -13,13 +13,16 @@ import java.util.TreeSet;
  * @param defaultImage the sidecar image the operator was installed with; a policy may override it
  * @param sidecarVersion the sidecar version written into {@code outrigger.io/status}
  * @param operatorNamespace where the operator (and this webhook) runs; never injected
+ * @param reportUrl where sidecars POST their reports (the operator's {@code /v1/reports}), or null
+ *     when nobody collects them
  */
 public record ClusterFacts(
     int serverMajor,
     int serverMinor,
     String defaultImage,
     String sidecarVersion,
-    String operatorNamespace) {
+    String operatorNamespace,
+    String reportUrl) {
 
   /**
    * Native sidecars ({@code restartPolicy: Always} init containers) are on by default from 1.29.
@@ -30,6 +33,22 @@ public record ClusterFacts(
     Objects.requireNonNull(defaultImage, "defaultImage");
     Objects.requireNonNull(sidecarVersion, "sidecarVersion");
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+  }
+
+  /** Facts for an installation whose sidecars do not report (tests, webhook-only setups). */
+  public ClusterFacts(
+      int serverMajor,
+      int serverMinor,
+      String defaultImage,
+      String sidecarVersion,
+      String operatorNamespace) {
+    this(serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, null);
+  }
+
+  /** The same facts with sidecars told to report to {@code url}. */
+  public ClusterFacts withReportUrl(String url) {
+    return new ClusterFacts(
+        serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, url);
   }
 
   /**

@@ -64,6 +64,14 @@ public final class InjectedNames {
   public static final String ENV_SCRAPE_PATH = "OUTRIGGER_SCRAPE_PATH";
   public static final String ENV_LOG_PATHS = "OUTRIGGER_LOG_PATHS";
   public static final String ENV_WAIT_FOR_APP_EXIT = "OUTRIGGER_WAIT_FOR_APP_EXIT";
+  public static final String ENV_REPORT_URL = "OUTRIGGER_REPORT_URL";
+  public static final String ENV_REPORT_CA_FILE = "OUTRIGGER_REPORT_CA_FILE";
+
+  /**
+   * The key of the policy's ConfigMap holding the CA that signs the operator's certificate: the
+   * config volume already reaches every sidecar, and a rotated CA arrives without a restart.
+   */
+  public static final String REPORT_CA_KEY = "ca.crt";
 
   /** Where the originals of rewritten {@code prometheus.io/*} annotations are kept. */
   public static String originalPrometheusAnnotation(String key) {

@@ -36,7 +36,8 @@ record InjectionPlan(
     Integer scrapePort,
     String scrapePath,
     boolean rewriteProbes,
-    boolean waitForAppExit) {
+    boolean waitForAppExit,
+    String reportUrl) {
 
   static InjectionPlan of(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
     PodOverrides overrides = PodOverrides.parse(PodFacts.annotations(pod));
@@ -80,7 +81,8 @@ record InjectionPlan(
         scrapePath(pod, config, overrides),
         injection.rewriteProbes(),
         // Classic sidecars outlive the app unless told otherwise: a Job would never complete.
-        !nativeSidecar && finishes);
+        !nativeSidecar && finishes,
+        facts.reportUrl());
   }
 
   /**

@@ -237,6 +237,13 @@ final class SidecarContainers {
     if (plan.waitForAppExit()) {
       env.add(value(InjectedNames.ENV_WAIT_FOR_APP_EXIT, "true"));
     }
+    if (plan.reportUrl() != null) {
+      env.add(value(InjectedNames.ENV_REPORT_URL, plan.reportUrl()));
+      env.add(
+          value(
+              InjectedNames.ENV_REPORT_CA_FILE,
+              Names.CONFIG_MOUNT + "/" + InjectedNames.REPORT_CA_KEY));
+    }
     return env;
   }
 

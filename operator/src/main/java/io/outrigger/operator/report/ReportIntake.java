@@ -2,6 +2,7 @@ package io.outrigger.operator.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.config.SidecarReport;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package io.outrigger.operator.report;
 
+import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.status.ReportedError;
 import java.time.Duration;
 import java.time.Instant;

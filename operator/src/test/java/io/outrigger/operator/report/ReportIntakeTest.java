@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.status.ReportedError;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.outrigger.operator.report;
+package io.outrigger.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The document a sidecar POSTs to {@code /v1/reports}: its {@code /status} (components, errors,
- * counters, config hash) plus who it is. Unknown fields are ignored so sidecars can add fields
- * before the operator knows them.
+ * The document a sidecar POSTs to the operator's {@code /v1/reports}: a summary of its {@code
+ * /status} plus who it is. Shared by both ends so they cannot drift apart; unknown fields are
+ * ignored so a newer sidecar can add fields before the operator knows them.
  *
  * @param namespace the pod's namespace (must match the token's)
  * @param pod the pod's name (must match the token's bound pod, when the token names one)
@@ -37,5 +37,11 @@ public record SidecarReport(
 
   public List<ComponentError> errorsOrEmpty() {
     return errors == null ? List.of() : errors;
+  }
+
+  /** The same report without its counters: what decides whether something worth telling changed. */
+  public SidecarReport withoutCounters() {
+    return new SidecarReport(
+        namespace, pod, policy, configHash, sidecarVersion, components, errors, null);
   }
 }

@@ -1,0 +1,210 @@
+package io.outrigger.sidecar.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outrigger.config.SidecarReport;
+import io.outrigger.sidecar.JsonLog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Sends the sidecar's state to the operator ({@code POST /v1/reports}) when it changes and as a
+ * heartbeat, with the pod's projected token. The data plane never waits on it: a missing operator
+ * only means backoff and a {@code report} entry in {@code /status}.
+ */
+public final class StatusReporter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int TIMEOUT_MS = 5_000;
+
+  private final Vertx vertx;
+  private final ReportSettings settings;
+  private final Supplier<JsonNode> status;
+  private final Clock clock;
+  private final URI target;
+  private final HttpClientAgent client;
+
+  // Touched only on the event loop that runs the timer and the responses.
+  private long timer = -1;
+  private boolean inFlight;
+  private SidecarReport lastAcceptedState;
+  private volatile Instant lastAccepted;
+  private Instant lastAttempt;
+  private volatile int failures;
+  private volatile int lastCode;
+  private volatile String lastError;
+  private FileTime caModified;
+
+  public StatusReporter(
+      Vertx vertx, ReportSettings settings, Supplier<JsonNode> status, Clock clock) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.status = status;
+    this.clock = clock;
+    this.target = URI.create(settings.url());
+    boolean https = "https".equalsIgnoreCase(target.getScheme());
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setSsl(https)
+            .setConnectTimeout(TIMEOUT_MS)
+            .setIdleTimeout(60)
+            .setKeepAlive(true);
+    if (https && settings.caFile() != null) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(settings.caFile()));
+      caModified = modified(settings.caFile());
+    }
+    this.client = vertx.createHttpClient(options);
+  }
+
+  public void start() {
+    // Sidecars of one rollout start together; a random first delay spreads their reports.
+    long first =
+        1 + ThreadLocalRandom.current().nextLong(Math.max(1, settings.checkEvery().toMillis()));
+    vertx.setTimer(
+        first,
+        id -> {
+          timer = vertx.setPeriodic(settings.checkEvery().toMillis(), t -> tick());
+          tick();
+        });
+  }
+
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return client.close();
+  }
+
+  /** The reporter's own state, for {@code /status} (not sent: see {@link ReportDocument}). */
+  public ObjectNode describe() {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("state", failures == 0 ? (lastAccepted == null ? "starting" : "ready") : "degraded");
+    node.put("url", settings.url());
+    if (lastAccepted != null) {
+      node.put("lastAcceptedAt", lastAccepted.toString());
+    }
+    node.put("lastCode", lastCode);
+    node.put("failures", failures);
+    if (lastError != null) {
+      node.put("lastError", lastError);
+    }
+    return node;
+  }
+
+  void tick() {
+    if (inFlight) {
+      return;
+    }
+    SidecarReport report = ReportDocument.from(status.get());
+    Instant now = clock.instant();
+    boolean changed =
+        lastAcceptedState == null || !lastAcceptedState.equals(report.withoutCounters());
+    if (!ReportSchedule.due(
+        now, changed, lastAccepted, lastAttempt, failures, settings.heartbeat())) {
+      return;
+    }
+    send(report, now);
+  }
+
+  private void send(SidecarReport report, Instant now) {
+    String token;
+    byte[] body;
+    try {
+      token = Files.readString(Path.of(settings.tokenFile())).strip();
+      body = JSON.writeValueAsBytes(report);
+    } catch (IOException e) {
+      failed(now, 0, "cannot read the token " + settings.tokenFile() + ": " + e.getMessage());
+      return;
+    }
+    inFlight = true;
+    lastAttempt = now;
+    reloadCaIfChanged()
+        .compose(
+            v ->
+                client.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setAbsoluteURI(settings.url())
+                        .putHeader("Authorization", "Bearer " + token)
+                        .putHeader("Content-Type", "application/json")
+                        .setTimeout(TIMEOUT_MS)))
+        .compose(request -> request.send(Buffer.buffer(body)))
+        .compose(response -> response.body().map(answer -> answered(response.statusCode(), answer)))
+        .onComplete(
+            result -> {
+              inFlight = false;
+              if (result.failed()) {
+                failed(now, 0, String.valueOf(result.cause().getMessage()));
+              } else if (result.result() == null) {
+                failures = 0;
+                lastError = null;
+                lastAccepted = now;
+                lastAcceptedState = report.withoutCounters();
+              } else {
+                failed(now, lastCode, result.result());
+              }
+            });
+  }
+
+  /** Null when accepted, else why not. */
+  private String answered(int code, Buffer answer) {
+    lastCode = code;
+    if (code / 100 == 2) {
+      return null;
+    }
+    String text = answer.toString().strip();
+    return "operator answered " + code + (text.isEmpty() ? "" : ": " + text);
+  }
+
+  private void failed(Instant now, int code, String why) {
+    lastAttempt = now;
+    lastCode = code;
+    if (failures == 0 || !why.equals(lastError)) {
+      // Once per distinct problem, not once per retry.
+      JsonLog.warn("status report not accepted", "url", settings.url(), "error", why);
+    }
+    failures++;
+    lastError = why;
+  }
+
+  /** The operator's CA may be rotated; the mounted bundle then changes and is picked up here. */
+  private Future<Void> reloadCaIfChanged() {
+    if (settings.caFile() == null || !"https".equalsIgnoreCase(target.getScheme())) {
+      return Future.succeededFuture();
+    }
+    FileTime now = modified(settings.caFile());
+    if (now == null || now.equals(caModified)) {
+      return Future.succeededFuture();
+    }
+    caModified = now;
+    return client
+        .updateSSLOptions(
+            new ClientSSLOptions()
+                .setTrustOptions(new PemTrustOptions().addCertPath(settings.caFile())))
+        .mapEmpty();
+  }
+
+  private static FileTime modified(String file) {
+    try {
+      return Files.getLastModifiedTime(Path.of(file));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.outrigger.sidecar.it;
+
+import java.nio.file.Path;
+
+/** Test certificates made by the real openssl. */
+final class Certificates {
+  private Certificates() {}
+
+  /** A self-signed certificate for 127.0.0.1 (it is its own CA), valid for a day. */
+  static void selfSigned(Path dir, String name, Path cert, Path key) throws Exception {
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=" + name,
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(openssl.getInputStream().readAllBytes());
+    if (openssl.waitFor() != 0) {
+      throw new IllegalStateException("openssl failed: " + out);
+    }
+  }
+}
