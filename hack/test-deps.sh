@@ -10,6 +10,9 @@ PACKAGES+=(etcd-server)
 # Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes,
 # a real VictoriaMetrics takes remote write.
 PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics)
+# Interception tier (root): network namespaces and veth pairs (iproute2), the rules (iptables, both backends),
+# dropping capabilities and user namespaces (util-linux setpriv/unshare), nginx as the real app and upstream.
+PACKAGES+=(iptables iproute2 util-linux nginx)
 
 log() { echo "[test-deps.sh] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

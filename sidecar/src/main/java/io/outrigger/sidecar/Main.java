@@ -1,13 +1,15 @@
 package io.outrigger.sidecar;
 
 import io.outrigger.sidecar.config.ConfigSource;
+import io.outrigger.sidecar.interception.InitCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Command line: {@code outrigger-sidecar [run] [--config FILE]}.
+ * Command line: {@code outrigger-sidecar [run] [--config FILE]}, or {@code outrigger-sidecar init
+ * [flags]} for the iptables init container ({@link InitCommand}).
  *
  * <p>Environment: {@code OUTRIGGER_INBOUND_PORTS} (comma-separated app ports; overrides the config,
  * the webhook sets it per pod), {@code OUTRIGGER_PORT_BASE} (default 15000), {@code OUTRIGGER_BIND}
@@ -20,6 +22,11 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
+    if (args.length > 0 && args[0].equals("init")) {
+      // The iptables init container: runs once, prints its rules, exits (docs/interception.md).
+      System.exit(InitCommand.run(List.of(args).subList(1, args.length), env));
+      return;
+    }
     Sidecar.Options options;
     try {
       options = options(List.of(args), env);
