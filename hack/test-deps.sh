@@ -8,8 +8,9 @@ PACKAGES=(openjdk-17-jdk-headless maven git make openssl)
 # Real API server tier: etcd comes from Debian (hack/kube-apiserver.sh copies it next to kube-apiserver).
 PACKAGES+=(etcd-server)
 # Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes,
-# a real VictoriaMetrics takes remote write.
-PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics)
+# a real VictoriaMetrics takes remote write; the Prometheus project's Python client parses OpenMetrics strictly
+# (promtool lints only the text format).
+PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics python3-prometheus-client)
 # Interception tier (root): network namespaces and veth pairs (iproute2), the rules (iptables, both backends),
 # dropping capabilities and user namespaces (util-linux setpriv/unshare), nginx as the real app and upstream.
 PACKAGES+=(iptables iproute2 util-linux nginx)

@@ -90,6 +90,13 @@ class MetricsMergeIT {
         assertThat(promtool(text)).isEmpty();
         String openMetrics = get(metrics, "application/openmetrics-text; version=1.0.0");
         assertThat(openMetrics).endsWith("# EOF\n").contains("# TYPE orders counter");
+        OpenMetricsCheck.Result strict = OpenMetricsCheck.parse(openMetrics);
+        assertThat(strict.accepted())
+            .as("the Prometheus Python client's OpenMetrics parser: %s", strict.complaint())
+            .isTrue();
+        assertThat(strict.samples()).isGreaterThan(10);
+        // The check can fail: the same exposition without its # EOF is refused.
+        assertThat(OpenMetricsCheck.parse(openMetrics.replace("# EOF\n", "")).accepted()).isFalse();
 
         try (PrometheusServer prometheus =
             PrometheusServer.scraping("pod", "127.0.0.1:" + sidecar.telemetryPort())) {
