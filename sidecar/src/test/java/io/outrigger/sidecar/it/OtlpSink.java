@@ -28,11 +28,18 @@ final class OtlpSink implements AutoCloseable {
   final List<String> rejected = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
+  private final String host;
 
   OtlpSink() {
+    this("127.0.0.1");
+  }
+
+  /** On {@code host}: loopback, or an address a test gave this machine on a veth pair. */
+  OtlpSink(String host) {
+    this.host = host;
     server =
         vertx
-            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            .createHttpServer(new HttpServerOptions().setHost(host).setPort(0))
             .requestHandler(this::handle)
             .listen()
             .toCompletionStage()
@@ -41,7 +48,7 @@ final class OtlpSink implements AutoCloseable {
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return "http://" + host + ":" + server.actualPort();
   }
 
   private void handle(HttpServerRequest request) {
