@@ -36,6 +36,9 @@ public final class Defaults {
   public static final int LOG_BUFFER_LINES = 10_000;
   public static final String FORWARD_TAG = "outrigger";
   public static final int FORWARD_PORT = 24224;
+  public static final String FORWARD_ACK_TIMEOUT = "30s";
+  public static final String LOG_RETRY_INITIAL_BACKOFF = "500ms";
+  public static final String LOG_RETRY_MAX_BACKOFF = "30s";
 
   /**
    * Istio's default: enough to see traces, cheap at scale; incoming sampled decisions are always

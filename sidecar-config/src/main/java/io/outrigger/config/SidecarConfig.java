@@ -298,22 +298,115 @@ public record SidecarConfig(
     }
   }
 
+  /**
+   * Where log records go. Every configured output gets every record; each one retries on its own
+   * with exponential backoff (full jitter) between {@code retryInitialBackoff} and {@code
+   * retryMaxBackoff}, and never drops a batch.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LogOutputsConfig(
       ForwardOutputConfig forward,
       OtlpLogsConfig otlp,
       LokiConfig loki,
       HttpOutputConfig http,
-      boolean stdout) {}
+      boolean stdout,
+      Duration retryInitialBackoff,
+      Duration retryMaxBackoff) {
 
+    public LogOutputsConfig {
+      retryInitialBackoff = orDefault(retryInitialBackoff, Defaults.LOG_RETRY_INITIAL_BACKOFF);
+      retryMaxBackoff = orDefault(retryMaxBackoff, Defaults.LOG_RETRY_MAX_BACKOFF);
+    }
+
+    public LogOutputsConfig(
+        ForwardOutputConfig forward,
+        OtlpLogsConfig otlp,
+        LokiConfig loki,
+        HttpOutputConfig http,
+        boolean stdout) {
+      this(forward, otlp, loki, http, stdout, null, null);
+    }
+  }
+
+  /**
+   * Fluentd Forward protocol v1 over TCP.
+   *
+   * @param requireAck ask for an {@code ack} per chunk and count a batch sent only when it came
+   * @param tls TLS to the receiver; {@code caFile} (PEM) trusts a private CA, else the JDK's roots
+   * @param ackTimeout how long a chunk waits for its ack before it is sent again
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ForwardOutputConfig(
-      String host, int port, String tag, boolean requireAck, boolean tls) {}
+      String host,
+      int port,
+      String tag,
+      boolean requireAck,
+      boolean tls,
+      String caFile,
+      Duration connectTimeout,
+      Duration ackTimeout) {
 
-  public record OtlpLogsConfig(String endpoint) {}
+    public ForwardOutputConfig {
+      connectTimeout = orDefault(connectTimeout, Defaults.CONNECT_TIMEOUT);
+      ackTimeout = orDefault(ackTimeout, Defaults.FORWARD_ACK_TIMEOUT);
+    }
 
-  public record LokiConfig(String url, Map<String, String> labels) {}
+    public ForwardOutputConfig(String host, int port, String tag, boolean requireAck, boolean tls) {
+      this(host, port, tag, requireAck, tls, null, null, null);
+    }
+  }
 
-  public record HttpOutputConfig(String url) {}
+  /** OTLP/HTTP protobuf; records go to {@code <endpoint>/v1/logs}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record OtlpLogsConfig(String endpoint, Map<String, String> headers, Duration timeout) {
+
+    public OtlpLogsConfig {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+      timeout = orDefault(timeout, Defaults.EXPORT_TIMEOUT);
+    }
+
+    public OtlpLogsConfig(String endpoint) {
+      this(endpoint, null, null);
+    }
+  }
+
+  /**
+   * Loki's push API ({@code <url>/loki/api/v1/push} unless the URL already ends with it).
+   *
+   * @param labels static stream labels added to namespace, pod and container
+   * @param tenantId sent as {@code X-Scope-OrgID} when set (multi-tenant Loki)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LokiConfig(
+      String url, Map<String, String> labels, String tenantId, Duration timeout) {
+
+    public LokiConfig {
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+      timeout = orDefault(timeout, Defaults.EXPORT_TIMEOUT);
+    }
+
+    public LokiConfig(String url, Map<String, String> labels) {
+      this(url, labels, null, null);
+    }
+  }
+
+  /** POSTs newline-delimited JSON, one record per line. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record HttpOutputConfig(String url, Map<String, String> headers, Duration timeout) {
+
+    public HttpOutputConfig {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+      timeout = orDefault(timeout, Defaults.EXPORT_TIMEOUT);
+    }
+
+    public HttpOutputConfig(String url) {
+      this(url, null, null);
+    }
+  }
+
+  private static Duration orDefault(Duration given, String fallback) {
+    return given != null ? given : DurationText.parse(fallback);
+  }
 
   /** Spans and trace-context propagation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -139,6 +139,44 @@ class SidecarConfigCodecTest {
   }
 
   @Test
+  void logOutputSettingsRoundTripAndDefaultWhenLeftOut() {
+    SidecarConfig config =
+        SidecarConfigCodec.readYaml(
+            """
+            logs:
+              outputs:
+                forward: {host: fluentd, tls: true, caFile: /etc/ca.pem, ackTimeout: 5s}
+                otlp: {endpoint: "http://otel:4318", headers: {x-token: t}}
+                loki: {url: "http://loki:3100", tenantId: team-a, timeout: 3s}
+                http: {url: "http://sink/logs"}
+                retryMaxBackoff: 1m
+            """,
+            "sidecar.yaml");
+    SidecarConfig.LogOutputsConfig outputs = config.logs().outputs();
+    assertThat(outputs.forward())
+        .isEqualTo(
+            new SidecarConfig.ForwardOutputConfig(
+                "fluentd",
+                24224,
+                "outrigger",
+                true,
+                true,
+                "/etc/ca.pem",
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5)));
+    assertThat(outputs.otlp().headers()).containsEntry("x-token", "t");
+    assertThat(outputs.otlp().timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(outputs.loki().tenantId()).isEqualTo("team-a");
+    assertThat(outputs.loki().timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(outputs.loki().labels()).isEmpty();
+    assertThat(outputs.http().timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(outputs.retryInitialBackoff()).isEqualTo(Duration.ofMillis(500));
+    assertThat(outputs.retryMaxBackoff()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(SidecarConfigCodec.readJson(SidecarConfigCodec.toJson(config), "again"))
+        .isEqualTo(config);
+  }
+
+  @Test
   void anEmptyDocumentIsTheDefaults() {
     assertThat(SidecarConfigCodec.readYaml("", "empty.yaml")).isEqualTo(SidecarConfig.defaults());
   }
