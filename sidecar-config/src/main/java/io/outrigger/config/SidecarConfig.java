@@ -375,18 +375,25 @@ public record SidecarConfig(
    *
    * @param labels static stream labels added to namespace, pod and container
    * @param tenantId sent as {@code X-Scope-OrgID} when set (multi-tenant Loki)
+   * @param structuredMetadata send trace_id/span_id as structured metadata too (Loki 3 accepts it
+   *     by default; turn off for a Loki that refuses it)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LokiConfig(
-      String url, Map<String, String> labels, String tenantId, Duration timeout) {
+      String url,
+      Map<String, String> labels,
+      String tenantId,
+      Duration timeout,
+      Boolean structuredMetadata) {
 
     public LokiConfig {
       labels = labels == null ? Map.of() : Map.copyOf(labels);
       timeout = orDefault(timeout, Defaults.EXPORT_TIMEOUT);
+      structuredMetadata = structuredMetadata == null || structuredMetadata;
     }
 
     public LokiConfig(String url, Map<String, String> labels) {
-      this(url, labels, null, null);
+      this(url, labels, null, null, null);
     }
   }
 
