@@ -155,10 +155,9 @@ public final class AppMetricsScraper {
               return parse(answer.body(), format);
             })
         .onSuccess(
-            exposition -> {
-              List<MetricFamily> enriched =
-                  exposition.families().stream().map(enrichment::apply).toList();
-              latest.set(enriched);
+            scraped -> {
+              Exposition exposition = scraped.exposition();
+              latest.set(scraped.enriched());
               up.set(1);
               samples.set(exposition.seriesCount());
               count(
@@ -202,15 +201,24 @@ public final class AppMetricsScraper {
         .recover(error -> Future.succeededFuture());
   }
 
-  private Future<Exposition> parse(Buffer body, ExpositionParser.Format format) {
+  private Future<Scraped> parse(Buffer body, ExpositionParser.Format format) {
     MetricsConfig metrics = config;
+    Enrichment labels = enrichment;
     ExpositionParser.Limits limits =
         new ExpositionParser.Limits(metrics.maxSeries(), metrics.maxLabelValueLength());
-    // Parsing a large exposition takes milliseconds: off the event loop, so proxied requests never
-    // wait for it.
+    // Parsing and enriching a large exposition takes milliseconds: off the event loop, so proxied
+    // requests never wait for it.
     return vertx.executeBlocking(
-        () -> ExpositionParser.parse(body.getBytes(), format, limits), false);
+        () -> {
+          Exposition exposition = ExpositionParser.parse(body.getBytes(), format, limits);
+          return new Scraped(
+              exposition, exposition.families().stream().map(labels::apply).toList());
+        },
+        false);
   }
+
+  /** A parsed scrape and its families with the pod's labels added. */
+  private record Scraped(Exposition exposition, List<MetricFamily> enriched) {}
 
   private void count(String name, String description, int amount) {
     Counter counter = Counter.builder(name).description(description).register(registry);

@@ -55,6 +55,25 @@ public final class MergedMetrics {
     return MergedExposition.merge(ownFamilies, app.get()).families();
   }
 
+  /**
+   * Renders in chunks of about {@code chunkChars} characters handed to {@code chunks}; fails before
+   * the first chunk when the exposition cannot be built.
+   */
+  public void render(Format format, int chunkChars, java.util.function.Consumer<String> chunks)
+      throws ExpositionException {
+    if (own == null && app.get().isEmpty()) {
+      chunks.accept(registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE));
+      return;
+    }
+    List<MetricFamily> families = families();
+    StringBuilder out = new StringBuilder(chunkChars + 1024);
+    ExpositionWriter.write(
+        families, format, out, chunkChars, chunk -> chunks.accept(chunk.toString()));
+    if (!out.isEmpty()) {
+      chunks.accept(out.toString());
+    }
+  }
+
   public String render(Format format) throws ExpositionException {
     if (own == null && app.get().isEmpty()) {
       return registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE);

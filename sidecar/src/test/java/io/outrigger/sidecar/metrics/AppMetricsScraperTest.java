@@ -120,7 +120,7 @@ class AppMetricsScraperTest {
         refused("HTTP 500", r -> r.response().setStatusCode(500).end("boom"), "http_500"),
         refused(
             "slow target past the timeout",
-            r -> vertx.setTimer(2_000, t -> r.response().end("a 1\n")),
+            r -> vertx.setTimer(5_000, t -> r.response().end("a 1\n")),
             "unreachable"),
         refused(
             "connection closed mid-body",
@@ -155,7 +155,8 @@ class AppMetricsScraperTest {
             "/metrics",
             Scheme.HTTP,
             Duration.ofSeconds(30),
-            Duration.ofMillis(500));
+            // Generous for a cold JVM on a busy machine; the slow target answers after 5 s.
+            Duration.ofMillis(2_000));
     // A good scrape first, so a refusal visibly empties the app's part.
     answer.set(text("before 1\n"));
     scraper.configure(metrics, scrape);

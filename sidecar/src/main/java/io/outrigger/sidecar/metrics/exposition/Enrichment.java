@@ -18,6 +18,8 @@ public final class Enrichment {
   private static final Pattern INVALID = Pattern.compile("[^a-zA-Z0-9_]");
 
   private final Map<String, String> targetLabels;
+  // Shared by every enriched sample: one Label object per target label, not one per sample.
+  private final List<Sample.Label> targetLabelList;
 
   /**
    * @param targetLabels label names (already valid Prometheus names) and values to add
@@ -25,6 +27,10 @@ public final class Enrichment {
   public Enrichment(Map<String, String> targetLabels) {
     // Insertion order kept: identity labels first, then pod labels, in every series.
     this.targetLabels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targetLabels));
+    this.targetLabelList =
+        this.targetLabels.entrySet().stream()
+            .map(e -> new Sample.Label(e.getKey(), e.getValue()))
+            .toList();
   }
 
   /**
@@ -64,13 +70,31 @@ public final class Enrichment {
   public MetricFamily apply(MetricFamily family) {
     List<Sample> samples = new ArrayList<>(family.samples().size());
     for (Sample sample : family.samples()) {
-      samples.add(sample.withLabels(enrich(sample.labels())));
+      samples.add(
+          new Sample(
+              sample.name(),
+              enrich(sample.labels()),
+              sample.value(),
+              sample.timestampMillis(),
+              sample.exemplar()));
     }
     return new MetricFamily(
         family.name(), family.type(), family.help(), family.unit(), List.copyOf(samples));
   }
 
   List<Sample.Label> enrich(List<Sample.Label> labels) {
+    if (!collides(labels)) {
+      // The common case: the app's labels, then the target's, in one exact-size list.
+      Sample.Label[] result = new Sample.Label[labels.size() + targetLabelList.size()];
+      int i = 0;
+      for (Sample.Label label : labels) {
+        result[i++] = label;
+      }
+      for (Sample.Label label : targetLabelList) {
+        result[i++] = label;
+      }
+      return List.of(result);
+    }
     Set<String> taken = new HashSet<>();
     labels.forEach(l -> taken.add(l.name()));
     taken.addAll(targetLabels.keySet());
@@ -87,7 +111,16 @@ public final class Enrichment {
         result.add(label);
       }
     }
-    targetLabels.forEach((name, value) -> result.add(new Sample.Label(name, value)));
-    return result;
+    result.addAll(targetLabelList);
+    return List.copyOf(result);
+  }
+
+  private boolean collides(List<Sample.Label> labels) {
+    for (Sample.Label label : labels) {
+      if (targetLabels.containsKey(label.name())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,15 +34,19 @@ public final class ExpositionParser {
   public record Limits(int maxSeries, int maxLabelValueLength) {}
 
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-  private static final Pattern NUMBER =
-      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern TEXT_SPECIAL = Pattern.compile("(?i)[+-]?(inf|infinity|nan)");
+
+  /** Strings kept per scrape to share repeated label values; names are always shared. */
+  private static final int MAX_SHARED_STRINGS = 8192;
 
   private final Format format;
   private final Limits limits;
   private final Map<String, FamilyBuilder> families = new LinkedHashMap<>();
-  private final Set<String> series = new HashSet<>();
+  private final Set<Sample.SeriesId> series = new HashSet<>();
+  // Every sample repeats its metric and label names (and often label values): one String each per
+  // scrape instead of one per sample keeps a parsed 100k-series scrape small for the GC.
+  private final Map<String, String> shared = new HashMap<>();
+  private final ArrayList<Sample.Label> scratchLabels = new ArrayList<>();
   private FamilyBuilder current;
   private int dropped;
   private int truncated;
@@ -78,17 +83,29 @@ public final class ExpositionParser {
       if (end < 0) {
         end = text.length();
       }
-      String line = text.substring(start, end);
+      int lineStart = start;
       start = end + 1;
       lineNumber++;
       if (eof) {
         throw error("content after # EOF");
       }
-      if (format == Format.OPENMETRICS && line.equals("# EOF")) {
-        eof = true;
+      if (lineStart == end) {
+        if (format == Format.OPENMETRICS) {
+          throw error("empty line (not allowed in OpenMetrics)");
+        }
         continue;
       }
-      parseLine(line);
+      if (text.charAt(lineStart) == '#') {
+        // Comments are few: they get their own String, samples are read in place.
+        String line = text.substring(lineStart, end);
+        if (format == Format.OPENMETRICS && line.equals("# EOF")) {
+          eof = true;
+          continue;
+        }
+        comment(line);
+        continue;
+      }
+      sample(new Cursor(text, lineStart, end));
     }
     if (format == Format.OPENMETRICS && !eof) {
       throw new ExpositionException(lineNumber, "missing # EOF: the exposition is truncated");
@@ -98,20 +115,6 @@ public final class ExpositionParser {
       result.add(family.build());
     }
     return new Exposition(List.copyOf(result), dropped, truncated);
-  }
-
-  private void parseLine(String line) throws ExpositionException {
-    if (line.isEmpty()) {
-      if (format == Format.OPENMETRICS) {
-        throw error("empty line (not allowed in OpenMetrics)");
-      }
-      return;
-    }
-    if (line.startsWith("#")) {
-      comment(line);
-      return;
-    }
-    sample(line);
   }
 
   private void comment(String line) throws ExpositionException {
@@ -168,9 +171,8 @@ public final class ExpositionParser {
     return family;
   }
 
-  private void sample(String line) throws ExpositionException {
-    Cursor cursor = new Cursor(line);
-    String name = cursor.take(METRIC_NAME);
+  private void sample(Cursor cursor) throws ExpositionException {
+    String name = share(cursor.takeName(true));
     if (name == null) {
       throw error("expected a metric name at column 1");
     }
@@ -197,7 +199,7 @@ public final class ExpositionParser {
     FamilyBuilder family = familyOf(name);
     checkLabels(family, name, labels);
     Sample sample = new Sample(name, labels, value, timestamp, exemplar);
-    if (!series.add(sample.seriesKey())) {
+    if (!series.add(sample.seriesId())) {
       throw error("duplicate series " + name + labels(labels));
     }
     if (series.size() > limits.maxSeries()) {
@@ -212,10 +214,12 @@ public final class ExpositionParser {
    * one.
    */
   private FamilyBuilder familyOf(String sampleName) throws ExpositionException {
-    for (FamilyBuilder family : new FamilyBuilder[] {current, families.get(sampleName)}) {
-      if (family != null && family.accepts(sampleName)) {
-        return family;
-      }
+    if (current != null && current.accepts(sampleName)) {
+      return current;
+    }
+    FamilyBuilder named = families.get(sampleName);
+    if (named != null && named.accepts(sampleName)) {
+      return named;
     }
     for (FamilyBuilder family : families.values()) {
       if (family.typeDeclared && family.accepts(sampleName)) {
@@ -246,15 +250,17 @@ public final class ExpositionParser {
 
   private List<Sample.Label> labels(Cursor cursor) throws ExpositionException {
     cursor.expect('{');
-    List<Sample.Label> labels = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    List<Sample.Label> labels = scratchLabels;
+    labels.clear();
     while (cursor.peek() != '}') {
-      String labelName = cursor.take(LABEL_NAME);
+      String labelName = share(cursor.takeName(false));
       if (labelName == null) {
         throw error("invalid label name at column " + (cursor.position() + 1));
       }
-      if (!names.add(labelName)) {
-        throw error("label " + labelName + " given twice");
+      for (Sample.Label earlier : labels) {
+        if (earlier.name().equals(labelName)) {
+          throw error("label " + labelName + " given twice");
+        }
       }
       if (!cursor.consume('=') || !cursor.consume('"')) {
         throw error("expected =\" after label " + labelName);
@@ -264,7 +270,7 @@ public final class ExpositionParser {
         value = value.substring(0, limits.maxLabelValueLength());
         truncated++;
       }
-      labels.add(new Sample.Label(labelName, value));
+      labels.add(new Sample.Label(labelName, shareIfRoom(value)));
       if (!cursor.consume(',')) {
         break;
       }
@@ -276,6 +282,11 @@ public final class ExpositionParser {
   }
 
   private String labelValue(Cursor cursor) throws ExpositionException {
+    // Most values have no escapes: take them in place.
+    String plain = cursor.takeUnescapedValue();
+    if (plain != null) {
+      return plain;
+    }
     StringBuilder value = new StringBuilder();
     while (true) {
       if (cursor.atEnd()) {
@@ -308,8 +319,8 @@ public final class ExpositionParser {
     if (text.isEmpty()) {
       throw error("missing " + what);
     }
-    if (NUMBER.matcher(text).matches()) {
-      return Double.parseDouble(text);
+    if (isDecimalNumber(text)) {
+      return parseDecimal(text);
     }
     boolean special =
         format == Format.OPENMETRICS
@@ -323,6 +334,91 @@ public final class ExpositionParser {
       return Double.NaN;
     }
     return word.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The grammar {@code [+-]? (digits [. digits*] | . digits) [(e|E) [+-] digits]}, checked in
+   * place.
+   */
+  static boolean isDecimalNumber(String text) {
+    int i = 0;
+    int n = text.length();
+    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && isDigit(text.charAt(i))) {
+      i++;
+      digits++;
+    }
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && isDigit(text.charAt(i))) {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && isDigit(text.charAt(i))) {
+        i++;
+        exponent++;
+      }
+      if (exponent == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /** Plain integers (most counters) skip the general float parser. */
+  private static double parseDecimal(String text) {
+    int n = text.length();
+    int start = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+    if (n - start > 0 && n - start <= 15) {
+      long value = 0;
+      for (int i = start; i < n; i++) {
+        char c = text.charAt(i);
+        if (!isDigit(c)) {
+          return Double.parseDouble(text);
+        }
+        value = value * 10 + (c - '0');
+      }
+      return text.charAt(0) == '-' ? (value == 0 ? -0.0 : -value) : value;
+    }
+    return Double.parseDouble(text);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** The one String of this scrape equal to {@code text} (null stays null). */
+  private String share(String text) {
+    if (text == null) {
+      return null;
+    }
+    String known = shared.putIfAbsent(text, text);
+    return known != null ? known : text;
+  }
+
+  /** Shares label values too, until the table is full (unique values would only grow it). */
+  private String shareIfRoom(String text) {
+    String known = shared.get(text);
+    if (known != null) {
+      return known;
+    }
+    if (shared.size() < MAX_SHARED_STRINGS) {
+      shared.put(text, text);
+    }
+    return text;
   }
 
   private Long timestamp(String text) throws ExpositionException {
@@ -446,11 +542,7 @@ public final class ExpositionParser {
     }
 
     boolean accepts(String sampleName) {
-      if (!sampleName.startsWith(name)) {
-        return false;
-      }
-      String suffix = sampleName.substring(name.length());
-      return type.suffixes().contains(suffix);
+      return type.accepts(name, sampleName);
     }
 
     /**
@@ -467,29 +559,39 @@ public final class ExpositionParser {
     }
   }
 
-  /** A read position in one line. */
+  /** A read position in one line of the exposition, read in place. */
   private static final class Cursor {
-    private final String line;
+    private final String text;
+    private final int lineStart;
+    private final int end;
     private int at;
 
     Cursor(String line) {
-      this.line = line;
+      this(line, 0, line.length());
+    }
+
+    Cursor(String text, int from, int end) {
+      this.text = text;
+      this.lineStart = from;
+      this.at = from;
+      this.end = end;
     }
 
     boolean atEnd() {
-      return at >= line.length();
+      return at >= end;
     }
 
     char peek() {
-      return atEnd() ? '\0' : line.charAt(at);
+      return atEnd() ? '\0' : text.charAt(at);
     }
 
     char next() {
-      return line.charAt(at++);
+      return text.charAt(at++);
     }
 
+    /** The column (from 0) in the line. */
     int position() {
-      return at;
+      return at - lineStart;
     }
 
     boolean consume(char c) {
@@ -507,7 +609,7 @@ public final class ExpositionParser {
     /** Skips spaces and tabs; true if there was at least one. */
     boolean skipSpaces() {
       int from = at;
-      while (!atEnd() && (line.charAt(at) == ' ' || line.charAt(at) == '\t')) {
+      while (!atEnd() && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
         at++;
       }
       return at > from;
@@ -515,23 +617,51 @@ public final class ExpositionParser {
 
     String token() {
       int from = at;
-      while (!atEnd() && line.charAt(at) != ' ' && line.charAt(at) != '\t') {
+      while (!atEnd() && text.charAt(at) != ' ' && text.charAt(at) != '\t') {
         at++;
       }
-      return line.substring(from, at);
+      return text.substring(from, at);
     }
 
-    String take(Pattern pattern) {
-      var matcher = pattern.matcher(line).region(at, line.length());
-      if (!matcher.lookingAt()) {
-        return null;
+    /**
+     * A metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}) or, without colons, a label name; null when
+     * none starts here.
+     */
+    String takeName(boolean colons) {
+      int from = at;
+      while (!atEnd()) {
+        char c = text.charAt(at);
+        boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        boolean allowed = letter || (colons && c == ':') || (at > from && c >= '0' && c <= '9');
+        if (!allowed) {
+          break;
+        }
+        at++;
       }
-      at = matcher.end();
-      return matcher.group();
+      return at == from ? null : text.substring(from, at);
+    }
+
+    /**
+     * The rest of a quoted label value up to its closing quote, consumed, when it holds no
+     * backslash; else null with nothing consumed.
+     */
+    String takeUnescapedValue() {
+      for (int i = at; i < end; i++) {
+        char c = text.charAt(i);
+        if (c == '"') {
+          String value = text.substring(at, i);
+          at = i + 1;
+          return value;
+        }
+        if (c == '\\') {
+          return null;
+        }
+      }
+      return null;
     }
 
     String rest() {
-      return line.substring(at);
+      return text.substring(at, end);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.outrigger.sidecar.metrics.exposition;
 
 import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Writes families as Prometheus text 0.0.4 or OpenMetrics 1.0. Families are kept in the OpenMetrics
@@ -12,6 +13,19 @@ public final class ExpositionWriter {
   private ExpositionWriter() {}
 
   public static void write(List<MetricFamily> families, Format format, StringBuilder out) {
+    write(families, format, out, Integer.MAX_VALUE, chunk -> {});
+  }
+
+  /**
+   * Writes in chunks: whenever {@code out} holds {@code chunkChars} or more, it is handed to {@code
+   * flush} and emptied, so a 100k-series exposition never sits in one large array.
+   */
+  public static void write(
+      List<MetricFamily> families,
+      Format format,
+      StringBuilder out,
+      int chunkChars,
+      Consumer<StringBuilder> flush) {
     for (MetricFamily family : families) {
       if (family.samples().isEmpty()) {
         continue;
@@ -41,6 +55,10 @@ public final class ExpositionWriter {
           continue;
         }
         writeSample(sample, format, out);
+        if (out.length() >= chunkChars) {
+          flush.accept(out);
+          out.setLength(0);
+        }
       }
     }
     if (format == Format.OPENMETRICS) {
@@ -103,6 +121,9 @@ public final class ExpositionWriter {
   }
 
   private static String escapeLabel(String value) {
+    if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+      return value;
+    }
     return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 

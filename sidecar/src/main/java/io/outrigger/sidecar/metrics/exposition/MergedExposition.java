@@ -34,11 +34,11 @@ public record MergedExposition(List<MetricFamily> families, int conflicts, int d
         conflicts++;
         continue;
       }
-      Set<String> keys = new HashSet<>();
-      existing.samples().forEach(s -> keys.add(s.seriesKey()));
+      Set<Sample.SeriesId> keys = new HashSet<>();
+      existing.samples().forEach(s -> keys.add(s.seriesId()));
       List<Sample> samples = new ArrayList<>(existing.samples());
       for (Sample sample : family.samples()) {
-        if (keys.add(sample.seriesKey())) {
+        if (keys.add(sample.seriesId())) {
           samples.add(sample);
         } else {
           duplicates++;

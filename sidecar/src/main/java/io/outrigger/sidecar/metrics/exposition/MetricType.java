@@ -29,6 +29,23 @@ public enum MetricType {
     return suffixes;
   }
 
+  /**
+   * True when {@code sampleName} is {@code familyName} plus one of this type's suffixes; compares
+   * in place, because it runs for every sample of every scrape.
+   */
+  public boolean accepts(String familyName, String sampleName) {
+    if (!sampleName.startsWith(familyName)) {
+      return false;
+    }
+    int rest = sampleName.length() - familyName.length();
+    for (String suffix : suffixes) {
+      if (suffix.length() == rest && sampleName.endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The type named in a {@code # TYPE} line, or null when the name is not a type. */
   public static MetricType parse(String word) {
     try {

@@ -16,12 +16,50 @@ public record Sample(
   public record Label(String name, String value) {}
 
   /** The series identity: name and label set, order-insensitive. */
-  public String seriesKey() {
-    StringBuilder key = new StringBuilder(name).append('{');
-    labels.stream()
-        .sorted(java.util.Comparator.comparing(Label::name))
-        .forEach(l -> key.append(l.name()).append('=').append(l.value()).append('\u0000'));
-    return key.append('}').toString();
+  public SeriesId seriesId() {
+    return new SeriesId(this);
+  }
+
+  /**
+   * A sample's series identity for hash sets: equal when the names and label sets are, whatever the
+   * label order. Compares in place instead of building a key string, since every sample of a scrape
+   * goes through a set of these.
+   */
+  public static final class SeriesId {
+    private final Sample sample;
+    private final int hash;
+
+    SeriesId(Sample sample) {
+      this.sample = sample;
+      int labelsHash = 0;
+      for (Label label : sample.labels) {
+        // A sum does not depend on the order.
+        labelsHash += label.name().hashCode() * 31 + label.value().hashCode();
+      }
+      this.hash = sample.name.hashCode() * 31 + labelsHash;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      if (!(other instanceof SeriesId that)
+          || that.hash != hash
+          || !that.sample.name.equals(sample.name)
+          || that.sample.labels.size() != sample.labels.size()) {
+        return false;
+      }
+      // Label names are unique within a sample, so equal sizes and containment mean equal sets.
+      for (Label label : sample.labels) {
+        if (!label.value().equals(that.sample.label(label.name()))) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   public String label(String labelName) {
