@@ -9,6 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import javax.net.ServerSocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -82,19 +88,35 @@ public final class ForwardSink implements AutoCloseable {
   private volatile boolean withholdAcks;
   private volatile ServerSocket server;
 
-  private ForwardSink(ServerSocket server) {
-    this.server = server;
+  private final ServerSocketFactory factory;
+
+  private ForwardSink(ServerSocketFactory factory) throws IOException {
+    this.factory = factory;
+    this.server = listen(factory, 0);
     this.port = server.getLocalPort();
     acceptOn(server);
   }
 
   /** Listens on an ephemeral loopback port. */
   public static ForwardSink start() throws IOException {
-    return new ForwardSink(listen(0));
+    return new ForwardSink(ServerSocketFactory.getDefault());
   }
 
-  private static ServerSocket listen(int port) throws IOException {
-    ServerSocket socket = new ServerSocket();
+  /** Listens with TLS, presenting the key and certificate of a PKCS#12 key store. */
+  public static ForwardSink startTls(Path pkcs12, char[] password) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(pkcs12)) {
+      store.load(in, password);
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, password);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(keys.getKeyManagers(), null, null);
+    return new ForwardSink(tls.getServerSocketFactory());
+  }
+
+  private static ServerSocket listen(ServerSocketFactory factory, int port) throws IOException {
+    ServerSocket socket = factory.createServerSocket();
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     return socket;
@@ -184,7 +206,7 @@ public final class ForwardSink implements AutoCloseable {
   /** Receiver up again, on the same port. */
   public synchronized void resume() throws IOException {
     if (server == null) {
-      server = listen(port);
+      server = listen(factory, port);
       acceptOn(server);
     }
   }
