@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Logs pipeline benchmark: the sidecar tailing a file of JSON lines, parsing them, enriching them with the pod's
+# identity and forwarding them over TCP (Fluentd Forward, PackedForward with acks) to a counting sink, beside
+# rsyslog (Debian) doing the same on the same file in the same run: imfile -> mmjsonparse -> the same four
+# identity fields set -> omfwd over TCP (one JSON line per event) to the same sink in line mode. One at a time
+# (2 cores here), each from a cold start with no checkpoint/state, timed from the first event the sink receives
+# to the last. Reports lines/s, CPU per line (process user+system time over that window), whole-run CPU and
+# peak RSS, then the sidecar/rsyslog ratios (goal: >= 1.5x the throughput at <= the CPU per line).
+#
+#   bench/logs.sh
+#   LINES=200000 bench/logs.sh
+#   TOOLS=rsyslog bench/logs.sh   # one side only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LINES=${LINES:-1000000}
+TOOLS=${TOOLS:-"sidecar rsyslog"}
+TIMEOUT=${TIMEOUT:-600}
+SINK_PORT=18960 BASE=18970
+log() { echo "[bench/logs] $*" >&2; }
+
+command -v rsyslogd >/dev/null || { log "installing rsyslog"; apt-get install -y -qq --no-install-recommends rsyslog >/dev/null; }
+command -v bc >/dev/null || { log "installing bc"; apt-get install -y -qq --no-install-recommends bc >/dev/null; }
+JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
+[[ -f $JAR ]] || mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
+MSGPACK=$(ls sidecar/target/lib/msgpack-core-*.jar)
+
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+mkdir -p "$WORK/logs" "$WORK/tools"
+javac -nowarn -cp "$MSGPACK" -d "$WORK/tools" bench/tools/LogSink.java
+# One JSON object per line, as a structured logger writes them (about 260 bytes, unique ids, trace context).
+log "writing $LINES lines"
+awk -v n="$LINES" 'BEGIN {
+  for (i = 0; i < n; i++)
+    printf "{\"time\":\"2026-11-26T10:%02d:%02d.%03dZ\",\"level\":\"%s\",\"message\":\"GET /api/v1/items/%d answered 200\",\"logger\":\"http.access\",\"trace_id\":\"4bf92f3577b34da6a3ce929d%011x\",\"span_id\":\"00f067aa%08x\",\"id\":\"ev-%d\",\"user\":\"u%d\",\"latency_ms\":%d}\n", (i / 60000) % 60, (i / 1000) % 60, i % 1000, (i % 10 ? "INFO" : "WARN"), i, i, i, i, i % 977, i % 250
+}' > "$WORK/app.log.src"
+BYTES=$(stat -c %s "$WORK/app.log.src")
+
+cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+declare -A RATE CPU_PER
+
+# run NAME MODE COMMAND...: starts the sink and the shipper, waits for every line, prints one table row.
+run() {
+  local name=$1 mode=$2; shift 2
+  rm -rf "$WORK/logs" "$WORK/state" "$WORK/result"*; mkdir -p "$WORK/logs" "$WORK/state"
+  cp "$WORK/app.log.src" "$WORK/logs/app.log"
+  java -cp "$MSGPACK:$WORK/tools" LogSink "$mode" "$SINK_PORT" "$LINES" "$WORK/result" > "$WORK/sink-$name.log" 2>&1 &
+  local sink=$!; PIDS+=($sink)
+  sleep 1
+  "$@" > "$WORK/$name.log" 2>&1 &
+  local pid=$!; PIDS+=($pid)
+  local deadline=$((SECONDS + TIMEOUT))
+  until [[ -f $WORK/result.first ]]; do
+    kill -0 $pid 2>/dev/null || { log "$name exited early:"; tail -20 "$WORK/$name.log" >&2; exit 1; }
+    ((SECONDS < deadline)) || { log "$name sent nothing in ${TIMEOUT}s"; tail -20 "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  local c0; c0=$(cpu_seconds $pid)
+  until [[ -f $WORK/result ]]; do
+    ((SECONDS < deadline)) || { log "$name: not every line arrived in ${TIMEOUT}s"; tail -20 "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  local c1 rss; c1=$(cpu_seconds $pid); rss=$(peak_rss_mb $pid)
+  kill $pid; wait $pid 2>/dev/null || true
+  wait $sink 2>/dev/null || true
+  read -r events first last < "$WORK/result"
+  local secs rate cpu per
+  secs=$(bc -l <<<"($last - $first) / 1000000000")
+  rate=$(bc -l <<<"$events / $secs")
+  cpu=$(bc -l <<<"$c1 - $c0")
+  per=$(bc -l <<<"$cpu * 1000000 / $events")
+  printf '%-9s %10d %9.2f %12.0f %9.2f %9.2f %14.2f %12s\n' "$name" "$events" "$secs" "$rate" "$cpu" "$c1" "$per" "$rss"
+  RATE[$name]=$rate; CPU_PER[$name]=$per
+}
+
+# The sidecar with the launcher's flags, as in a pod; logs only (no proxy, scrape or tracing export).
+cat > "$WORK/sidecar.yaml" <<YAML
+proxy: {enabled: false}
+tracing: {enabled: false}
+logs:
+  enabled: true
+  directory: $WORK/logs
+  paths: [$WORK/logs/app.log]
+  readFrom: beginning
+  parser: {format: json}
+  outputs: {stdout: false, forward: {host: 127.0.0.1, port: $SINK_PORT, tag: bench, requireAck: true}}
+YAML
+
+# rsyslog: the same file, parsed as JSON, the same identity fields added, one JSON line per event over TCP.
+cat > "$WORK/rsyslog.conf" <<CONF
+global(workDirectory="$WORK/state" maxMessageSize="64k")
+module(load="imfile" mode="inotify")
+module(load="mmjsonparse")
+template(name="enriched" type="string" string="%\$!all-json%\n")
+input(type="imfile" file="$WORK/logs/app.log" tag="app" ruleset="forward")
+ruleset(name="forward") {
+  action(type="mmjsonparse" cookie="" useRawMsg="on")
+  set \$!k8s_pod_name = "app-0";
+  set \$!k8s_namespace_name = "bench";
+  set \$!k8s_node_name = "node-a";
+  set \$!k8s_container_name = "app";
+  action(type="omfwd" target="127.0.0.1" port="$SINK_PORT" protocol="tcp" template="enriched")
+}
+CONF
+
+printf '\n%s lines, %s MB of JSON\n' "$LINES" "$(bc <<<"$BYTES / 1048576")"
+printf '%-9s %10s %9s %12s %9s %9s %14s %12s\n' tool lines seconds "lines_per_s" cpu_s cpu_all_s "cpu_us_per_line" peak_rss_mb
+for tool in $TOOLS; do
+  case $tool in
+    sidecar) run sidecar forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a OUTRIGGER_PORT_BASE=$BASE \
+               OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
+    rsyslog) run rsyslog lines rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" ;;
+  esac
+done
+if [[ -n ${RATE[sidecar]:-} && -n ${RATE[rsyslog]:-} ]]; then
+  echo
+  printf 'throughput, sidecar/rsyslog:   %.2fx (goal >= 1.5x)\n' "$(bc -l <<<"${RATE[sidecar]} / ${RATE[rsyslog]}")"
+  printf 'CPU per line, sidecar/rsyslog: %.2fx (goal <= 1.0x)\n' "$(bc -l <<<"${CPU_PER[sidecar]} / ${CPU_PER[rsyslog]}")"
+fi
