@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
 
-.PHONY: build run run-operator test deps apiserver fmt lint crds bench clean help
+.PHONY: build run run-operator test deps apiserver fmt lint crds helm-lint bench clean help
 
 ## build: compile and package every module, no tests
 build:
@@ -44,10 +44,16 @@ fmt:
 lint:
 	$(MVN) spotless:check
 
-## crds: regenerate crds/$(CRD_FILE) from the CR classes (commit the result)
+## crds: regenerate crds/$(CRD_FILE) from the CR classes and copy it into the chart (commit both)
 crds:
 	$(MVN) -q -DskipTests -pl crds -am process-classes
 	cp crds/target/classes/META-INF/fabric8/$(CRD_FILE) crds/$(CRD_FILE)
+	cp crds/$(CRD_FILE) helm/outrigger/crds/$(CRD_FILE)
+
+## helm-lint: helm lint and template of the chart for every tested values set (helm-java; no helm binary)
+helm-lint:
+	$(MVN) -pl helm-tests -am verify -DskipITs -Dspotless.check.skip=true \
+	  -Dtest='Chart*Test' -Dsurefire.failIfNoSpecifiedTests=false
 
 ## bench: the proxy benchmark against nginx and HAProxy (bench/proxy.sh; installs wrk, nginx, haproxy)
 bench:

@@ -1,0 +1,105 @@
+package io.outrigger.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.testing.RealKubeApiServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every object {@code helm template} renders, for every values set, sent to the real kube-apiserver
+ * as a server-side dry run: the server's own schemas, defaulting and validation accept each of
+ * them. Rendered for the test server's version (1.20.2), as {@code helm install} would against it.
+ *
+ * <p>cert-manager's Issuer and Certificate are the exception: cert-manager's CRDs cannot be
+ * installed here, so those two are checked field by field in {@code ChartTemplateTest} only.
+ */
+class ChartDryRunIT {
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void crd() {
+    client = RealKubeApiServer.client();
+    Cluster.applyChartCrd(client);
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  static Iterable<ValuesSet> sets() {
+    return ValuesSet.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sets")
+  void everyRenderedObjectPassesTheRealApiServer(ValuesSet set) {
+    List<GenericKubernetesResource> objects =
+        ChartRender.template(set.release(), set.namespace(), set, RealKubeApiServer.VERSION);
+    Cluster.namespacesOf(client, objects);
+
+    List<String> accepted = new ArrayList<>();
+    for (GenericKubernetesResource object : objects) {
+      if (Cluster.foreign(object)) {
+        continue;
+      }
+      GenericKubernetesResource answer = client.resource(object).dryRun().create();
+      // The server answers with the object as it would store it: defaulted, with a uid.
+      assertThat(answer.getMetadata().getUid()).as("%s", object.getKind()).isNotBlank();
+      accepted.add(object.getKind() + "/" + object.getMetadata().getName());
+    }
+
+    assertThat(accepted)
+        .as("nothing was stored")
+        .allSatisfy(
+            name -> {
+              String[] kindName = name.split("/", 2);
+              assertThat(
+                      objects.stream()
+                          .filter(o -> o.getKind().equals(kindName[0]))
+                          .filter(o -> o.getMetadata().getName().equals(kindName[1]))
+                          .map(o -> client.resource(o).get())
+                          .filter(o -> o != null)
+                          .toList())
+                  .isEmpty();
+            });
+    assertThat(accepted)
+        .contains(
+            "Deployment/"
+                + set.release().replaceFirst("^(?!.*outrigger).*$", "$0-outrigger")
+                + "-operator")
+        .anyMatch(name -> name.startsWith("MutatingWebhookConfiguration/"))
+        .anyMatch(name -> name.startsWith("ClusterRole/"));
+  }
+
+  /**
+   * The dry run is not a formality: the same server refuses a webhook the chart must not render.
+   */
+  @Test
+  void theServerRefusesAWebhookConfigurationWithSideEffects() {
+    List<GenericKubernetesResource> objects =
+        ChartRender.template(
+            "outrigger", "outrigger-system", ValuesSet.DEFAULTS, RealKubeApiServer.VERSION);
+    GenericKubernetesResource webhook =
+        ChartRender.one(objects, "MutatingWebhookConfiguration", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> first =
+        ((List<Map<String, Object>>) webhook.getAdditionalProperties().get("webhooks")).get(0);
+    first.put("sideEffects", "Some");
+
+    assertThatThrownBy(() -> client.resource(webhook).dryRun().create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("sideEffects");
+  }
+}
