@@ -1,0 +1,79 @@
+package io.outrigger.sidecar.logs.tail;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Where tailing resumes after a restart: one JSON file in the log volume holding, per file, its
+ * inode, its first bytes and the offset up to which every output acknowledged. Written whole to a
+ * temporary file and renamed over the old one, so a crash leaves either the old or the new
+ * checkpoint, never half of one.
+ */
+public final class CheckpointStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final int VERSION = 1;
+
+  /**
+   * One file's resume point.
+   *
+   * @param path where the file was last seen (informational: files are matched by inode and
+   *     content)
+   * @param inode the file key ({@code (dev=..,ino=..)}), or null for content whose file was
+   *     truncated and whose copy was not found yet
+   * @param prefix the file's first bytes
+   * @param offset every byte before this was acknowledged by every output
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Entry(String path, String inode, byte[] prefix, long offset) {}
+
+  record Document(int version, List<Entry> files) {}
+
+  private final Path file;
+
+  public CheckpointStore(Path file) {
+    this.file = file;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The saved entries; none when there is no checkpoint yet. An unreadable one is an error. */
+  public List<Entry> load() throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    try {
+      Document document = JSON.readValue(bytes, Document.class);
+      if (document.version() != VERSION || document.files() == null) {
+        throw new IOException("checkpoint " + file + " has unknown version " + document.version());
+      }
+      return document.files();
+    } catch (JsonProcessingException e) {
+      throw new IOException("checkpoint " + file + " is not valid: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Replaces the checkpoint atomically. */
+  public synchronized void save(List<Entry> entries) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(temp, JSON.writeValueAsBytes(new Document(VERSION, entries)));
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
