@@ -38,6 +38,10 @@ public record SidecarConfig(
     return new SidecarConfig(schemaVersion, policy, proxy, next, logs, tracing, health);
   }
 
+  public SidecarConfig withLogs(LogsConfig next) {
+    return new SidecarConfig(schemaVersion, policy, proxy, metrics, next, tracing, health);
+  }
+
   public SidecarConfig withTracing(TracingConfig next) {
     return new SidecarConfig(schemaVersion, policy, proxy, metrics, logs, next, health);
   }
@@ -273,7 +277,27 @@ public record SidecarConfig(
       List<String> podLabels,
       int maxLineBytes,
       int bufferLines,
-      LogOutputsConfig outputs) {}
+      LogOutputsConfig outputs) {
+
+    /**
+     * This config with the fields only a restart applies (enabled, directory, maxLineBytes,
+     * bufferLines) taken from {@code running}.
+     */
+    public LogsConfig withStartupFieldsOf(LogsConfig running) {
+      return new LogsConfig(
+          running.enabled,
+          running.directory,
+          paths,
+          readFrom,
+          multiline,
+          parser,
+          traceCorrelation,
+          podLabels,
+          running.maxLineBytes,
+          running.bufferLines,
+          outputs);
+    }
+  }
 
   /** Exactly one of the two patterns is set. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -26,6 +26,9 @@ import io.outrigger.sidecar.health.AppHealth;
 import io.outrigger.sidecar.health.AppProbes;
 import io.outrigger.sidecar.health.ProbeRunner;
 import io.outrigger.sidecar.lifecycle.AppExitWatcher;
+import io.outrigger.sidecar.logs.LogOutput;
+import io.outrigger.sidecar.logs.LogPipeline;
+import io.outrigger.sidecar.logs.output.LogOutputs;
 import io.outrigger.sidecar.metrics.AppMetricsScraper;
 import io.outrigger.sidecar.metrics.MergedMetrics;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
@@ -94,6 +97,7 @@ public final class Sidecar implements AdminServer.Control {
   private final OtlpMetricsExporter otlpMetrics;
   private final StatsdAggregator statsd;
   private final StatsdListener statsdListener;
+  private final LogPipeline logs;
   private final StatusReporter reporter;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -145,6 +149,8 @@ public final class Sidecar implements AdminServer.Control {
             appHealth,
             initial.health().readinessIncludesApp(),
             merged);
+    this.logs =
+        new LogPipeline(vertx, registry, pod, appContainer(options.env()), this::logOutputs);
     this.admin = new AdminServer(vertx, this);
     this.watcher = new ConfigWatcher(vertx, options.source(), config, this::applyLive);
     this.appExit =
@@ -195,6 +201,9 @@ public final class Sidecar implements AdminServer.Control {
               sidecar.pushgateway.apply(initial.metrics().pushgateway());
               sidecar.remoteWrite.apply(initial.metrics().remoteWrite());
               sidecar.otlpMetrics.apply(initial.metrics().otlp());
+              if (initial.logs().enabled()) {
+                sidecar.startLogs(initial);
+              }
               sidecar.watcher.start(options.configPoll());
               sidecar.proxy.watchTls(initial.proxy(), 2000);
               if (sidecar.appExit != null) {
@@ -225,6 +234,29 @@ public final class Sidecar implements AdminServer.Control {
               return sidecar;
             })
         .recover(error -> vertx.close().transform(ignored -> Future.failedFuture(error)));
+  }
+
+  private void startLogs(SidecarConfig initial) {
+    try {
+      logs.start(initial.logs());
+    } catch (IllegalArgumentException e) {
+      String source = String.valueOf(options.source().file());
+      String message = e.getMessage();
+      int colon = message.indexOf(": ");
+      throw new io.outrigger.config.InvalidConfigException(
+          source,
+          "",
+          colon > 0 ? message.substring(0, colon) : "logs",
+          colon > 0 ? message.substring(colon + 2) : message);
+    }
+  }
+
+  /** The log outputs a config turns on, as one output that acknowledges when all of them did. */
+  private List<LogOutput> logOutputs(SidecarConfig.LogOutputsConfig outputs) {
+    LogOutputs all =
+        LogOutputs.from(
+            outputs, vertx, registry, Tracing.resource(config.get().running().tracing(), pod));
+    return all.names().isEmpty() ? List.of() : List.of(all);
   }
 
   /** The app ports to intercept (config, minus skipped) and the listener each gets. */
@@ -274,6 +306,7 @@ public final class Sidecar implements AdminServer.Control {
     pushgateway.apply(next.metrics().enabled() ? next.metrics().pushgateway() : null);
     remoteWrite.apply(next.metrics().enabled() ? next.metrics().remoteWrite() : null);
     otlpMetrics.apply(next.metrics().enabled() ? next.metrics().otlp() : null);
+    logs.apply(next.logs());
   }
 
   /**
@@ -363,9 +396,7 @@ public final class Sidecar implements AdminServer.Control {
     components
         .putObject("metrics")
         .put("state", state.running().metrics().enabled() ? "ready" : "disabled");
-    components
-        .putObject("logs")
-        .put("state", state.running().logs().enabled() ? "not-implemented" : "disabled");
+    components.set("logs", logs.status(state.running().logs().enabled()));
     if (reporter != null) {
       components.set("report", reporter.describe());
     }
@@ -433,6 +464,9 @@ public final class Sidecar implements AdminServer.Control {
     } catch (Exception e) {
       JsonLog.warn("drain did not finish cleanly", "error", String.valueOf(e));
     }
+    // After the drain: the app's last requests may have logged. Before Vert.x closes: outputs
+    // need it.
+    logs.stop(Duration.ofSeconds(10));
     otlpMetrics.stop();
     try {
       remoteWrite.flush().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -57,7 +57,15 @@ public record ReloadPlan(List<String> live, List<String> restartRequired) {
     // The StatsD port is bound at start; everything else in metrics is read per cycle.
     compare("metrics.statsd", running.metrics().statsd(), next.metrics().statsd(), restart);
     compare("metrics", withoutStatsd(running.metrics()), withoutStatsd(next.metrics()), live);
-    compare("logs", running.logs(), next.logs(), live);
+    // The tailer reads its settings per record and the outputs are swapped between batches; the
+    // directory, line cap and buffer are fixed when tailing starts.
+    SidecarConfig.LogsConfig l = running.logs();
+    SidecarConfig.LogsConfig m = next.logs();
+    compare("logs.enabled", l.enabled(), m.enabled(), restart);
+    compare("logs.directory", l.directory(), m.directory(), restart);
+    compare("logs.maxLineBytes", l.maxLineBytes(), m.maxLineBytes(), restart);
+    compare("logs.bufferLines", l.bufferLines(), m.bufferLines(), restart);
+    compare("logs", m.withStartupFieldsOf(l), l, live);
     compare("health", running.health(), next.health(), live);
     compare("policy", running.policy(), next.policy(), live);
     return new ReloadPlan(List.copyOf(live), List.copyOf(restart));
@@ -96,6 +104,7 @@ public record ReloadPlan(List<String> live, List<String> restartRequired) {
     // The StatsD listener is bound at start, like the proxy's ports.
     return next.withProxy(proxy)
         .withTracing(tracing)
+        .withLogs(next.logs().withStartupFieldsOf(running.logs()))
         .withMetrics(next.metrics().withStatsd(running.metrics().statsd()));
   }
 

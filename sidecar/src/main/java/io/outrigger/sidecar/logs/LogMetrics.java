@@ -96,27 +96,28 @@ public final class LogMetrics {
         .increment();
   }
 
-  public void sent(String output, int lines) {
+  /** Records every output acknowledged (per output: {@code outrigger_log_output_sent_total}). */
+  public void sent(int records) {
     sent.computeIfAbsent(
-            output,
+            "",
             o ->
-                Counter.builder("outrigger.log.lines.sent")
-                    .description("Lines an output acknowledged.")
-                    .tag("output", o)
+                Counter.builder("outrigger.log.records.sent")
+                    .description(
+                        "Records every output acknowledged; their offsets are checkpointed.")
                     .register(registry))
-        .increment(lines);
+        .increment(records);
   }
 
-  public void failed(String output, int lines) {
+  /** Records in deliveries that failed and are sent again. */
+  public void failed(int records) {
     failed
         .computeIfAbsent(
-            output,
+            "",
             o ->
-                Counter.builder("outrigger.log.lines.failed")
-                    .description("Lines in sends an output failed (they are sent again).")
-                    .tag("output", o)
+                Counter.builder("outrigger.log.records.failed")
+                    .description("Records in deliveries that failed; they are sent again.")
                     .register(registry))
-        .increment(lines);
+        .increment(records);
   }
 
   /** Replaces the per-file lag rows: {@code lagByFile} maps a file name to its bytes behind. */

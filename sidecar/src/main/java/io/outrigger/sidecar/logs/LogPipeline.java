@@ -66,6 +66,10 @@ public final class LogPipeline {
   public void start(LogsConfig config) {
     LogTailer.Settings settings = settings(config);
     List<LogOutput> outputs = outputFactory.create(config.outputs());
+    if (outputs.isEmpty()) {
+      // Acknowledging lines that go nowhere would move the checkpoints past them.
+      throw new IllegalArgumentException("logs.outputs: logs are enabled but no output is set");
+    }
     LogMetrics metrics = new LogMetrics(registry);
     this.buffer = new LogBuffer(config.bufferLines(), BUFFER_BYTES);
     this.sender = new LogSender(vertx, buffer, metrics, outputs);
@@ -101,7 +105,13 @@ public final class LogPipeline {
       return;
     }
     if (!Objects.equals(current.outputs(), next.outputs())) {
-      List<LogOutput> previous = sender.replaceOutputs(outputFactory.create(next.outputs()));
+      List<LogOutput> outputs = outputFactory.create(next.outputs());
+      if (outputs.isEmpty()) {
+        configError = "logs.outputs: no output is set; the running outputs stay";
+        JsonLog.warn("log settings rejected; the running ones stay", "error", configError);
+        return;
+      }
+      List<LogOutput> previous = sender.replaceOutputs(outputs);
       previous.forEach(LogOutput::close);
     }
     running = next;

@@ -128,6 +128,7 @@ public final class LogSender {
                 r.origin().acknowledged(r.endOffset());
               }
               batchesSent++;
+              metrics.sent(batch.size());
               next();
             });
   }
@@ -162,10 +163,10 @@ public final class LogSender {
     return sent.transform(
         result -> {
           if (result.succeeded()) {
-            metrics.sent(output.name(), records.size());
+            lastError = null;
             return Future.succeededFuture();
           }
-          metrics.failed(output.name(), records.size());
+          metrics.failed(records.size());
           String message = output.name() + ": " + result.cause().getMessage();
           if (!message.equals(lastError)) {
             JsonLog.warn(

@@ -42,6 +42,31 @@ class ReloadPlanTest {
   }
 
   @Test
+  void logParsingEnrichmentAndOutputsApplyLiveTheDirectoryAndBufferNeedARestart() {
+    SidecarConfig running = with("logs: {enabled: true, paths: [a.log]}");
+    SidecarConfig next =
+        with(
+            """
+            logs:
+              enabled: true
+              directory: /elsewhere
+              bufferLines: 500
+              paths: [b.log]
+              parser: {format: json}
+              podLabels: [app]
+              outputs: {forward: {host: fluentd}}
+            """);
+    ReloadPlan plan = ReloadPlan.between(running, next);
+    assertThat(plan.restartRequired()).containsExactly("logs.directory", "logs.bufferLines");
+    assertThat(plan.live()).containsExactly("logs");
+    SidecarConfig effective = ReloadPlan.effective(running, next);
+    assertThat(effective.logs().directory()).isEqualTo(running.logs().directory());
+    assertThat(effective.logs().bufferLines()).isEqualTo(running.logs().bufferLines());
+    assertThat(effective.logs().paths()).containsExactly("b.log");
+    assertThat(effective.logs().outputs()).isEqualTo(next.logs().outputs());
+  }
+
+  @Test
   void portsAndServerOptionsNeedARestartAndKeepTheirRunningValues() {
     SidecarConfig next =
         with(
