@@ -109,6 +109,18 @@ class ForwardOutputTest {
   }
 
   @Test
+  void aHundredThousandRecordsInBatchesArriveEachOnce() throws Exception {
+    sink.keepOnly("id");
+    ForwardOutput output = output(true, WAIT, sink.port());
+    for (int from = 0; from < 100_000; from += 2_000) {
+      await(output.send(numbered(from, 2_000)), WAIT);
+    }
+    assertThat(sink.countsBy("id")).hasSize(100_000);
+    assertThat(sink.duplicates("id")).isZero();
+    assertThat(sink.events().get(0).record()).containsOnlyKeys("id");
+  }
+
+  @Test
   void withoutAckTheFrameHasNoChunkAndCompletesWhenWritten() throws Exception {
     ForwardOutput output = output(false, WAIT, sink.port());
     await(output.send(numbered(0, 5)), WAIT);
