@@ -4,8 +4,9 @@
 # rsyslog (Debian) doing the same on the same file in the same run: imfile -> mmjsonparse -> the same four
 # identity fields set -> omfwd over TCP (one JSON line per event) to the same sink in line mode. One at a time
 # (2 cores here), each from a cold start with no checkpoint/state, timed from the first event the sink receives
-# to the last. Reports lines/s, CPU per line (process user+system time over that window), whole-run CPU and
-# peak RSS, then the sidecar/rsyslog ratios (goal: >= 1.5x the throughput at <= the CPU per line).
+# to the last; the two alternate for ROUNDS rounds so a busy machine weighs on both alike. Reports per round
+# lines/s, CPU per line (process user+system time over that window), whole-run CPU and peak RSS, then the
+# medians' sidecar/rsyslog ratios (goal: >= 1.5x the throughput at <= the CPU per line).
 #
 #   bench/logs.sh
 #   LINES=200000 bench/logs.sh
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 LINES=${LINES:-1000000}
 TOOLS=${TOOLS:-"sidecar rsyslog"}
+ROUNDS=${ROUNDS:-3}
 TIMEOUT=${TIMEOUT:-600}
 SINK_PORT=18960 BASE=18970
 log() { echo "[bench/logs] $*" >&2; }
@@ -37,13 +39,14 @@ javac -nowarn -cp "$MSGPACK" -d "$WORK/tools" bench/tools/LogSink.java
 log "writing $LINES lines"
 awk -v n="$LINES" 'BEGIN {
   for (i = 0; i < n; i++)
-    printf "{\"time\":\"2026-11-26T10:%02d:%02d.%03dZ\",\"level\":\"%s\",\"message\":\"GET /api/v1/items/%d answered 200\",\"logger\":\"http.access\",\"trace_id\":\"4bf92f3577b34da6a3ce929d%011x\",\"span_id\":\"00f067aa%08x\",\"id\":\"ev-%d\",\"user\":\"u%d\",\"latency_ms\":%d}\n", (i / 60000) % 60, (i / 1000) % 60, i % 1000, (i % 10 ? "INFO" : "WARN"), i, i, i, i, i % 977, i % 250
+    printf "{\"time\":\"2026-11-26T10:%02d:%02d.%03dZ\",\"level\":\"%s\",\"message\":\"GET /api/v1/items/%d answered 200\",\"logger\":\"http.access\",\"trace_id\":\"4bf92f3577b34da6a3ce929d%08x\",\"span_id\":\"00f067aa%08x\",\"id\":\"ev-%d\",\"user\":\"u%d\",\"latency_ms\":%d}\n", (i / 60000) % 60, (i / 1000) % 60, i % 1000, (i % 10 ? "INFO" : "WARN"), i, i, i, i, i % 977, i % 250
 }' > "$WORK/app.log.src"
 BYTES=$(stat -c %s "$WORK/app.log.src")
 
 cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-declare -A RATE CPU_PER
+declare -A RATES CPUS RSS
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # run NAME MODE COMMAND...: starts the sink and the shipper, waits for every line, prints one table row.
 run() {
@@ -76,7 +79,7 @@ run() {
   cpu=$(bc -l <<<"$c1 - $c0")
   per=$(bc -l <<<"$cpu * 1000000 / $events")
   printf '%-9s %10d %9.2f %12.0f %9.2f %9.2f %14.2f %12s\n' "$name" "$events" "$secs" "$rate" "$cpu" "$c1" "$per" "$rss"
-  RATE[$name]=$rate; CPU_PER[$name]=$per
+  RATES[$name]+="$rate "; CPUS[$name]+="$per "; RSS[$name]+="$rss "
 }
 
 # The sidecar with the launcher's flags, as in a pod; logs only (no proxy, scrape or tracing export).
@@ -109,17 +112,28 @@ ruleset(name="forward") {
 }
 CONF
 
-printf '\n%s lines, %s MB of JSON\n' "$LINES" "$(bc <<<"$BYTES / 1048576")"
+printf '\n%s lines, %s MB of JSON; %s\n' "$LINES" "$(bc <<<"$BYTES / 1048576")" "$(uptime | sed 's/.*load/load/')"
 printf '%-9s %10s %9s %12s %9s %9s %14s %12s\n' tool lines seconds "lines_per_s" cpu_s cpu_all_s "cpu_us_per_line" peak_rss_mb
-for tool in $TOOLS; do
-  case $tool in
-    sidecar) run sidecar forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a OUTRIGGER_PORT_BASE=$BASE \
-               OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
-    rsyslog) run rsyslog lines rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" ;;
-  esac
+for ((round = 1; round <= ROUNDS; round++)); do
+  for tool in $TOOLS; do
+    case $tool in
+      sidecar) run sidecar forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a OUTRIGGER_PORT_BASE=$BASE \
+                 OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
+      rsyslog) run rsyslog lines rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" ;;
+    esac
+  done
 done
-if [[ -n ${RATE[sidecar]:-} && -n ${RATE[rsyslog]:-} ]]; then
+echo
+printf '%-9s %14s %16s %12s   (medians of %s rounds)\n' tool "lines_per_s" "cpu_us_per_line" peak_rss_mb "$ROUNDS"
+declare -A MED_RATE MED_CPU
+for tool in $TOOLS; do
+  MED_RATE[$tool]=$(median <<<"${RATES[$tool]}"); MED_CPU[$tool]=$(median <<<"${CPUS[$tool]}")
+  printf '%-9s %14.0f %16.2f %12s\n' "$tool" "${MED_RATE[$tool]}" "${MED_CPU[$tool]}" "$(median <<<"${RSS[$tool]}")"
+done
+echo "after the run: $(uptime | sed 's/.*load/load/')"
+if [[ -n ${MED_RATE[sidecar]:-} && -n ${MED_RATE[rsyslog]:-} ]]; then
   echo
-  printf 'throughput, sidecar/rsyslog:   %.2fx (goal >= 1.5x)\n' "$(bc -l <<<"${RATE[sidecar]} / ${RATE[rsyslog]}")"
-  printf 'CPU per line, sidecar/rsyslog: %.2fx (goal <= 1.0x)\n' "$(bc -l <<<"${CPU_PER[sidecar]} / ${CPU_PER[rsyslog]}")"
+  printf 'throughput, sidecar/rsyslog:   %.2fx (goal >= 1.5x)\n' "$(bc -l <<<"${MED_RATE[sidecar]} / ${MED_RATE[rsyslog]}")"
+  printf 'CPU per line, sidecar/rsyslog: %.2fx (goal <= 1.0x)\n' "$(bc -l <<<"${MED_CPU[sidecar]} / ${MED_CPU[rsyslog]}")"
+  printf 'peak RSS, sidecar/rsyslog:     %.2fx\n' "$(bc -l <<<"$(median <<<"${RSS[sidecar]}") / $(median <<<"${RSS[rsyslog]}")")"
 fi
