@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
 
-.PHONY: build run run-operator test deps apiserver fmt lint crds helm-lint bench clean help
+.PHONY: build run run-operator test deps apiserver fmt lint crds helm-lint docs bench clean help
 
 ## build: compile and package every module, no tests
 build:
@@ -54,6 +54,11 @@ crds:
 helm-lint:
 	$(MVN) -pl helm-tests -am verify -DskipITs -Dspotless.check.skip=true \
 	  -Dtest='Chart*Test' -Dsurefire.failIfNoSpecifiedTests=false
+
+## docs: regenerate docs/reference/ (CRD reference from the schema; labels, annotations and ports from the code)
+docs:
+	$(MVN) -q -pl helm-tests -am verify -DskipITs -Dspotless.check.skip=true \
+	  -Dtest=ReferenceDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Doutrigger.regenerate=true
 
 ## bench: the proxy benchmark against nginx and HAProxy (bench/proxy.sh; installs wrk, nginx, haproxy)
 bench:
