@@ -74,7 +74,15 @@ final class LogFileFinder {
                 if (!matcher.matches(file)) {
                   return FileVisitResult.CONTINUE;
                 }
-                if (!attrs.isRegularFile()) {
+                if (attrs.isSymbolicLink()) {
+                  // The walk could not follow it: say why (a loop, a missing target).
+                  try {
+                    Files.readAttributes(file, BasicFileAttributes.class);
+                    problems.add(new Problem(file, "error", "the link could not be followed"));
+                  } catch (IOException e) {
+                    problems.add(problem(file, e));
+                  }
+                } else if (!attrs.isRegularFile()) {
                   problems.add(
                       new Problem(
                           file,
@@ -120,7 +128,7 @@ final class LogFileFinder {
     if (message.contains("Too many levels of symbolic links")) {
       return new Problem(file, "symlink-loop", "symbolic links loop: " + message);
     }
-    if (e instanceof NoSuchFileException && Files.isSymbolicLink(file)) {
+    if (e instanceof NoSuchFileException) {
       return new Problem(file, "dangling-symlink", "the link's target does not exist");
     }
     if (e instanceof java.nio.file.AccessDeniedException) {
