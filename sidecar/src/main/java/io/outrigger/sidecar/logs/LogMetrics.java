@@ -39,7 +39,7 @@ public final class LogMetrics {
             .description("Lines read from the app's log files.")
             .register(registry);
     bytesRead =
-        Counter.builder("outrigger.log.bytes.read")
+        Counter.builder("outrigger.log.read")
             .description("Bytes read from the app's log files.")
             .baseUnit("bytes")
             .register(registry);
