@@ -67,6 +67,27 @@ public final class ForwardEncoder {
         ByteBuffer.allocate(8).putInt((int) time.getEpochSecond()).putInt(time.getNano()).array());
   }
 
+  /**
+   * Attribute keys repeat in every record (the enrichment's, the app's field names), so their UTF-8
+   * bytes are kept; bounded so a stream of ever-new keys cannot grow it.
+   */
+  private static final int MAX_CACHED_KEYS = 4096;
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, byte[]> KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static void packKey(MessagePacker packer, String key) throws IOException {
+    byte[] bytes = KEYS.get(key);
+    if (bytes == null) {
+      bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (KEYS.size() < MAX_CACHED_KEYS) {
+        KEYS.put(key, bytes);
+      }
+    }
+    packer.packRawStringHeader(bytes.length);
+    packer.writePayload(bytes);
+  }
+
   /** message, level, trace_id, span_id (those present), then the attributes. */
   static void packRecord(MessagePacker packer, LogRecord record) throws IOException {
     int size = record.body() == null ? 0 : 1;
@@ -85,7 +106,7 @@ public final class ForwardEncoder {
     packField(packer, "span_id", record.spanId());
     for (Map.Entry<String, Object> attribute : record.attributes().entrySet()) {
       if (!RESERVED_KEYS.contains(attribute.getKey())) {
-        packer.packString(attribute.getKey());
+        packKey(packer, attribute.getKey());
         packValue(packer, attribute.getValue());
       }
     }
@@ -93,7 +114,7 @@ public final class ForwardEncoder {
 
   private static void packField(MessagePacker packer, String key, String value) throws IOException {
     if (value != null) {
-      packer.packString(key);
+      packKey(packer, key);
       packer.packString(value);
     }
   }
