@@ -294,9 +294,10 @@ public final class ForwardSink implements AutoCloseable {
         if (!ackDelay.isZero()) {
           Thread.sleep(ackDelay.toMillis());
         }
+        // Counted first: the sender may see the ack (and the test look) before flush() returns.
+        acksSent.incrementAndGet();
         out.packMapHeader(1).packString("ack").packString(decoded.chunk());
         out.flush();
-        acksSent.incrementAndGet();
       }
     } catch (IOException e) {
       // The sender or stop() closed the connection.
