@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 CRD_FILE := observabilitypolicies.outrigger.io-v1.yml
 
-.PHONY: build run run-operator test deps apiserver fmt lint crds helm-lint docs bench clean help
+.PHONY: build run run-operator test deps apiserver fmt lint crds helm-lint docs images e2e bench clean help
 
 ## build: compile and package every module, no tests
 build:
@@ -59,6 +59,14 @@ helm-lint:
 docs:
 	$(MVN) -q -pl helm-tests -am verify -DskipITs -Dspotless.check.skip=true \
 	  -Dtest=ReferenceDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Doutrigger.regenerate=true
+
+## images: operator, sidecar and demo-app images (needs docker or podman; REGISTRY, VERSION, PUSH=true; not in CI)
+images:
+	bash images/build.sh
+
+## e2e: the Kind suite (needs kind, a container engine, helm and kubectl; not in CI; see e2e/README.md)
+e2e:
+	bash e2e/run.sh
 
 ## bench: the proxy benchmark against nginx and HAProxy (bench/proxy.sh; installs wrk, nginx, haproxy)
 bench:
