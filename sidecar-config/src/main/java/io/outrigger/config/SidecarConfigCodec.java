@@ -78,6 +78,24 @@ public final class SidecarConfigCodec {
    * First 16 hex digits of the SHA-256 of {@link #toJson}: what the operator and sidecars compare.
    */
   public static String hash(SidecarConfig config) {
+    // Every admission writes the hash into the pod's status annotation: remember it per config
+    // (records compare by value, and weak keys let configs of deleted policies go).
+    synchronized (HASHES) {
+      String known = HASHES.get(config);
+      if (known != null) {
+        return known;
+      }
+    }
+    String hash = computeHash(config);
+    synchronized (HASHES) {
+      HASHES.put(config, hash);
+    }
+    return hash;
+  }
+
+  private static final Map<SidecarConfig, String> HASHES = new java.util.WeakHashMap<>();
+
+  private static String computeHash(SidecarConfig config) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
