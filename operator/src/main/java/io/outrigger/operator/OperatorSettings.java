@@ -13,7 +13,9 @@ import java.util.Set;
  * @param operatorNamespace where the operator runs (never injected; holds its Secret and Lease)
  * @param watchedNamespaces namespaces to reconcile policies in; empty means all
  * @param reportTtl how long a sidecar's report counts without a heartbeat
- * @param statusInterval the least time between two report-triggered status updates of a policy
+ * @param statusInterval the least time between two status writes of a policy (a spec edit is
+ *     written at once)
+ * @param tokenCacheTtl how long an accepted sidecar token is remembered (zero: not at all)
  */
 public record OperatorSettings(
     String sidecarImage,
@@ -21,7 +23,29 @@ public record OperatorSettings(
     String operatorNamespace,
     Set<String> watchedNamespaces,
     Duration reportTtl,
-    Duration statusInterval) {
+    Duration statusInterval,
+    Duration tokenCacheTtl) {
+
+  /** The API server's own default for its webhook token authenticator's cache. */
+  public static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofMinutes(2);
+
+  /** With the default token cache. */
+  public OperatorSettings(
+      String sidecarImage,
+      String sidecarVersion,
+      String operatorNamespace,
+      Set<String> watchedNamespaces,
+      Duration reportTtl,
+      Duration statusInterval) {
+    this(
+        sidecarImage,
+        sidecarVersion,
+        operatorNamespace,
+        watchedNamespaces,
+        reportTtl,
+        statusInterval,
+        DEFAULT_TOKEN_CACHE_TTL);
+  }
 
   /** Sidecars report on change and every 30 s; three missed heartbeats forget a pod. */
   public static final Duration DEFAULT_REPORT_TTL = Duration.ofSeconds(90);

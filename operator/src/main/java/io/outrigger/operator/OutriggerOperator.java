@@ -8,6 +8,7 @@ import io.outrigger.operator.reconciler.InformerClusterView;
 import io.outrigger.operator.reconciler.ObservabilityPolicyReconciler;
 import io.outrigger.operator.reconciler.PolicyEvents;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
+import io.outrigger.operator.reconciler.ResolvedPolicies;
 import io.outrigger.operator.report.ReportIntake;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.report.ReportStore;
@@ -16,6 +17,7 @@ import io.outrigger.operator.report.TokenReviewer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The policy controller on plain JOSDK: an {@link Operator} on the given client with the {@link
@@ -54,10 +56,11 @@ public final class OutriggerOperator implements AutoCloseable {
       ReportMetrics reportMetrics,
       Optional<LeaderElectionConfiguration> leaderElection,
       Clock clock) {
-    InformerClusterView view = InformerClusterView.start(client);
+    ResolvedPolicies resolved = new ResolvedPolicies();
+    InformerClusterView view = InformerClusterView.start(client, resolved);
     ReportStore reports = new ReportStore(settings.reportTtl(), clock);
     StatusThrottle throttle = new StatusThrottle(reports, settings.statusInterval(), clock);
-    TokenReviewer reviewer = new TokenReviewer(client);
+    TokenReviewer reviewer = new TokenReviewer(client, settings.tokenCacheTtl());
     ReportIntake intake = new ReportIntake(reviewer::review, reports, throttle, reportMetrics);
     Operator operator =
         new Operator(
@@ -68,6 +71,7 @@ public final class OutriggerOperator implements AutoCloseable {
     ObservabilityPolicyReconciler reconciler =
         new ObservabilityPolicyReconciler(
             settings,
+            resolved,
             view::namespaceLabels,
             reports,
             throttle.eventSource(),
@@ -93,9 +97,15 @@ public final class OutriggerOperator implements AutoCloseable {
    *     clean and competes again); tests do nothing. JOSDK's own exit-on-stop calls {@code
    *     System.exit} also on a regular shutdown, which deadlocks inside a shutdown hook, so it is
    *     off and the caller decides.
+   * @param onNewLeader told the identity of every new Lease holder (this one included), on every
+   *     replica: standbys forward reports to it
    */
   public static LeaderElectionConfiguration leaderElection(
-      String namespace, String identity, Duration leaseDuration, Runnable onLostLease) {
+      String namespace,
+      String identity,
+      Duration leaseDuration,
+      Runnable onLostLease,
+      Consumer<String> onNewLeader) {
     return new LeaderElectionConfiguration(
         OperatorNames.LEASE,
         namespace,
@@ -103,7 +113,7 @@ public final class OutriggerOperator implements AutoCloseable {
         leaseDuration.multipliedBy(2).dividedBy(3),
         leaseDuration.dividedBy(5),
         identity,
-        new LeaderCallbacks(() -> {}, onLostLease, leader -> {}),
+        new LeaderCallbacks(() -> {}, onLostLease, onNewLeader),
         false);
   }
 

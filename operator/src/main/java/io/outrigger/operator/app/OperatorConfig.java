@@ -90,7 +90,12 @@ public interface OperatorConfig {
     @WithDefault("90s")
     Duration ttl();
 
+    /** The least time between two status writes of a policy (spec edits are written at once). */
     @WithDefault("5s")
     Duration statusInterval();
+
+    /** How long an accepted sidecar token is remembered instead of reviewed again; 0s: never. */
+    @WithDefault("2m")
+    Duration tokenCacheTtl();
   }
 }

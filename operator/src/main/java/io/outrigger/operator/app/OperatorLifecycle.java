@@ -7,6 +7,8 @@ import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.WebhookCertificates;
 import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.operator.report.PeerTrust;
+import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.AdmissionMetrics;
 import io.quarkus.runtime.Quarkus;
@@ -52,7 +54,8 @@ public class OperatorLifecycle {
             config.namespace(),
             config.watchNamespaces().orElse(Set.of()),
             config.reports().ttl(),
-            config.reports().statusInterval());
+            config.reports().statusInterval(),
+            config.reports().tokenCacheTtl());
 
     Path dir = Path.of(config.certificates().dir());
     Path certFile = dir.resolve("tls.crt");
@@ -92,20 +95,31 @@ public class OperatorLifecycle {
             .identity()
             .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
             .orElse("outrigger-" + UUID.randomUUID());
+    // Standbys forward the reports they receive to the leader (ADR 0005).
+    Optional<ReportForwarder> forwarder =
+        config.leaderElection().enabled()
+            ? Optional.of(
+                new ReportForwarder(
+                    identity,
+                    ReportForwarder.fromPods(client, config.namespace(), config.https().port()),
+                    new PeerTrust(
+                        PeerTrust.fromDirectory(certFile.getParent()),
+                        config.certificates().service() + "." + config.namespace() + ".svc")))
+            : Optional.empty();
     operator =
         OutriggerOperator.start(
             client,
             settings,
             metrics,
             metrics,
-            config.leaderElection().enabled()
-                ? Optional.of(
+            forwarder.map(
+                f ->
                     OutriggerOperator.leaderElection(
                         config.namespace(),
                         identity,
                         config.leaderElection().leaseDuration(),
-                        this::lostLease))
-                : Optional.empty(),
+                        this::lostLease,
+                        f::leaderChanged)),
             Clock.systemUTC());
 
     VersionInfo version = client.getKubernetesVersion();
@@ -121,6 +135,7 @@ public class OperatorLifecycle {
                 settings.clusterFacts(version.getMajor(), version.getMinor()),
                 admissions),
             operator.reportIntake(),
+            forwarder,
             config.https().threads());
     LOG.infof(
         "outrigger operator %s serving admission and reports on https://%s:%d",

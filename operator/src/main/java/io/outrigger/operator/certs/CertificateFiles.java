@@ -16,6 +16,10 @@ import java.util.stream.Stream;
 public final class CertificateFiles {
   public static final String CERT = "tls.crt";
   public static final String KEY = "tls.key";
+
+  /** The CA bundle, as cert-manager's Secret has it: how replicas check each other (reports). */
+  public static final String CA = "ca.crt";
+
   private static final String DATA = "..data";
 
   private CertificateFiles() {}
@@ -30,22 +34,25 @@ public final class CertificateFiles {
   }
 
   /** True when {@code dir} already serves exactly this pair. */
-  public static boolean holds(Path dir, String certPem, String keyPem) {
+  public static boolean holds(Path dir, String certPem, String keyPem, String caPem) {
     try {
       return Files.exists(cert(dir))
+          && Files.exists(dir.resolve(CA))
           && Files.readString(cert(dir)).equals(certPem)
-          && Files.readString(key(dir)).equals(keyPem);
+          && Files.readString(key(dir)).equals(keyPem)
+          && Files.readString(dir.resolve(CA)).equals(caPem);
     } catch (IOException e) {
       return false;
     }
   }
 
-  public static synchronized void write(Path dir, String certPem, String keyPem)
+  public static synchronized void write(Path dir, String certPem, String keyPem, String caPem)
       throws IOException {
     Files.createDirectories(dir);
     Path version = Files.createTempDirectory(dir, "..tls-");
     Files.writeString(version.resolve(CERT), certPem, StandardCharsets.US_ASCII);
     Files.writeString(version.resolve(KEY), keyPem, StandardCharsets.US_ASCII);
+    Files.writeString(version.resolve(CA), caPem, StandardCharsets.US_ASCII);
     Path link = dir.resolve(DATA);
     Path previous = Files.isSymbolicLink(link) ? dir.resolve(Files.readSymbolicLink(link)) : null;
     Path newLink = dir.resolve("..data_tmp");
@@ -53,7 +60,7 @@ public final class CertificateFiles {
     Files.createSymbolicLink(newLink, version.getFileName());
     // rename(2) over the old link: the swap is atomic.
     Files.move(newLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    for (String name : new String[] {CERT, KEY}) {
+    for (String name : new String[] {CERT, KEY, CA}) {
       Path file = dir.resolve(name);
       if (!Files.isSymbolicLink(file)) {
         Files.deleteIfExists(file);

@@ -375,11 +375,13 @@ public final class WebhookCertificates implements AutoCloseable {
   }
 
   private void writeFiles(TlsMaterial material) {
-    if (CertificateFiles.holds(settings.certDir(), material.servingCert(), material.servingKey())) {
+    if (CertificateFiles.holds(
+        settings.certDir(), material.servingCert(), material.servingKey(), material.caBundle())) {
       return;
     }
     try {
-      CertificateFiles.write(settings.certDir(), material.servingCert(), material.servingKey());
+      CertificateFiles.write(
+          settings.certDir(), material.servingCert(), material.servingKey(), material.caBundle());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the serving certificate", e);
     }

@@ -1,59 +1,34 @@
 package io.outrigger.operator.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.operator.report.ReportIntake;
 import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.MalformedAdmissionReviewException;
+import io.outrigger.webhook.server.MutateEndpoint;
+import io.outrigger.webhook.server.ReloadingHttpsServer;
 import io.outrigger.webhook.server.ReloadingKeyManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The operator's HTTPS port, served by every replica: {@code POST /mutate} (the webhook's admission
- * handler), {@code POST /v1/reports} (sidecar reports) and {@code GET /healthz}. On the JDK's
- * server, with the webhook's {@link ReloadingKeyManager}: a renewed certificate written to the
- * files is served from the next handshake on, without a restart. Quarkus serves {@code /q/*} on its
- * own plain port.
+ * The operator's HTTPS port, served by every replica: {@code POST /mutate} (the webhook's {@link
+ * MutateEndpoint}), {@code POST /v1/reports} (sidecar reports) and {@code GET /healthz}, on the
+ * webhook's {@link ReloadingHttpsServer}: a renewed certificate written to the files is served from
+ * the next handshake on, without a restart. Quarkus serves {@code /q/*} on its own plain port.
  */
 public final class OperatorHttpsServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(OperatorHttpsServer.class.getName());
 
-  /** Admission requests carry at most a few MB; a report a few KB. */
-  static final int MAX_ADMISSION_BYTES = 4 * 1024 * 1024;
-
+  /** A report is a few KB. */
   static final int MAX_REPORT_BYTES = 64 * 1024;
 
-  private final HttpsServer server;
-  private final ExecutorService executor;
-  private final AdmissionHandler admission;
-  private final ReportIntake reports;
-  private final ReloadingKeyManager keys;
+  private final ReloadingHttpsServer server;
 
-  private OperatorHttpsServer(
-      HttpsServer server,
-      ExecutorService executor,
-      AdmissionHandler admission,
-      ReportIntake reports,
-      ReloadingKeyManager keys) {
+  private OperatorHttpsServer(ReloadingHttpsServer server) {
     this.server = server;
-    this.executor = executor;
-    this.admission = admission;
-    this.reports = reports;
-    this.keys = keys;
   }
 
   /**
@@ -67,105 +42,73 @@ public final class OperatorHttpsServer implements AutoCloseable {
       ReportIntake reports,
       int threads)
       throws IOException, GeneralSecurityException {
-    ReloadingKeyManager keys = new ReloadingKeyManager(certFile, keyFile);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(new KeyManager[] {keys}, null, null);
-    HttpsServer server = HttpsServer.create(address, 256);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    ExecutorService executor = Executors.newFixedThreadPool(threads);
-    server.setExecutor(executor);
-    OperatorHttpsServer https = new OperatorHttpsServer(server, executor, admission, reports, keys);
-    server.createContext("/mutate", https::mutate);
-    server.createContext("/v1/reports", https::report);
-    server.createContext("/healthz", e -> respond(e, 200, "text/plain", "ok\n"));
-    server.start();
-    return https;
+    return start(address, certFile, keyFile, admission, reports, Optional.empty(), threads);
+  }
+
+  /**
+   * As above; with a {@code forwarder}, a report reaching this replica while another one leads is
+   * forwarded to the leader (ADR 0005).
+   */
+  public static OperatorHttpsServer start(
+      InetSocketAddress address,
+      Path certFile,
+      Path keyFile,
+      AdmissionHandler admission,
+      ReportIntake reports,
+      Optional<ReportForwarder> forwarder,
+      int threads)
+      throws IOException, GeneralSecurityException {
+    return new OperatorHttpsServer(
+        ReloadingHttpsServer.start(
+            address,
+            certFile,
+            keyFile,
+            threads,
+            Map.of(
+                "/mutate",
+                new MutateEndpoint(admission),
+                "/v1/reports",
+                exchange -> report(exchange, reports, forwarder),
+                "/healthz",
+                exchange -> {
+                  try (exchange) {
+                    ReloadingHttpsServer.respond(exchange, 200, "text/plain", "ok\n");
+                  }
+                })));
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   public ReloadingKeyManager keys() {
-    return keys;
+    return server.keys();
   }
 
-  private void mutate(HttpExchange exchange) throws IOException {
+  private static void report(
+      HttpExchange exchange, ReportIntake reports, Optional<ReportForwarder> forwarder)
+      throws IOException {
     try (exchange) {
-      byte[] body = body(exchange, MAX_ADMISSION_BYTES);
+      byte[] body = ReloadingHttpsServer.postBody(exchange, MAX_REPORT_BYTES, "a report");
       if (body == null) {
         return;
       }
-      byte[] answer;
-      try {
-        answer = admission.handle(body);
-      } catch (MalformedAdmissionReviewException e) {
-        respond(exchange, 400, "text/plain", e.getMessage() + "\n");
-        return;
-      } catch (RuntimeException e) {
-        // The handler fails open itself; a 500 lets the API server apply failurePolicy.
-        LOG.log(Level.SEVERE, "admission handler failed", e);
-        respond(exchange, 500, "text/plain", "internal error\n");
-        return;
-      }
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, answer.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer);
-      }
-    }
-  }
-
-  private void report(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] body = body(exchange, MAX_REPORT_BYTES);
-      if (body == null) {
-        return;
-      }
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      String forwardedBy = exchange.getRequestHeaders().getFirst(ReportForwarder.FORWARDED_BY);
       ReportIntake.Answer answer =
-          reports.accept(exchange.getRequestHeaders().getFirst("Authorization"), body);
+          forwarder
+              .flatMap(f -> f.forward(authorization, body, forwardedBy))
+              .orElseGet(() -> reports.accept(authorization, body));
       if (answer.status() == 401) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
       }
-      respond(exchange, answer.status(), "text/plain", answer.message() + "\n");
-    }
-  }
-
-  /** The request body, or null when the request was answered already (wrong method, too big). */
-  private static byte[] body(HttpExchange exchange, int max) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      respond(exchange, 405, "text/plain", "POST only\n");
-      return null;
-    }
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(max + 1);
-    }
-    if (body.length > max) {
-      respond(exchange, 413, "text/plain", "body larger than " + max + " bytes\n");
-      return null;
-    }
-    return body;
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String text)
-      throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+      ReloadingHttpsServer.respond(
+          exchange, answer.status(), "text/plain", answer.message() + "\n");
     }
   }
 
   @Override
   public void close() {
-    server.stop(1);
-    executor.shutdown();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 }

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outrigger.api.policy.EffectivePolicy;
-import io.outrigger.api.policy.InvalidPolicyException;
-import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.webhook.admission.ClusterView;
 import java.util.List;
@@ -21,20 +19,23 @@ import java.util.Objects;
 public final class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<ObservabilityPolicy> policies;
+  private final ResolvedPolicies resolved;
 
   private InformerClusterView(
       SharedIndexInformer<Namespace> namespaces,
-      SharedIndexInformer<ObservabilityPolicy> policies) {
+      SharedIndexInformer<ObservabilityPolicy> policies,
+      ResolvedPolicies resolved) {
     this.namespaces = namespaces;
     this.policies = policies;
+    this.resolved = resolved;
   }
 
   /** Starts both informers and waits until their caches hold the cluster's state. */
-  public static InformerClusterView start(KubernetesClient client) {
+  public static InformerClusterView start(KubernetesClient client, ResolvedPolicies resolved) {
     SharedIndexInformer<Namespace> namespaces = client.namespaces().inform();
     SharedIndexInformer<ObservabilityPolicy> policies =
         client.resources(ObservabilityPolicy.class).inAnyNamespace().inform();
-    return new InformerClusterView(namespaces, policies);
+    return new InformerClusterView(namespaces, policies, resolved);
   }
 
   @Override
@@ -48,18 +49,9 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   @Override
   public List<EffectivePolicy> policies(String namespace) {
     return policies.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
-        .map(InformerClusterView::resolveOrNull)
+        .map(resolved::resolveOrNull)
         .filter(Objects::nonNull)
         .toList();
-  }
-
-  /** An invalid policy injects nothing; its own status says why. */
-  static EffectivePolicy resolveOrNull(ObservabilityPolicy policy) {
-    try {
-      return PolicyResolver.resolve(policy);
-    } catch (InvalidPolicyException e) {
-      return null;
-    }
   }
 
   @Override

@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.outrigger.api.Names;
 import io.outrigger.api.policy.EffectivePolicy;
-import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.api.validation.PolicyValidator;
@@ -26,7 +25,9 @@ import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.report.ReportSummary;
 import io.outrigger.operator.status.PolicyObservations;
 import io.outrigger.operator.status.PolicyStatusBuilder;
+import io.outrigger.webhook.LabelSelectorMatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,18 +56,21 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   static final String SIBLING_POLICIES = "sibling-policies";
 
   private final OperatorSettings settings;
+  private final ResolvedPolicies resolved;
   private final Function<String, Map<String, String>> namespaceLabels;
   private final ReportSummary.Source reports;
   private final PolicyEvents events;
   private final ReconcileMetrics metrics;
   private final Clock clock;
   private final EventSource<?, ObservabilityPolicy> reportEvents;
+  private final StatusWriteSpacing spacing;
 
   /**
    * @param reportEvents triggers reconciles when sidecars report (throttled per policy)
    */
   public ObservabilityPolicyReconciler(
       OperatorSettings settings,
+      ResolvedPolicies resolved,
       Function<String, Map<String, String>> namespaceLabels,
       ReportSummary.Source reports,
       EventSource<?, ObservabilityPolicy> reportEvents,
@@ -74,12 +78,14 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
       ReconcileMetrics metrics,
       Clock clock) {
     this.settings = settings;
+    this.resolved = resolved;
     this.reportEvents = reportEvents;
     this.namespaceLabels = namespaceLabels;
     this.reports = reports;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.spacing = new StatusWriteSpacing(settings.statusInterval());
   }
 
   @Override
@@ -105,7 +111,7 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     List<Violation> violations = PolicyValidator.validate(policy.getSpec());
     Optional<EffectivePolicy> self = Optional.empty();
     if (violations.isEmpty()) {
-      self = Optional.of(PolicyResolver.resolve(policy));
+      self = Optional.ofNullable(resolved.resolveOrNull(policy));
       // 2. Render: the ConfigMap dependent.
       context
           .managedWorkflowAndDependentResourceContext()
@@ -120,7 +126,7 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
         context
             .getPrimaryCache()
             .list(namespace)
-            .map(InformerClusterView::resolveOrNull)
+            .map(resolved::resolveOrNull)
             .filter(Objects::nonNull)
             .toList();
     PodCensus census =
@@ -164,6 +170,21 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     if (PolicyStatusBuilder.same(status, policy.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    // Spaced: at most one write per policy per interval, except that a spec edit (a new
+    // observedGeneration) is shown at once: someone is waiting for it.
+    ResourceID id = ResourceID.fromResource(policy);
+    boolean newGeneration =
+        policy.getStatus() == null
+            || !Objects.equals(
+                policy.getStatus().getObservedGeneration(), status.getObservedGeneration());
+    if (newGeneration) {
+      spacing.force(id, clock.instant());
+    } else {
+      Optional<Duration> wait = spacing.reserve(id, clock.instant());
+      if (wait.isPresent()) {
+        return UpdateControl.<ObservabilityPolicy>noUpdate().rescheduleAfter(wait.get());
+      }
+    }
     metrics.statusWrite();
     policy.setStatus(status);
     return UpdateControl.patchStatus(policy);
@@ -183,8 +204,9 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   @Override
   public List<EventSource<?, ObservabilityPolicy>> prepareEventSources(
       EventSourceContext<ObservabilityPolicy> context) {
-    // A pod or a sibling policy can change the census of every policy in its namespace.
-    SecondaryToPrimaryMapper<Pod> podToPolicies = pod -> policiesIn(context, pod, null);
+    // A pod counts for the policy that injected it and the policies that select it (missed or
+    // lost to another); a sibling policy can change who wins in its whole namespace.
+    SecondaryToPrimaryMapper<Pod> podToPolicies = pod -> policiesOf(context, pod);
     SecondaryToPrimaryMapper<ObservabilityPolicy> policyToSiblings =
         other -> policiesIn(context, other, other.getMetadata().getName());
     return List.of(
@@ -222,6 +244,37 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
             .withSecondaryToPrimaryMapper(mapper)
             .build(),
         context);
+  }
+
+  /**
+   * The policies whose census {@code pod} is part of: the one named in its injection status or its
+   * {@code outrigger.io/policy} annotation, and every valid policy of its namespace whose selector
+   * matches its labels. Mapping each pod event to all of the namespace's policies made every policy
+   * recount on every pod event (200 policies, 5,000 pods: thousands of reconciles at start).
+   */
+  private Set<ResourceID> policiesOf(EventSourceContext<ObservabilityPolicy> context, Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, String> labels =
+        pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    Map<String, String> annotations =
+        pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+    String owner = PodCensus.injectionStatus(annotations).map(s -> s.policy()).orElse(null);
+    String named = annotations.get(Names.POLICY);
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(
+            policy -> {
+              String name = policy.getMetadata().getName();
+              if (name.equals(owner) || name.equals(named)) {
+                return true;
+              }
+              EffectivePolicy effective = resolved.resolveOrNull(policy);
+              return effective != null
+                  && LabelSelectorMatcher.matches(effective.selector(), labels);
+            })
+        .map(policy -> new ResourceID(policy.getMetadata().getName(), namespace))
+        .collect(Collectors.toSet());
   }
 
   private static Set<ResourceID> policiesIn(

@@ -24,6 +24,14 @@ public final class PolicyStatusBuilder {
   /** At most this many reported errors go into the status: it is a summary, not a log. */
   public static final int MAX_ERRORS = 5;
 
+  /**
+   * Report times are shown to the minute: sidecars heart-beat every 30 s, and a time that moved
+   * with every heartbeat would make every policy's status change, and be written, every few seconds
+   * while nothing happens (5,000 sidecars, 200 policies: 2,400 writes a minute). To the minute, a
+   * quiet policy's status is written at most once a minute, its report times all moving together.
+   */
+  public static final ChronoUnit REPORT_TIME_UNIT = ChronoUnit.MINUTES;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static ObservabilityPolicyStatus build(
@@ -51,7 +59,7 @@ public final class PolicyStatusBuilder {
     List<SidecarErrorSummary> errors =
         seen.errors().stream().limit(MAX_ERRORS).map(PolicyStatusBuilder::summary).toList();
     status.setSidecarErrors(errors.isEmpty() ? null : errors);
-    status.setLastReportTime(seen.lastReport().map(PolicyStatusBuilder::time).orElse(null));
+    status.setLastReportTime(seen.lastReport().map(PolicyStatusBuilder::reportTime).orElse(null));
     return status;
   }
 
@@ -154,8 +162,13 @@ public final class PolicyStatusBuilder {
     summary.setComponent(error.component());
     summary.setMessage(error.message());
     summary.setPods(error.pods());
-    summary.setLastSeen(time(error.lastSeen()));
+    summary.setLastSeen(reportTime(error.lastSeen()));
     return summary;
+  }
+
+  /** RFC 3339, to the minute ({@link #REPORT_TIME_UNIT}). */
+  static String reportTime(Instant instant) {
+    return instant.truncatedTo(REPORT_TIME_UNIT).toString();
   }
 
   /** The condition of {@code type}, if the status has one. */

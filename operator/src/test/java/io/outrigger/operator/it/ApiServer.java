@@ -25,14 +25,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /** What the operator's real-server tests do to the shared kube-apiserver. */
-final class ApiServer {
+public final class ApiServer {
   private ApiServer() {}
 
-  static final String VERSION = "0.1.0-it";
-  static final String OPERATOR_NAMESPACE = "outrigger-system";
+  public static final String VERSION = "0.1.0-it";
+  public static final String OPERATOR_NAMESPACE = "outrigger-system";
 
   /** An operator reconciling only {@code namespaces}, reports throttled to one per second. */
-  static OutriggerOperator operator(
+  public static OutriggerOperator operator(
       KubernetesClient client,
       Set<String> namespaces,
       Optional<LeaderElectionConfiguration> leaderElection) {
@@ -51,7 +51,7 @@ final class ApiServer {
         Clock.systemUTC());
   }
 
-  static void applyCrd(KubernetesClient client) throws IOException {
+  public static void applyCrd(KubernetesClient client) throws IOException {
     RealKubeApiServer.applyCrd(
         client,
         Path.of(
@@ -59,7 +59,7 @@ final class ApiServer {
                 "outrigger.crdFile", "../crds/observabilitypolicies.outrigger.io-v1.yml")));
   }
 
-  static String namespace(KubernetesClient client, String name) {
+  public static String namespace(KubernetesClient client, String name) {
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
@@ -67,7 +67,8 @@ final class ApiServer {
     return name;
   }
 
-  static ObservabilityPolicy policy(String namespace, String name, ObservabilityPolicySpec spec) {
+  public static ObservabilityPolicy policy(
+      String namespace, String name, ObservabilityPolicySpec spec) {
     ObservabilityPolicy policy = new ObservabilityPolicy();
     policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     policy.setSpec(spec);
@@ -75,7 +76,7 @@ final class ApiServer {
   }
 
   /** A pod as it is stored when the webhook did not run: opted in by label, no sidecar. */
-  static Pod optedIn(String namespace, String name, Map<String, String> labels) {
+  public static Pod optedIn(String namespace, String name, Map<String, String> labels) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -96,7 +97,7 @@ final class ApiServer {
    * A pod as the webhook stores it, reduced to what the operator reads: the injected label, the
    * status annotation and a container named like the sidecar.
    */
-  static Pod injected(
+  public static Pod injected(
       String namespace,
       String name,
       Map<String, String> labels,

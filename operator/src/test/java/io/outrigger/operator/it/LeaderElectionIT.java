@@ -1,20 +1,41 @@
 package io.outrigger.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
+import io.outrigger.api.v1alpha1.status.SidecarErrorSummary;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.certs.CertificateIssuer;
+import io.outrigger.operator.certs.TlsMaterial;
+import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.operator.report.PeerTrust;
+import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
+import io.outrigger.webhook.ClusterFacts;
+import io.outrigger.webhook.admission.AdmissionHandler;
+import io.outrigger.webhook.admission.AdmissionMetrics;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -22,31 +43,48 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two operator instances, each with its own client, against one real API server: only the Lease
- * holder reconciles, both serve the admission view, and when the holder stops the other takes over
- * within the lease time.
+ * Two operator instances, each with its own client and HTTPS port, against one real API server:
+ * only the Lease holder reconciles, both serve the admission view, a report POSTed to the standby
+ * reaches the status (forwarded to the leader, ADR 0005), and when the holder stops the other takes
+ * over within the lease time.
+ *
+ * <p>Each instance has a pod named like its identity in the operator's namespace, as in a
+ * Deployment: status {@code podIP} 127.0.0.1 (written through the status subresource, there is no
+ * kubelet) and a container port named {@code https} with the instance's port.
  */
 class LeaderElectionIT {
   private static final String NS = "op-leader";
   private static final Duration LEASE = Duration.ofSeconds(6);
 
+  private static final String SERVICE_NAME = "outrigger-webhook.outrigger-system.svc";
+
   private static KubernetesClient admin;
+  private static TlsMaterial tls;
+  private static Path certs;
+  private static Https https;
   private static final Instance[] instances = new Instance[2];
 
   private record Instance(
       String identity,
       KubernetesClient client,
       OutriggerOperator operator,
+      OperatorHttpsServer server,
       CountingMetrics metrics) {
     void stop() {
+      server.close();
       operator.close();
       client.close();
     }
   }
 
-  private static Instance start(String identity) {
+  private static Instance start(String identity) throws Exception {
     KubernetesClient client = RealKubeApiServer.client();
     CountingMetrics metrics = new CountingMetrics();
+    ReportForwarder forwarder =
+        new ReportForwarder(
+            identity,
+            ReportForwarder.fromPods(client, ApiServer.OPERATOR_NAMESPACE, 8443),
+            new PeerTrust(PeerTrust.fromDirectory(certs), SERVICE_NAME));
     OutriggerOperator operator =
         OutriggerOperator.start(
             client,
@@ -61,14 +99,75 @@ class LeaderElectionIT {
             ReportMetrics.NONE,
             Optional.of(
                 OutriggerOperator.leaderElection(
-                    ApiServer.OPERATOR_NAMESPACE, identity, LEASE, () -> {})),
+                    ApiServer.OPERATOR_NAMESPACE,
+                    identity,
+                    LEASE,
+                    () -> {},
+                    forwarder::leaderChanged)),
             Clock.systemUTC());
-    return new Instance(identity, client, operator, metrics);
+    OperatorHttpsServer server =
+        OperatorHttpsServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            certs.resolve("tls.crt"),
+            certs.resolve("tls.key"),
+            new AdmissionHandler(
+                operator.clusterView(),
+                ClusterFacts.of(
+                    "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
+                new AdmissionMetrics()),
+            operator.reportIntake(),
+            Optional.of(forwarder),
+            4);
+    replicaPod(identity, server.port());
+    return new Instance(identity, client, operator, server, metrics);
+  }
+
+  /** The instance's pod as a Deployment makes it, with the IP the kubelet would report. */
+  private static void replicaPod(String identity, int port) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(identity)
+            .withNamespace(ApiServer.OPERATOR_NAMESPACE)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("operator")
+            .withImage("registry.local/outrigger-operator")
+            .addNewPort()
+            .withName(ReportForwarder.PORT_NAME)
+            .withContainerPort(port)
+            .endPort()
+            .endContainer()
+            .endSpec()
+            .build();
+    admin.pods().inNamespace(ApiServer.OPERATOR_NAMESPACE).withName(identity).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.pods().inNamespace(ApiServer.OPERATOR_NAMESPACE).withName(identity).get()
+                    == null);
+    Pod created = admin.resource(pod).create();
+    created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").build());
+    admin.resource(created).updateStatus();
   }
 
   @BeforeAll
   static void startBoth() throws Exception {
     admin = RealKubeApiServer.client();
+    tls =
+        CertificateIssuer.issue(
+            List.of(SERVICE_NAME),
+            List.of("127.0.0.1"),
+            Instant.now(),
+            Duration.ofDays(365),
+            Duration.ofDays(30),
+            null);
+    certs = Files.createTempDirectory("outrigger-leader-it");
+    Files.writeString(certs.resolve("tls.crt"), tls.servingCert());
+    Files.writeString(certs.resolve("tls.key"), tls.servingKey());
+    https = new Https(tls.caBundle());
     ApiServer.applyCrd(admin);
     ApiServer.namespace(admin, NS);
     ApiServer.namespace(admin, ApiServer.OPERATOR_NAMESPACE);
@@ -110,8 +209,56 @@ class LeaderElectionIT {
         .orElse(false);
   }
 
+  private static ObservabilityPolicyStatus status(String name) {
+    return admin
+        .resources(ObservabilityPolicy.class)
+        .inNamespace(NS)
+        .withName(name)
+        .get()
+        .getStatus();
+  }
+
+  /** A report POSTed to the standby reaches the status: the standby forwards it to the leader. */
+  private static void reportThroughTheStandby(Instance leader, Instance standby) throws Exception {
+    Tokens.serviceAccount(admin, NS, "web");
+    Pod injected =
+        ApiServer.injected(
+            NS,
+            "web-1",
+            Map.of("app", "web"),
+            "first",
+            status("first").getConfigHash(),
+            ApiServer.VERSION);
+    injected.getSpec().setServiceAccountName("web");
+    Pod pod = admin.resource(injected).create();
+    String report =
+        """
+        {"namespace": "%s", "pod": "web-1", "policy": "first", "sidecarVersion": "%s",
+         "errors": [{"component": "logs", "message": "cannot read /var/log/app: permission denied"}]}
+        """
+            .formatted(NS, ApiServer.VERSION);
+
+    // The leader's answers come back through the standby, refusals included.
+    HttpResponse<String> refused = https.post(standby.server().port(), "/v1/reports", null, report);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+
+    String token = Tokens.mint(admin, NS, "web", pod);
+    HttpResponse<String> accepted =
+        https.post(standby.server().port(), "/v1/reports", token, report);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(status("first").getSidecarErrors())
+                    .extracting(SidecarErrorSummary::getMessage, SidecarErrorSummary::getPods)
+                    .containsExactly(tuple("cannot read /var/log/app: permission denied", 1)));
+    assertThat(leader.operator().reports().size()).as("stored by the leader").isEqualTo(1);
+    assertThat(standby.operator().reports().size()).as("not by the standby").isZero();
+  }
+
   @Test
-  void onlyTheLeaseHolderReconcilesAndTheOtherTakesOverWhenItStops() {
+  void onlyTheLeaseHolderReconcilesAndTheOtherTakesOverWhenItStops() throws Exception {
     // Another test's operator may have held the Lease last; wait for one of ours to take it.
     Set<String> ours = Set.of(instances[0].identity(), instances[1].identity());
     await().atMost(Duration.ofSeconds(60)).until(() -> holder().filter(ours::contains).isPresent());
@@ -127,6 +274,8 @@ class LeaderElectionIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> standby.operator().clusterView().policies(NS).size() == 1);
+
+    reportThroughTheStandby(leader, standby);
 
     long stoppedAt = System.nanoTime();
     leader.stop();

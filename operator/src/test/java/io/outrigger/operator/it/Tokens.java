@@ -18,12 +18,12 @@ import java.time.Instant;
 import java.util.Base64;
 
 /** Service-account tokens for the report tests: minted by the API server, or re-signed by hand. */
-final class Tokens {
+public final class Tokens {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Tokens() {}
 
-  static void serviceAccount(KubernetesClient client, String namespace, String name) {
+  public static void serviceAccount(KubernetesClient client, String namespace, String name) {
     client
         .serviceAccounts()
         .inNamespace(namespace)
@@ -38,7 +38,7 @@ final class Tokens {
   }
 
   /** A token from the TokenRequest API, bound to {@code pod} when given, as the kubelet mints. */
-  static String mint(
+  public static String mint(
       KubernetesClient client, String namespace, String account, String audience, Pod pod) {
     TokenRequestBuilder request =
         new TokenRequestBuilder()
@@ -67,7 +67,7 @@ final class Tokens {
   }
 
   /** A minted token for audience {@link Names#TOKEN_AUDIENCE}. */
-  static String mint(KubernetesClient client, String namespace, String account, Pod pod) {
+  public static String mint(KubernetesClient client, String namespace, String account, Pod pod) {
     return mint(client, namespace, account, Names.TOKEN_AUDIENCE, pod);
   }
 
@@ -77,7 +77,7 @@ final class Tokens {
    * cannot mint a token shorter than 10 minutes; this is how a test gets an expired one the API
    * server itself judges.
    */
-  static String resigned(String token, Instant expiry) throws Exception {
+  public static String resigned(String token, Instant expiry) throws Exception {
     String[] parts = token.split("\\.");
     Base64.Decoder decoder = Base64.getUrlDecoder();
     ObjectNode claims = (ObjectNode) JSON.readTree(decoder.decode(parts[1]));

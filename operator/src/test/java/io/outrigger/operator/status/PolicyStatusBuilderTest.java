@@ -90,6 +90,19 @@ class PolicyStatusBuilderTest {
         o.now());
   }
 
+  private static PolicyObservations reported(Instant at) {
+    return new PolicyObservations(
+        1,
+        List.of(),
+        Optional.of("h1"),
+        "outrigger-web",
+        PodCounts.NONE,
+        List.of(),
+        List.of(new ReportedError("metrics", "scrape failed", 3, at)),
+        Optional.of(at),
+        at);
+  }
+
   private static ObservabilityPolicyStatus first(PolicyObservations o) {
     return PolicyStatusBuilder.build(null, o);
   }
@@ -122,6 +135,7 @@ class PolicyStatusBuilderTest {
   static Stream<Case> cases() {
     ObservabilityPolicyStatus readyAtT0 = first(valid(1, "h1", T0));
     ObservabilityPolicyStatus invalidAtT0 = first(invalid(1, T0));
+    ObservabilityPolicyStatus reportedAtT0 = first(reported(T0));
     return Stream.of(
         new Case(
             "first reconcile of a valid policy",
@@ -225,6 +239,40 @@ class PolicyStatusBuilderTest {
                   assertThat(s.getLastReportTime()).isEqualTo(AT_T0);
                   assertThat(condition(s, OperatorNames.DEGRADED).getMessage())
                       .contains("metrics", "7 pods", "scrape failed 0");
+                })),
+        new Case(
+            "heartbeats within a minute: report times stay, the status is the same (no write)",
+            reportedAtT0,
+            reported(T0.plusSeconds(59)),
+            List.of(
+                s -> {
+                  assertThat(s.getLastReportTime()).isEqualTo(AT_T0);
+                  assertThat(s.getSidecarErrors().get(0).getLastSeen()).isEqualTo(AT_T0);
+                  assertThat(PolicyStatusBuilder.same(s, reportedAtT0)).isTrue();
+                })),
+        new Case(
+            "a report a minute after the time shown moves the report times",
+            reportedAtT0,
+            reported(T0.plusSeconds(60)),
+            List.of(
+                s -> {
+                  assertThat(s.getLastReportTime()).isEqualTo("2026-01-01T10:01:00Z");
+                  assertThat(s.getSidecarErrors().get(0).getLastSeen())
+                      .isEqualTo("2026-01-01T10:01:00Z");
+                })),
+        new Case(
+            "report times are shown to the minute, each error with its own",
+            null,
+            withErrors(
+                reported(T0.plusSeconds(95)),
+                List.of(
+                    new ReportedError("metrics", "scrape failed", 3, T0.plusSeconds(95)),
+                    new ReportedError("logs", "disk full", 1, T0.plusSeconds(30)))),
+            List.of(
+                s -> {
+                  assertThat(s.getSidecarErrors().get(0).getLastSeen())
+                      .isEqualTo("2026-01-01T10:01:00Z");
+                  assertThat(s.getSidecarErrors().get(1).getLastSeen()).isEqualTo(AT_T0);
                 })),
         new Case(
             "missed pods are named before sidecar errors",
