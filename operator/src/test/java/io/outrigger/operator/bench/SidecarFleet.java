@@ -1,9 +1,9 @@
 package io.outrigger.operator.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.it.ApiServer;
-import io.outrigger.operator.report.SidecarReport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
