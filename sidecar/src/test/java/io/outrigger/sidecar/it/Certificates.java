@@ -3,11 +3,11 @@ package io.outrigger.sidecar.it;
 import java.nio.file.Path;
 
 /** Test certificates made by the real openssl. */
-final class Certificates {
+public final class Certificates {
   private Certificates() {}
 
   /** A self-signed certificate for 127.0.0.1 (it is its own CA), valid for a day. */
-  static void selfSigned(Path dir, String name, Path cert, Path key) throws Exception {
+  public static void selfSigned(Path dir, String name, Path cert, Path key) throws Exception {
     Process openssl =
         new ProcessBuilder(
                 "openssl",

@@ -3,6 +3,7 @@ package io.outrigger.sidecar.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.outrigger.sidecar.it.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +29,7 @@ class TlsTerminationTest {
     Path dir = Files.createTempDirectory("tls");
     Path cert = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    generate(dir, "first", cert, key);
+    Certificates.selfSigned(dir, "first", cert, key);
     try (ProxyHarness h =
         new ProxyHarness(
             c -> ProxyHarness.withProxy(c, p -> p.tls(cert.toString(), key.toString())))) {
@@ -43,7 +44,7 @@ class TlsTerminationTest {
       assertThat(presentedSubject(h.proxyPort())).contains("CN=first");
 
       // The kubelet swaps a rotated Secret atomically: write beside, then move over.
-      generate(dir, "second", dir.resolve("new.crt"), dir.resolve("new.key"));
+      Certificates.selfSigned(dir, "second", dir.resolve("new.crt"), dir.resolve("new.key"));
       Files.move(
           dir.resolve("new.key"),
           key,
@@ -59,32 +60,6 @@ class TlsTerminationTest {
           .until(() -> presentedSubject(h.proxyPort()).contains("CN=second"));
       assertThat(get(h.proxyPort())).contains("200");
     }
-  }
-
-  private static void generate(Path dir, String name, Path cert, Path key) throws Exception {
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=" + name,
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(openssl.getInputStream().readAllBytes());
-    assertThat(openssl.waitFor()).as("openssl: %s", out).isZero();
   }
 
   /** The subject of the certificate the listener presents in a fresh handshake. */
