@@ -26,6 +26,9 @@ public final class LogPipeline {
   /** Bytes of record text the buffer holds at most, whatever {@code bufferLines} says. */
   static final long BUFFER_BYTES = 4L * 1024 * 1024;
 
+  /** A batch unacknowledged for longer makes the component degraded in {@code /status}. */
+  static final Duration STALLED_AFTER = Duration.ofSeconds(10);
+
   /** Makes the outputs a config asks for. */
   public interface OutputFactory {
     List<LogOutput> create(LogOutputsConfig config);
@@ -161,8 +164,15 @@ public final class LogPipeline {
     if (error == null) {
       error = sender.lastError();
     }
+    Duration waiting = sender.waitingForAck();
+    if (error == null && waiting.compareTo(STALLED_AFTER) > 0) {
+      // The outputs retry on their own without failing the batch: a long wait is how a receiver
+      // that is down shows here.
+      error = "the outputs have not acknowledged a batch for " + waiting.toSeconds() + " s";
+    }
     node.put("state", error == null ? "ready" : "degraded");
     node.putObject("buffer").put("records", buffer.size()).put("capacity", buffer.capacity());
+    node.put("waitingForAckMillis", waiting.toMillis());
     var outputs = node.putArray("outputs");
     sender.outputs().forEach(o -> outputs.add(o.name()));
     var files = node.putArray("files");

@@ -35,6 +35,7 @@ public final class LogSender {
   private volatile Promise<Void> idle;
   private volatile String lastError;
   private volatile long batchesSent;
+  private volatile long inFlightSince; // nanoTime the batch in flight was taken; 0 when idle
 
   public LogSender(Vertx vertx, LogBuffer buffer, LogMetrics metrics, List<LogOutput> outputs) {
     this.vertx = vertx;
@@ -66,6 +67,14 @@ public final class LogSender {
 
   public long batchesSent() {
     return batchesSent;
+  }
+
+  /** How long the batch in flight has waited for its acknowledgements; zero when none is. */
+  public java.time.Duration waitingForAck() {
+    long since = inFlightSince;
+    return since == 0
+        ? java.time.Duration.ZERO
+        : java.time.Duration.ofNanos(System.nanoTime() - since);
   }
 
   /** Sends whatever the buffer holds; safe to call from any thread, any number of times. */
@@ -103,6 +112,7 @@ public final class LogSender {
     List<BufferedRecord> batch = buffer.take(MAX_BATCH_RECORDS, MAX_BATCH_BYTES);
     if (batch.isEmpty()) {
       sending.set(false);
+      inFlightSince = 0;
       // A record may have arrived between take() and the flag going down.
       if (buffer.size() > 0) {
         kick();
@@ -113,6 +123,7 @@ public final class LogSender {
       }
       return;
     }
+    inFlightSince = System.nanoTime();
     List<LogRecord> records = new ArrayList<>(batch.size());
     for (BufferedRecord r : batch) {
       records.add(r.record());
@@ -124,6 +135,7 @@ public final class LogSender {
                 sending.set(false);
                 return;
               }
+              inFlightSince = 0;
               for (BufferedRecord r : batch) {
                 r.origin().acknowledged(r.endOffset());
               }

@@ -151,11 +151,17 @@ class LogLossIT {
         Thread.sleep(500);
       }
       assertThat(fullest).as("the buffer filled up and tailing paused").isEqualTo(1000);
+      com.fasterxml.jackson.databind.JsonNode logs = logsStatus(sidecar);
+      assertThat(logs.get("state").asText())
+          .as("/status during the outage: " + logs)
+          .isEqualTo("degraded");
+      assertThat(logs.get("lastError").asText()).contains("not acknowledged");
       sink.resume();
       Thread.sleep(2_000);
       int total = writer.stop();
       awaitAll(sink, total, Duration.ofSeconds(60));
       report("receiver down 30 s", sink, total, "buffer peaked at " + (long) fullest + " records");
+      assertThat(logsStatus(sidecar).get("state").asText()).isEqualTo("ready");
       assertNoLoss(sink, total);
       assertThat(sink.duplicates("id"))
           .as("at most the batch in flight when the receiver went away is sent twice")
@@ -256,6 +262,18 @@ class LogLossIT {
         sink.duplicates("id"),
         detail,
         duplicated);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode logsStatus(SidecarProcess sidecar)
+      throws Exception {
+    String body =
+        HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + sidecar.portBase + "/status"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).at("/components/logs");
   }
 
   private static double metric(SidecarProcess sidecar, String name) {
