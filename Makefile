@@ -46,7 +46,7 @@ lint:
 
 ## crds: regenerate crds/$(CRD_FILE) from the CR classes and copy it into the chart (commit both)
 crds:
-	$(MVN) -q -DskipTests -pl crds -am process-classes
+	$(MVN) -q -DskipTests -pl crds -am process-test-classes
 	cp crds/target/classes/META-INF/fabric8/$(CRD_FILE) crds/$(CRD_FILE)
 	cp crds/$(CRD_FILE) helm/outrigger/crds/$(CRD_FILE)
 

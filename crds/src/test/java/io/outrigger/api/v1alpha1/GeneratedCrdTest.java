@@ -59,7 +59,8 @@ class GeneratedCrdTest {
     assertThat(version.at("/name").asText()).isEqualTo("v1alpha1");
     assertThat(version.at("/subresources/status").isObject()).isTrue();
     assertThat(version.at("/additionalPrinterColumns").findValuesAsText("name"))
-        .containsExactlyInAnyOrder("Ready", "Matched", "Injected", "Healthy", "Age");
+        .as("DESIGN's order, Age last (PrinterColumnOrder)")
+        .containsExactly("Ready", "Matched", "Injected", "Healthy", "Age");
   }
 
   static JsonNode schema(Path crdFile) throws IOException {
