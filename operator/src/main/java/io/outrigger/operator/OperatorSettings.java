@@ -16,6 +16,10 @@ import java.util.Set;
  * @param statusInterval the least time between two status writes of a policy (a spec edit is
  *     written at once)
  * @param tokenCacheTtl how long an accepted sidecar token is remembered (zero: not at all)
+ * @param reportUrl where injected sidecars POST their reports (this operator's {@code /v1/reports}
+ *     behind its Service), or null: sidecars do not report
+ * @param reportCaFile the CA bundle that signs this operator's serving certificate, copied into
+ *     every policy's ConfigMap for the sidecars to trust; null when reports are off
  */
 public record OperatorSettings(
     String sidecarImage,
@@ -24,10 +28,33 @@ public record OperatorSettings(
     Set<String> watchedNamespaces,
     Duration reportTtl,
     Duration statusInterval,
-    Duration tokenCacheTtl) {
+    Duration tokenCacheTtl,
+    String reportUrl,
+    String reportCaFile) {
 
   /** The API server's own default for its webhook token authenticator's cache. */
   public static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofMinutes(2);
+
+  /** Sidecars told nothing about reporting (tests that post reports themselves). */
+  public OperatorSettings(
+      String sidecarImage,
+      String sidecarVersion,
+      String operatorNamespace,
+      Set<String> watchedNamespaces,
+      Duration reportTtl,
+      Duration statusInterval,
+      Duration tokenCacheTtl) {
+    this(
+        sidecarImage,
+        sidecarVersion,
+        operatorNamespace,
+        watchedNamespaces,
+        reportTtl,
+        statusInterval,
+        tokenCacheTtl,
+        null,
+        null);
+  }
 
   /** With the default token cache. */
   public OperatorSettings(
@@ -54,8 +81,9 @@ public record OperatorSettings(
 
   /** The facts injection needs, for the API server version given. */
   public ClusterFacts clusterFacts(String serverMajor, String serverMinor) {
-    return ClusterFacts.of(
-        serverMajor, serverMinor, sidecarImage, sidecarVersion, operatorNamespace);
+    ClusterFacts facts =
+        ClusterFacts.of(serverMajor, serverMinor, sidecarImage, sidecarVersion, operatorNamespace);
+    return reportUrl == null ? facts : facts.withReportUrl(reportUrl);
   }
 
   /**

@@ -97,5 +97,16 @@ public interface OperatorConfig {
     /** How long an accepted sidecar token is remembered instead of reviewed again; 0s: never. */
     @WithDefault("2m")
     Duration tokenCacheTtl();
+
+    /**
+     * Where sidecars send reports; default {@code
+     * https://<certificates.service>.<namespace>.svc/v1/reports}, the Service that also serves the
+     * webhook.
+     */
+    Optional<String> url();
+
+    /** Whether injected sidecars are told to report at all. */
+    @WithDefault("true")
+    boolean enabled();
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.VersionInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.certs.CertificateFiles;
 import io.outrigger.operator.certs.WebhookCertificates;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.report.PeerTrust;
@@ -55,7 +56,21 @@ public class OperatorLifecycle {
             config.watchNamespaces().orElse(Set.of()),
             config.reports().ttl(),
             config.reports().statusInterval(),
-            config.reports().tokenCacheTtl());
+            config.reports().tokenCacheTtl(),
+            config.reports().enabled()
+                ? config
+                    .reports()
+                    .url()
+                    .orElse(
+                        "https://"
+                            + config.certificates().service()
+                            + "."
+                            + config.namespace()
+                            + ".svc/v1/reports")
+                : null,
+            config.reports().enabled()
+                ? Path.of(config.certificates().dir()).resolve(CertificateFiles.CA).toString()
+                : null);
 
     Path dir = Path.of(config.certificates().dir());
     Path certFile = dir.resolve("tls.crt");

@@ -88,6 +88,22 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     this.spacing = new StatusWriteSpacing(settings.statusInterval());
   }
 
+  /**
+   * The CA bundle as the certificate manager last wrote it; read each time so a rotated CA reaches
+   * the ConfigMaps with the next reconcile. Empty when reports are off or it is not written yet.
+   */
+  private Optional<String> reportCa() {
+    if (settings.reportCaFile() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          java.nio.file.Files.readString(java.nio.file.Path.of(settings.reportCaFile())));
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public UpdateControl<ObservabilityPolicy> reconcile(
       ObservabilityPolicy policy, Context<ObservabilityPolicy> context) {
@@ -112,7 +128,14 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     Optional<EffectivePolicy> self = Optional.empty();
     if (violations.isEmpty()) {
       self = Optional.ofNullable(resolved.resolveOrNull(policy));
-      // 2. Render: the ConfigMap dependent.
+      // 2. Render: the ConfigMap dependent (with the CA sidecars need to trust our reports
+      // endpoint).
+      reportCa()
+          .ifPresent(
+              ca ->
+                  context
+                      .managedWorkflowAndDependentResourceContext()
+                      .put(SidecarConfigMapDependent.REPORT_CA, ca));
       context
           .managedWorkflowAndDependentResourceContext()
           .reconcileManagedWorkflow()

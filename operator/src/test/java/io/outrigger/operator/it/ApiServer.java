@@ -36,6 +36,16 @@ public final class ApiServer {
       KubernetesClient client,
       Set<String> namespaces,
       Optional<LeaderElectionConfiguration> leaderElection) {
+    return operator(client, namespaces, leaderElection, null, null);
+  }
+
+  /** The same, telling sidecars to report to {@code reportUrl} trusting {@code reportCaFile}. */
+  public static OutriggerOperator operator(
+      KubernetesClient client,
+      Set<String> namespaces,
+      Optional<LeaderElectionConfiguration> leaderElection,
+      String reportUrl,
+      String reportCaFile) {
     return OutriggerOperator.start(
         client,
         new OperatorSettings(
@@ -44,7 +54,10 @@ public final class ApiServer {
             OPERATOR_NAMESPACE,
             namespaces,
             OperatorSettings.DEFAULT_REPORT_TTL,
-            Duration.ofSeconds(1)),
+            Duration.ofSeconds(1),
+            OperatorSettings.DEFAULT_TOKEN_CACHE_TTL,
+            reportUrl,
+            reportCaFile),
         ReconcileMetrics.NONE,
         ReportMetrics.NONE,
         leaderElection,

@@ -46,6 +46,8 @@ class PolicyReconcilerIT {
   private static final String MISSED_NS = "op-missed";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  private static final String REPORT_CA =
+      "-----BEGIN CERTIFICATE-----\nnot parsed by the operator, only copied\n-----END CERTIFICATE-----\n";
   private static KubernetesClient client;
   private static OutriggerOperator operator;
 
@@ -55,7 +57,15 @@ class PolicyReconcilerIT {
     ApiServer.applyCrd(client);
     Set<String> namespaces = Set.of(READY_NS, INVALID_NS, EDIT_NS, CONFLICT_NS, MISSED_NS);
     namespaces.forEach(n -> ApiServer.namespace(client, n));
-    operator = ApiServer.operator(client, namespaces, Optional.empty());
+    java.nio.file.Path ca = java.nio.file.Files.createTempFile("outrigger-ca", ".crt");
+    java.nio.file.Files.writeString(ca, REPORT_CA);
+    operator =
+        ApiServer.operator(
+            client,
+            namespaces,
+            Optional.empty(),
+            "https://outrigger-webhook.outrigger-system.svc/v1/reports",
+            ca.toString());
   }
 
   @AfterAll
@@ -126,6 +136,9 @@ class PolicyReconcilerIT {
               assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid());
               assertThat(owner.getKind()).isEqualTo("ObservabilityPolicy");
             });
+    assertThat(map.getData())
+        .as("the CA sidecars trust for reports, beside the config (and not in its hash)")
+        .containsEntry("ca.crt", REPORT_CA);
     String json = map.getData().get(Names.CONFIG_KEY);
     assertThat(SidecarConfigCodec.hash(SidecarConfigCodec.readJson(json, "configmap")))
         .as("the sidecar reads back what was hashed")
