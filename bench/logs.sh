@@ -10,12 +10,15 @@
 #
 #   bench/logs.sh
 #   LINES=200000 bench/logs.sh
-#   TOOLS=rsyslog bench/logs.sh   # one side only
+#   TOOLS="sidecar rsyslog" bench/logs.sh   # without the no-ack variant
+#
+# sidecar-noack is the sidecar with requireAck: false (a batch counts as sent once written to the socket, as
+# rsyslog's omfwd does): the difference to "sidecar" is what the per-batch ack round trip costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LINES=${LINES:-1000000}
-TOOLS=${TOOLS:-"sidecar rsyslog"}
+TOOLS=${TOOLS:-"sidecar sidecar-noack rsyslog"}
 ROUNDS=${ROUNDS:-3}
 TIMEOUT=${TIMEOUT:-600}
 SINK_PORT=18960 BASE=18970
@@ -45,7 +48,7 @@ BYTES=$(stat -c %s "$WORK/app.log.src")
 
 cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-declare -A RATES CPUS RSS
+declare -A RATES CPUS RSS THREADS
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # run NAME MODE COMMAND...: starts the sink and the shipper, waits for every line, prints one table row.
@@ -70,6 +73,11 @@ run() {
     sleep 0.02
   done
   local c1 rss; c1=$(cpu_seconds $pid); rss=$(peak_rss_mb $pid)
+  # Where the process's CPU went, by thread (names as the kernel keeps them, 15 characters).
+  THREADS[$name]+=$(for t in /proc/$pid/task/*; do
+      awk '{sub(/^[0-9]+ \(/, ""); name = substr($0, 1, index($0, ") ") - 1); sub(/^.*\) /, "");
+            printf "%s=%.1f\n", name, ($12 + $13) / 100}' "$t/stat"
+    done | sort -t= -k2 -gr | head -4 | tr '\n' ' ')"| "
   kill $pid; wait $pid 2>/dev/null || true
   wait $sink 2>/dev/null || true
   read -r events first last < "$WORK/result"
@@ -78,7 +86,7 @@ run() {
   rate=$(bc -l <<<"$events / $secs")
   cpu=$(bc -l <<<"$c1 - $c0")
   per=$(bc -l <<<"$cpu * 1000000 / $events")
-  printf '%-9s %10d %9.2f %12.0f %9.2f %9.2f %14.2f %12s\n' "$name" "$events" "$secs" "$rate" "$cpu" "$c1" "$per" "$rss"
+  printf '%-13s %10d %9.2f %12.0f %9.2f %9.2f %14.2f %12s\n' "$name" "$events" "$secs" "$rate" "$cpu" "$c1" "$per" "$rss"
   RATES[$name]+="$rate "; CPUS[$name]+="$per "; RSS[$name]+="$rss "
 }
 
@@ -94,6 +102,7 @@ logs:
   parser: {format: json}
   outputs: {stdout: false, forward: {host: 127.0.0.1, port: $SINK_PORT, tag: bench, requireAck: true}}
 YAML
+sed 's/requireAck: true/requireAck: false/' "$WORK/sidecar.yaml" > "$WORK/sidecar-noack.yaml"
 
 # rsyslog: the same file, parsed as JSON, the same identity fields added, one JSON line per event over TCP.
 cat > "$WORK/rsyslog.conf" <<CONF
@@ -113,27 +122,35 @@ ruleset(name="forward") {
 CONF
 
 printf '\n%s lines, %s MB of JSON; %s\n' "$LINES" "$(bc <<<"$BYTES / 1048576")" "$(uptime | sed 's/.*load/load/')"
-printf '%-9s %10s %9s %12s %9s %9s %14s %12s\n' tool lines seconds "lines_per_s" cpu_s cpu_all_s "cpu_us_per_line" peak_rss_mb
+printf '%-13s %10s %9s %12s %9s %9s %14s %12s\n' tool lines seconds "lines_per_s" cpu_s cpu_all_s "cpu_us_per_line" peak_rss_mb
 for ((round = 1; round <= ROUNDS; round++)); do
   for tool in $TOOLS; do
     case $tool in
       sidecar) run sidecar forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a OUTRIGGER_PORT_BASE=$BASE \
                  OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
+      sidecar-noack) run sidecar-noack forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a \
+                 OUTRIGGER_PORT_BASE=$BASE OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar-noack.yaml" ;;
       rsyslog) run rsyslog lines rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" ;;
     esac
   done
 done
 echo
-printf '%-9s %14s %16s %12s   (medians of %s rounds)\n' tool "lines_per_s" "cpu_us_per_line" peak_rss_mb "$ROUNDS"
+printf '%-13s %14s %16s %12s   (medians of %s rounds)\n' tool "lines_per_s" "cpu_us_per_line" peak_rss_mb "$ROUNDS"
 declare -A MED_RATE MED_CPU
 for tool in $TOOLS; do
   MED_RATE[$tool]=$(median <<<"${RATES[$tool]}"); MED_CPU[$tool]=$(median <<<"${CPUS[$tool]}")
-  printf '%-9s %14.0f %16.2f %12s\n' "$tool" "${MED_RATE[$tool]}" "${MED_CPU[$tool]}" "$(median <<<"${RSS[$tool]}")"
+  printf '%-13s %14.0f %16.2f %12s\n' "$tool" "${MED_RATE[$tool]}" "${MED_CPU[$tool]}" "$(median <<<"${RSS[$tool]}")"
 done
 echo "after the run: $(uptime | sed 's/.*load/load/')"
+echo
+echo "busiest threads (CPU seconds over the whole run, per round):"
+for tool in $TOOLS; do printf '  %-13s %s\n' "$tool" "${THREADS[$tool]}"; done
 if [[ -n ${MED_RATE[sidecar]:-} && -n ${MED_RATE[rsyslog]:-} ]]; then
   echo
   printf 'throughput, sidecar/rsyslog:   %.2fx (goal >= 1.5x)\n' "$(bc -l <<<"${MED_RATE[sidecar]} / ${MED_RATE[rsyslog]}")"
   printf 'CPU per line, sidecar/rsyslog: %.2fx (goal <= 1.0x)\n' "$(bc -l <<<"${MED_CPU[sidecar]} / ${MED_CPU[rsyslog]}")"
   printf 'peak RSS, sidecar/rsyslog:     %.2fx\n' "$(bc -l <<<"$(median <<<"${RSS[sidecar]}") / $(median <<<"${RSS[rsyslog]}")")"
+fi
+if [[ -n ${MED_RATE[sidecar-noack]:-} && -n ${MED_RATE[rsyslog]:-} ]]; then
+  printf 'throughput without acks, sidecar-noack/rsyslog: %.2fx\n' "$(bc -l <<<"${MED_RATE[sidecar-noack]} / ${MED_RATE[rsyslog]}")"
 fi

@@ -79,7 +79,7 @@ public final class ForwardOutput implements LogOutput {
       return;
     }
     String chunk = config.requireAck() ? newChunkId() : null;
-    Buffer frame = Buffer.buffer(ForwardEncoder.packedForward(config.tag(), batch, chunk));
+    Buffer frame = ForwardEncoder.packedForward(config.tag(), batch, chunk);
     connect()
         .onFailure(acknowledged::fail)
         .onSuccess(
