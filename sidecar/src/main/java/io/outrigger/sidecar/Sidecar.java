@@ -393,9 +393,14 @@ public final class Sidecar implements AdminServer.Control {
         "exporter",
         state.running().tracing().exporter().protocol().name().toLowerCase().replace('_', '-'));
     tracingNode.put("samplingRatio", tracing.samplingRatio());
+    String scrapeFailure = scraper.lastFailure();
     components
         .putObject("metrics")
-        .put("state", state.running().metrics().enabled() ? "ready" : "disabled");
+        .put(
+            "state",
+            !state.running().metrics().enabled()
+                ? "disabled"
+                : scrapeFailure != null ? "degraded" : "ready");
     components.set("logs", logs.status(state.running().logs().enabled()));
     if (reporter != null) {
       components.set("report", reporter.describe());
@@ -406,6 +411,9 @@ public final class Sidecar implements AdminServer.Control {
     ArrayNode errors = status.putArray("errors");
     if (state.lastError() != null) {
       errors.addObject().put("component", "config").put("message", state.lastError());
+    }
+    if (scrapeFailure != null && state.running().metrics().enabled()) {
+      errors.addObject().put("component", "metrics").put("message", scrapeFailure);
     }
     return status;
   }

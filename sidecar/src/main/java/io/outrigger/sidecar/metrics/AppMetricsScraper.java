@@ -46,6 +46,7 @@ public final class AppMetricsScraper {
   private final AtomicInteger samples = new AtomicInteger();
   private volatile MetricsConfig config;
   private volatile ScrapeConfig target;
+  private volatile String lastFailure;
   private long timer = -1;
 
   public AppMetricsScraper(Vertx vertx, MeterRegistry registry, Enrichment enrichment) {
@@ -90,6 +91,14 @@ public final class AppMetricsScraper {
     boolean changed = target == null || !target.equals(scrape);
     this.target = metrics.enabled() ? scrape : null;
     return changed;
+  }
+
+  /**
+   * Why the latest scrape failed, worded for the policy's status (stable across retries, so a
+   * failing scrape is one error, not a new one every interval); null after a good scrape.
+   */
+  public String lastFailure() {
+    return lastFailure;
   }
 
   /** The app's enriched families from the latest successful scrape; empty after a failed one. */
@@ -158,6 +167,7 @@ public final class AppMetricsScraper {
             scraped -> {
               Exposition exposition = scraped.exposition();
               latest.set(scraped.enriched());
+              lastFailure = null;
               up.set(1);
               samples.set(exposition.seriesCount());
               count(
@@ -178,6 +188,14 @@ public final class AppMetricsScraper {
                   error instanceof ScrapeFailure f
                       ? f.reason
                       : error instanceof ExpositionException ? "malformed" : "unreachable";
+              lastFailure =
+                  "scrape of :"
+                      + scrape.port()
+                      + scrape.path()
+                      + " failed ("
+                      + reason
+                      + "): "
+                      + error.getMessage();
               Counter.builder("outrigger.app.scrape.errors")
                   .description("Failed scrapes of the app's metrics, by reason")
                   .tag("reason", reason)

@@ -170,12 +170,17 @@ class AppMetricsScraperTest {
     String metricsText = registry.scrape();
     if (c.errorReason() == null) {
       assertThat(series).isEqualTo(c.series());
+      assertThat(scraper.lastFailure()).isNull();
       assertThat(metricsText).contains("outrigger_app_scrape_up 1.0");
       if (name.startsWith("label explosion") || name.startsWith("a 10 MB")) {
         assertThat(metricsText).containsPattern("outrigger_app_scrape_series_dropped_total [1-9]");
       }
     } else {
       assertThat(series).as("nothing half-exposed").isZero();
+      assertThat(scraper.lastFailure())
+          .as("what the status and the operator's report show")
+          .startsWith(
+              "scrape of :" + target.actualPort() + "/metrics failed (" + c.errorReason() + ")");
       assertThat(metricsText)
           .contains("outrigger_app_scrape_up 0.0")
           .contains("outrigger_app_scrape_errors_total{reason=\"" + c.errorReason() + "\"} 1.0");
