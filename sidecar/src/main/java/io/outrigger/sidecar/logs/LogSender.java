@@ -11,16 +11,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Takes batches from the {@link LogBuffer} and delivers each to every output, one batch at a time,
- * on a Vert.x context. A batch is done when every output acknowledged it; an output that fails is
- * sent the same batch again after a backoff (exponential, with jitter) until it succeeds, while the
- * others are not sent it twice. Only then do the files' offsets move (at-least-once), and the next
- * batch goes. Batches are whatever waited while the previous one was in flight, so a busy pipeline
- * sends big batches and an idle one sends each line at once.
+ * Takes batches from the {@link LogBuffer} and delivers each to every output, up to {@link
+ * #MAX_IN_FLIGHT} batches at a time, on a Vert.x context. A batch is done when every output
+ * acknowledged it; an output that fails is sent the same batch again after a backoff (exponential,
+ * with jitter) until it succeeds, while the others are not sent it twice. Only then do the files'
+ * offsets move (at-least-once), in order. Batches are whatever waited while the previous one was in
+ * flight, so a busy pipeline sends big batches and an idle one sends each line at once.
  */
 public final class LogSender {
   static final int MAX_BATCH_RECORDS = 2000;
   static final long MAX_BATCH_BYTES = 1024 * 1024;
+
+  /** Batches sent before the first is acknowledged: keeps the wire busy across ack round trips. */
+  static final int MAX_IN_FLIGHT = 4;
+
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5000;
 
@@ -28,7 +32,8 @@ public final class LogSender {
   private final Context context;
   private final LogBuffer buffer;
   private final LogMetrics metrics;
-  private final AtomicBoolean sending = new AtomicBoolean();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
   private volatile List<LogOutput> outputs;
   private volatile int outputsVersion;
   private volatile boolean closed;
@@ -79,8 +84,12 @@ public final class LogSender {
 
   /** Sends whatever the buffer holds; safe to call from any thread, any number of times. */
   public void kick() {
-    if (!closed && sending.compareAndSet(false, true)) {
-      context.runOnContext(v -> next());
+    if (!closed && scheduled.compareAndSet(false, true)) {
+      context.runOnContext(
+          v -> {
+            scheduled.set(false);
+            next();
+          });
     }
   }
 
@@ -89,7 +98,7 @@ public final class LogSender {
     Promise<Void> promise = Promise.promise();
     context.runOnContext(
         v -> {
-          if (!sending.get() && buffer.size() == 0) {
+          if (inFlight.isEmpty() && buffer.size() == 0) {
             promise.complete();
           } else {
             idle = promise;
@@ -99,50 +108,73 @@ public final class LogSender {
     return promise.future();
   }
 
-  /** Stops sending; a batch in flight is abandoned (it was not checkpointed, so it is re-read). */
+  /** Stops sending; batches in flight are abandoned (not checkpointed, so they are re-read). */
   public void close() {
     closed = true;
   }
 
+  /** A batch sent and not yet acknowledged by every output. Event-loop only. */
+  private static final class InFlight {
+    final List<BufferedRecord> batch;
+    final long takenAt = System.nanoTime();
+    boolean done;
+
+    InFlight(List<BufferedRecord> batch) {
+      this.batch = batch;
+    }
+  }
+
+  /**
+   * Sends batches until {@link #MAX_IN_FLIGHT} wait for acknowledgement or the buffer is empty.
+   * Batches may be acknowledged out of order; offsets move strictly in order, only over the
+   * acknowledged batches at the head.
+   */
   private void next() {
     if (closed) {
-      sending.set(false);
       return;
     }
-    List<BufferedRecord> batch = buffer.take(MAX_BATCH_RECORDS, MAX_BATCH_BYTES);
-    if (batch.isEmpty()) {
-      sending.set(false);
-      inFlightSince = 0;
-      // A record may have arrived between take() and the flag going down.
-      if (buffer.size() > 0) {
-        kick();
-      } else if (idle != null) {
+    while (inFlight.size() < MAX_IN_FLIGHT) {
+      List<BufferedRecord> batch = buffer.take(MAX_BATCH_RECORDS, MAX_BATCH_BYTES);
+      if (batch.isEmpty()) {
+        break;
+      }
+      InFlight sent = new InFlight(batch);
+      inFlight.addLast(sent);
+      List<LogRecord> records = new ArrayList<>(batch.size());
+      for (BufferedRecord r : batch) {
+        records.add(r.record());
+      }
+      deliver(records, new ArrayList<>(outputs), outputsVersion)
+          .onComplete(
+              done -> {
+                if (closed) {
+                  return;
+                }
+                sent.done = true;
+                acknowledgeHead();
+                kick(); // not next(): an output that completes at once would recurse
+              });
+    }
+    InFlight head = inFlight.peekFirst();
+    inFlightSince = head == null ? 0 : head.takenAt;
+    if (inFlight.isEmpty() && buffer.size() == 0) {
+      if (idle != null) {
         Promise<Void> waiting = idle;
         idle = null;
         waiting.complete();
       }
-      return;
     }
-    inFlightSince = System.nanoTime();
-    List<LogRecord> records = new ArrayList<>(batch.size());
-    for (BufferedRecord r : batch) {
-      records.add(r.record());
+  }
+
+  private void acknowledgeHead() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+      List<BufferedRecord> batch = inFlight.pollFirst().batch;
+      for (BufferedRecord r : batch) {
+        r.origin().acknowledged(r.endOffset());
+      }
+      batchesSent++;
+      metrics.sent(batch.size());
     }
-    deliver(records, new ArrayList<>(outputs), outputsVersion)
-        .onComplete(
-            done -> {
-              if (closed) {
-                sending.set(false);
-                return;
-              }
-              inFlightSince = 0;
-              for (BufferedRecord r : batch) {
-                r.origin().acknowledged(r.endOffset());
-              }
-              batchesSent++;
-              metrics.sent(batch.size());
-              next();
-            });
   }
 
   /**

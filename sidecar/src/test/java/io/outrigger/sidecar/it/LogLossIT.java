@@ -71,7 +71,7 @@ class LogLossIT {
                 .start()) {
       Thread.sleep(9_000);
       int total = writer.stop();
-      assertThat(writer.rotations()).isGreaterThanOrEqualTo(4);
+      assertThat(writer.rotations()).isGreaterThanOrEqualTo(3);
       awaitAll(sink, total, Duration.ofSeconds(30));
       report("rename rotation", sink, total, writer.rotations() + " rotations");
       assertNoLoss(sink, total);
@@ -88,7 +88,7 @@ class LogLossIT {
                 .start()) {
       Thread.sleep(9_000);
       int total = writer.stop();
-      assertThat(writer.rotations()).isGreaterThanOrEqualTo(4);
+      assertThat(writer.rotations()).isGreaterThanOrEqualTo(3);
       awaitAll(sink, total, Duration.ofSeconds(30));
       report("copytruncate rotation", sink, total, writer.rotations() + " rotations");
       assertNoLoss(sink, total);

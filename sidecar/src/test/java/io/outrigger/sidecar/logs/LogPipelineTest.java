@@ -108,7 +108,9 @@ class LogPipelineTest {
     pipeline.start(config(""));
     await().atMost(Duration.ofSeconds(10)).until(() -> !output.received.isEmpty());
     Thread.sleep(600);
-    assertThat(output.sends.get()).as("one batch in flight at a time").isEqualTo(1);
+    assertThat(output.sends.get())
+        .as("at most MAX_IN_FLIGHT batches wait for acknowledgement")
+        .isBetween(1, LogSender.MAX_IN_FLIGHT);
     assertThat(checkpointOffset()).as("nothing acknowledged yet").isLessThanOrEqualTo(0);
     await()
         .atMost(Duration.ofSeconds(10))
@@ -118,6 +120,34 @@ class LogPipelineTest {
               return checkpointOffset() == size;
             });
     assertThat(output.received).hasSize(100);
+    pipeline.stop(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void offsetsMoveInOrderWhenBatchesAreAcknowledgedOutOfOrder() throws Exception {
+    StandInOutput output = new StandInOutput();
+    output.holdAcks = true;
+    Path log = dir.resolve("a.log");
+    LogPipeline pipeline =
+        new LogPipeline(vertx, new SimpleMeterRegistry(), pod, "app", c -> List.of(output));
+    pipeline.start(config(""));
+    // Lines arrive one by one, so each goes out as its own batch while the others wait.
+    for (int i = 0; i < LogSender.MAX_IN_FLIGHT; i++) {
+      Files.writeString(
+          log,
+          "line-" + i + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      int expected = i + 1;
+      await().atMost(Duration.ofSeconds(10)).until(() -> output.pending.size() == expected);
+    }
+    // The last batch is acknowledged first: nothing may be checkpointed before the first is.
+    Promise<Void> last = output.pending.get(output.pending.size() - 1);
+    vertx.runOnContext(v -> last.complete());
+    Thread.sleep(700);
+    assertThat(checkpointOffset()).isLessThanOrEqualTo(0);
+    output.pending.forEach(p -> vertx.runOnContext(v -> p.tryComplete()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> checkpointOffset() == Files.size(log));
     pipeline.stop(Duration.ofSeconds(5));
   }
 
