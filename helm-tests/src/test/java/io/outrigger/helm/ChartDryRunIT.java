@@ -63,8 +63,14 @@ class ChartDryRunIT {
         continue;
       }
       GenericKubernetesResource answer = client.resource(object).dryRun().create();
-      // The server answers with the object as it would store it: defaulted, with a uid.
+      // The server answers with the object as it would store it: defaulted, with a uid, and
+      // without any field it did not know (which it drops silently: see DroppedFields).
       assertThat(answer.getMetadata().getUid()).as("%s", object.getKind()).isNotBlank();
+      assertThat(DroppedFields.between(ChartRender.tree(object), ChartRender.tree(answer)))
+          .as(
+              "fields of %s %s the server dropped",
+              object.getKind(), object.getMetadata().getName())
+          .isEmpty();
       accepted.add(object.getKind() + "/" + object.getMetadata().getName());
     }
 
@@ -89,6 +95,24 @@ class ChartDryRunIT {
                 + "-operator")
         .anyMatch(name -> name.startsWith("MutatingWebhookConfiguration/"))
         .anyMatch(name -> name.startsWith("ClusterRole/"));
+  }
+
+  /** A misspelt field passes the 1.20 server's dry run, and the dropped-field check catches it. */
+  @Test
+  void aMisspeltFieldIsCaughtThoughTheServerDropsItSilently() {
+    List<GenericKubernetesResource> objects =
+        ChartRender.template(
+            "dryoutrigger-typo", "dry-typo", ValuesSet.DEFAULTS, RealKubeApiServer.VERSION);
+    Cluster.namespacesOf(client, objects);
+    GenericKubernetesResource service = ChartRender.one(objects, "Service", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) service.getAdditionalProperties().get("spec");
+    spec.put("sessionAfinity", "ClientIP");
+
+    GenericKubernetesResource answer = client.resource(service).dryRun().create();
+
+    assertThat(DroppedFields.between(ChartRender.tree(service), ChartRender.tree(answer)))
+        .containsExactly("/spec/sessionAfinity");
   }
 
   /**
