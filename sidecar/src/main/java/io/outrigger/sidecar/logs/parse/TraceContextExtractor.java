@@ -125,7 +125,12 @@ public final class TraceContextExtractor {
       }
       text = "0".repeat(digits - text.length()) + text;
     }
-    return text.chars().allMatch(c -> c == '0') ? null : text;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != '0') {
+        return text;
+      }
+    }
+    return null; // all zeros: invalid per the W3C spec
   }
 
   private static boolean isHex(String s) {

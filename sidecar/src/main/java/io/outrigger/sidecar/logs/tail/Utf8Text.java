@@ -22,17 +22,15 @@ final class Utf8Text {
   private boolean lastInvalid;
 
   String decode(byte[] bytes, int length) {
-    lastInvalid = false;
-    boolean ascii = true;
-    for (int i = 0; i < length; i++) {
-      if (bytes[i] < 0) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-    }
+    // The JDK's decoder is the fast path (ASCII is checked with an intrinsic); it replaces bad
+    // bytes with U+FFFD, so only a line that contains U+FFFD needs the strict look to tell a bad
+    // byte from a U+FFFD the app really wrote.
+    String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+    lastInvalid = text.indexOf('\uFFFD') >= 0 && !strictlyValid(bytes, length);
+    return text;
+  }
+
+  private boolean strictlyValid(byte[] bytes, int length) {
     if (chars.capacity() < length) {
       chars = CharBuffer.allocate(length);
     }
@@ -43,12 +41,9 @@ final class Utf8Text {
       if (result.isError()) {
         result.throwException();
       }
-      strict.flush(chars);
-      chars.flip();
-      return chars.toString();
+      return true;
     } catch (CharacterCodingException e) {
-      lastInvalid = true;
-      return new String(bytes, 0, length, StandardCharsets.UTF_8);
+      return false;
     } finally {
       if (chars.capacity() > 65_536) {
         chars = CharBuffer.allocate(4096);
