@@ -53,6 +53,7 @@ Try:
   curl -i http://127.0.0.1:15006/orders/42
   curl -i -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' http://127.0.0.1:15006/orders/7
   tail -n 2 $DEMO_DIR/app.log        # the app's log lines carry the sidecar's trace id
+  grep log.file.path $DEMO_DIR/sidecar.out | tail -n 1   # the same line, parsed, enriched, forwarded (stdout output)
   curl -i http://127.0.0.1:15006/fail
   curl -s http://127.0.0.1:15020/metrics | grep '^outrigger_requests_total'
   curl -s http://127.0.0.1:15020/metrics | grep '^demo_requests_total'   # the app's metrics, with pod labels added
