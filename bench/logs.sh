@@ -11,6 +11,8 @@
 #   bench/logs.sh
 #   LINES=200000 bench/logs.sh
 #   TOOLS="sidecar rsyslog" bench/logs.sh   # without the no-ack variant
+#   BUFFER_LINES=3000 bench/logs.sh         # the sidecar's logs.bufferLines (default 10000)
+#   JAVA_TOOL_OPTIONS=-Xlog:gc:file=/tmp/gc.log bench/logs.sh   # the sidecar's GC log, beside the launcher's flags
 #
 # sidecar-noack is the sidecar with requireAck: false (a batch counts as sent once written to the socket, as
 # rsyslog's omfwd does): the difference to "sidecar" is what the per-batch ack round trip costs.
@@ -99,6 +101,7 @@ logs:
   directory: $WORK/logs
   paths: [$WORK/logs/app.log]
   readFrom: beginning
+  bufferLines: ${BUFFER_LINES:-10000}
   parser: {format: json}
   outputs: {stdout: false, forward: {host: 127.0.0.1, port: $SINK_PORT, tag: bench, requireAck: true}}
 YAML
