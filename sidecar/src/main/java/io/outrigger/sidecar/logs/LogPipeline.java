@@ -160,7 +160,10 @@ public final class LogPipeline {
       node.put("state", enabled ? "starting" : "disabled");
       return node;
     }
-    String error = configError != null ? configError : tailer.lastError();
+    // A tailing error (an unreadable checkpoint, a failed read) degrades the component for a
+    // minute;
+    // it stays visible as lastTailingError.
+    String error = configError != null ? configError : tailer.recentError(Duration.ofMinutes(1));
     if (error == null) {
       error = sender.lastError();
     }
@@ -187,6 +190,9 @@ public final class LogPipeline {
     }
     if (error != null) {
       node.put("lastError", error);
+    }
+    if (tailer.lastError() != null) {
+      node.put("lastTailingError", tailer.lastError());
     }
     return node;
   }

@@ -77,6 +77,7 @@ public final class LogTailer {
   private volatile boolean reading = true;
   private volatile boolean abandon;
   private volatile String lastError;
+  private volatile long lastErrorNanos;
   private volatile Thread thread;
   private List<CheckpointStore.Entry> restoring = List.of();
   private boolean checkpointUnreadable;
@@ -137,6 +138,12 @@ public final class LogTailer {
 
   public String lastError() {
     return lastError;
+  }
+
+  /** The last error if it happened within {@code window}, else null. */
+  public String recentError(Duration window) {
+    String error = lastError;
+    return error != null && System.nanoTime() - lastErrorNanos <= window.toNanos() ? error : null;
   }
 
   public List<FileStatus> status() {
@@ -632,6 +639,7 @@ public final class LogTailer {
   }
 
   private void error(String message) {
+    lastErrorNanos = System.nanoTime();
     lastError = message;
     JsonLog.warn("log tailing", "error", message);
   }

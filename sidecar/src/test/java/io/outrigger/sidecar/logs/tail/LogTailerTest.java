@@ -157,6 +157,23 @@ class LogTailerTest {
   }
 
   @Test
+  void anUnreadableCheckpointIsSetAsideAndEveryFileIsReadFromItsBeginning() throws Exception {
+    append(dir.resolve("app.log"), ids("line-", 0, 20));
+    Path checkpoint = dir.resolve(".outrigger/checkpoints.json");
+    Files.createDirectories(checkpoint.getParent());
+    Files.writeString(checkpoint, "{\"version\":1,\"files\":[{\"path\":");
+    try (TailerHarness h =
+        TailerHarness.start(dir, List.of("*.log"), ReadFrom.END, null, 1000, 65_536)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.bodies.size() == 20);
+      assertThat(h.tailer.lastError()).contains("not valid");
+      assertThat(dir.resolve(".outrigger/checkpoints.json.unreadable")).exists();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(checkpoint).contains("\"offset\""));
+    }
+  }
+
+  @Test
   void restartFindsContentThatWasRotatedWhileItWasDown() throws Exception {
     Path log = dir.resolve("app.log");
     append(log, ids("line-", 0, 300));
