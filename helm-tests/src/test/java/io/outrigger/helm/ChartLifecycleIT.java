@@ -1,0 +1,191 @@
+package io.outrigger.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outrigger.testing.RealKubeApiServer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code helm install}, {@code helm upgrade} and {@code helm uninstall} (Helm's own code, through
+ * helm-java) against the real API server: what the operator writes survives an upgrade, and an
+ * uninstall leaves nothing of the release behind but the CRD (Helm's rule).
+ *
+ * <p>The release's webhook configuration names a Service; no pod is created while it is registered
+ * (the test removes it before returning), so the API server never dials the Service's cluster IP.
+ */
+class ChartLifecycleIT {
+  private static final String RELEASE = "lifecycle";
+  private static final String NAMESPACE = "lifecycle-system";
+  private static final String FULLNAME = "lifecycle-outrigger";
+  private static final String SELECTOR = "app.kubernetes.io/instance=" + RELEASE;
+
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void connect() {
+    client = RealKubeApiServer.client();
+  }
+
+  @AfterAll
+  static void close() {
+    client.close();
+  }
+
+  @Test
+  void installUpgradeUninstall() {
+    String kubeconfig = RealKubeApiServer.kubeConfigYaml();
+    Release installed =
+        new Helm(Repo.chart())
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .createNamespace()
+            .withKubeConfigContents(kubeconfig)
+            .call();
+    try {
+      assertThat(installed.getStatus()).isEqualTo("deployed");
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NAMESPACE)
+                  .withName(FULLNAME + "-operator")
+                  .get())
+          .isNotNull();
+      assertThat(
+              client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName("observabilitypolicies.outrigger.io")
+                  .get())
+          .as("the CRD from the chart's crds/")
+          .isNotNull();
+
+      // What the operator does once running: fill its Secret, patch the CA bundle in.
+      Secret secret =
+          client.secrets().inNamespace(NAMESPACE).withName("outrigger-webhook-tls").get();
+      assertThat(secret.getData()).isNullOrEmpty();
+      secret.setData(Map.of("tls.crt", Base64.getEncoder().encodeToString("issued".getBytes())));
+      client.resource(secret).update();
+      MutatingWebhookConfiguration webhook = webhook();
+      webhook
+          .getWebhooks()
+          .get(0)
+          .getClientConfig()
+          .setCaBundle(Base64.getEncoder().encodeToString("ca".getBytes()));
+      client.resource(webhook).update();
+
+      Release upgraded =
+          new Helm(Repo.chart())
+              .upgrade()
+              .withName(RELEASE)
+              .withNamespace(NAMESPACE)
+              .reuseValues()
+              .set("webhook.timeoutSeconds", 7)
+              .withKubeConfigContents(kubeconfig)
+              .call();
+
+      assertThat(upgraded.getRevision()).isEqualTo("2");
+      assertThat(webhook().getWebhooks().get(0).getTimeoutSeconds()).isEqualTo(7);
+      // The chart renders neither the Secret's data nor caBundle, so Helm's three-way merge keeps
+      // both.
+      assertThat(
+              client
+                  .secrets()
+                  .inNamespace(NAMESPACE)
+                  .withName("outrigger-webhook-tls")
+                  .get()
+                  .getData())
+          .containsKey("tls.crt");
+      assertThat(webhook().getWebhooks().get(0).getClientConfig().getCaBundle()).isNotEmpty();
+    } finally {
+      Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
+    }
+
+    assertThat(leftovers()).as("left behind by helm uninstall").isEmpty();
+    assertThat(client.secrets().inNamespace(NAMESPACE).withName("outrigger-webhook-tls").get())
+        .isNull();
+    assertThat(
+            client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("observabilitypolicies.outrigger.io")
+                .get())
+        .as("Helm never deletes a CRD (it would delete every policy)")
+        .isNotNull();
+  }
+
+  private static MutatingWebhookConfiguration webhook() {
+    return client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(FULLNAME)
+        .get();
+  }
+
+  /** Everything carrying the release's instance label, of every kind the chart renders. */
+  private static List<String> leftovers() {
+    List<HasMetadata> found = new ArrayList<>();
+    found.addAll(
+        client.apps().deployments().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(client.services().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(client.secrets().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(
+        client.configMaps().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(
+        client.serviceAccounts().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(
+        client.rbac().roles().inAnyNamespace().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(
+        client
+            .rbac()
+            .roleBindings()
+            .inAnyNamespace()
+            .withLabelSelector(SELECTOR)
+            .list()
+            .getItems());
+    found.addAll(client.rbac().clusterRoles().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(client.rbac().clusterRoleBindings().withLabelSelector(SELECTOR).list().getItems());
+    found.addAll(
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withLabelSelector(SELECTOR)
+            .list()
+            .getItems());
+    found.addAll(
+        client
+            .policy()
+            .v1beta1()
+            .podDisruptionBudget()
+            .inAnyNamespace()
+            .withLabelSelector(SELECTOR)
+            .list()
+            .getItems());
+    // Helm's own record of the release.
+    found.addAll(
+        client
+            .secrets()
+            .inNamespace(NAMESPACE)
+            .withLabelSelector("owner=helm,name=" + RELEASE)
+            .list()
+            .getItems());
+    return found.stream().map(o -> o.getKind() + " " + o.getMetadata().getName()).toList();
+  }
+}
