@@ -44,7 +44,11 @@ public interface OperatorConfig {
     @WithDefault("8443")
     int port();
 
-    @WithDefault("8")
+    /**
+     * Handler threads: a report waits for a TokenReview round trip, so they are mostly waiting
+     * (bench/operator.sh: 8 capped a burst of 5,000 reports at the TokenReview latency).
+     */
+    @WithDefault("32")
     int threads();
   }
 

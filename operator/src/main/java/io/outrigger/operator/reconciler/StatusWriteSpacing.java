@@ -37,8 +37,8 @@ final class StatusWriteSpacing {
     return Optional.empty();
   }
 
-  /** Writes anyway (a spec edit is shown at once) and notes the time. */
-  void force(ResourceID policy, Instant now) {
+  /** Notes a write made without reserving (a spec edit is shown at once). */
+  void wrote(ResourceID policy, Instant now) {
     lastWrite.put(policy, now);
   }
 

@@ -24,6 +24,13 @@ public final class ReportStore implements ReportSummary.Source {
   private record Received(SidecarReport report, Instant at) {}
 
   private final Map<String, Received> byPod = new ConcurrentHashMap<>();
+
+  /**
+   * The same reports by policy ({@code namespace/policy} → pod keys), so a policy's summary reads
+   * its own reports, not all 5,000.
+   */
+  private final Map<String, Set<String>> podsByPolicy = new ConcurrentHashMap<>();
+
   private final Duration ttl;
   private final InstantSource clock;
 
@@ -34,7 +41,21 @@ public final class ReportStore implements ReportSummary.Source {
 
   /** Keeps {@code report} as its pod's latest. */
   public void put(SidecarReport report) {
-    byPod.put(report.namespace() + "/" + report.pod(), new Received(report, clock.instant()));
+    String pod = report.namespace() + "/" + report.pod();
+    Received previous = byPod.put(pod, new Received(report, clock.instant()));
+    if (previous != null && !previous.report().policy().equals(report.policy())) {
+      unindex(pod, previous.report());
+    }
+    podsByPolicy.computeIfAbsent(policyKey(report), k -> ConcurrentHashMap.newKeySet()).add(pod);
+  }
+
+  private static String policyKey(SidecarReport report) {
+    return report.namespace() + "/" + report.policy();
+  }
+
+  private void unindex(String pod, SidecarReport report) {
+    podsByPolicy.computeIfPresent(
+        policyKey(report), (k, pods) -> pods.remove(pod) && pods.isEmpty() ? null : pods);
   }
 
   public int size() {
@@ -54,8 +75,8 @@ public final class ReportStore implements ReportSummary.Source {
             e -> {
               boolean expired = e.getValue().at().isBefore(cutoff);
               if (expired) {
-                touched.add(
-                    e.getValue().report().namespace() + "/" + e.getValue().report().policy());
+                touched.add(policyKey(e.getValue().report()));
+                unindex(e.getKey(), e.getValue().report());
               }
               return expired;
             });
@@ -68,7 +89,11 @@ public final class ReportStore implements ReportSummary.Source {
     Instant cutoff = clock.instant().minus(ttl);
     Map<List<String>, ReportedError> errors = new HashMap<>();
     Optional<Instant> last = Optional.empty();
-    for (Received received : byPod.values()) {
+    for (String pod : podsByPolicy.getOrDefault(namespace + "/" + policy, Set.of())) {
+      Received received = byPod.get(pod);
+      if (received == null) {
+        continue;
+      }
       SidecarReport report = received.report();
       if (!namespace.equals(report.namespace())
           || !policy.equals(report.policy())

@@ -185,7 +185,7 @@ public final class OperatorBenchmark {
                     "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
                 new AdmissionMetrics()),
             operator.reportIntake(),
-            8);
+            32);
     long started = System.nanoTime();
     SidecarFleet fleet =
         new SidecarFleet(

@@ -39,9 +39,9 @@ class StatusWriteSpacingTest {
   }
 
   @Test
-  void aForcedWriteStartsTheIntervalAgain() {
+  void aWriteMadeWithoutReservingStartsTheIntervalToo() {
     StatusWriteSpacing spacing = new StatusWriteSpacing(FIVE);
-    spacing.force(WEB, T0);
+    spacing.wrote(WEB, T0);
     assertThat(spacing.reserve(WEB, T0.plusSeconds(1))).contains(Duration.ofSeconds(4));
   }
 

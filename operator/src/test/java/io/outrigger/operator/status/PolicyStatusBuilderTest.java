@@ -241,39 +241,39 @@ class PolicyStatusBuilderTest {
                       .contains("metrics", "7 pods", "scrape failed 0");
                 })),
         new Case(
-            "heartbeats within a minute: report times stay, the status is the same (no write)",
+            "heartbeats within a minute: only report times moved, not worth a write",
             reportedAtT0,
             reported(T0.plusSeconds(59)),
             List.of(
                 s -> {
-                  assertThat(s.getLastReportTime()).isEqualTo(AT_T0);
-                  assertThat(s.getSidecarErrors().get(0).getLastSeen()).isEqualTo(AT_T0);
-                  assertThat(PolicyStatusBuilder.same(s, reportedAtT0)).isTrue();
+                  assertThat(s.getLastReportTime()).isEqualTo("2026-01-01T10:00:59Z");
+                  assertThat(PolicyStatusBuilder.same(s, reportedAtT0)).isFalse();
+                  assertThat(PolicyStatusBuilder.worthWriting(s, reportedAtT0)).isFalse();
                 })),
         new Case(
-            "a report a minute after the time shown moves the report times",
+            "a report a minute after the time shown is worth a write",
             reportedAtT0,
             reported(T0.plusSeconds(60)),
-            List.of(
-                s -> {
-                  assertThat(s.getLastReportTime()).isEqualTo("2026-01-01T10:01:00Z");
-                  assertThat(s.getSidecarErrors().get(0).getLastSeen())
-                      .isEqualTo("2026-01-01T10:01:00Z");
-                })),
+            List.of(s -> assertThat(PolicyStatusBuilder.worthWriting(s, reportedAtT0)).isTrue())),
         new Case(
-            "report times are shown to the minute, each error with its own",
-            null,
+            "a new error within the minute is written at once, times and all",
+            reportedAtT0,
             withErrors(
-                reported(T0.plusSeconds(95)),
+                reported(T0.plusSeconds(30)),
                 List.of(
-                    new ReportedError("metrics", "scrape failed", 3, T0.plusSeconds(95)),
+                    new ReportedError("metrics", "scrape failed", 3, T0.plusSeconds(30)),
                     new ReportedError("logs", "disk full", 1, T0.plusSeconds(30)))),
             List.of(
                 s -> {
-                  assertThat(s.getSidecarErrors().get(0).getLastSeen())
-                      .isEqualTo("2026-01-01T10:01:00Z");
-                  assertThat(s.getSidecarErrors().get(1).getLastSeen()).isEqualTo(AT_T0);
+                  assertThat(PolicyStatusBuilder.worthWriting(s, reportedAtT0)).isTrue();
+                  assertThat(s.getSidecarErrors().get(1).getLastSeen())
+                      .isEqualTo("2026-01-01T10:00:30Z");
                 })),
+        new Case(
+            "pod counts changed within the minute: written at once",
+            reportedAtT0,
+            withPods(reported(T0.plusSeconds(10)), PODS),
+            List.of(s -> assertThat(PolicyStatusBuilder.worthWriting(s, reportedAtT0)).isTrue())),
         new Case(
             "missed pods are named before sidecar errors",
             null,
@@ -302,5 +302,6 @@ class PolicyStatusBuilderTest {
     assertThat(PolicyStatusBuilder.same(built, PolicyStatusBuilder.build(built, c.seen())))
         .as("building again from the result changes nothing")
         .isTrue();
+    assertThat(PolicyStatusBuilder.worthWriting(built, built)).isFalse();
   }
 }
