@@ -176,6 +176,10 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
 
     // 4. Status, written only when it changed.
     ReportSummary reported = reports.summarize(namespace, name);
+    if (reported.lastReport().isEmpty() && reports.warmingUp()) {
+      // Nothing heard yet since this replica started (or started leading): not "no errors".
+      reported = ReportSummary.shownIn(policy.getStatus());
+    }
     ObservabilityPolicyStatus status =
         PolicyStatusBuilder.build(
             policy.getStatus(),

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The latest report of every sidecar, in memory, forgotten after {@code ttl} without a heartbeat (a
@@ -34,9 +35,30 @@ public final class ReportStore implements ReportSummary.Source {
   private final Duration ttl;
   private final InstantSource clock;
 
+  /**
+   * Until when an empty summary means "not heard yet": set by the first summary this store gives,
+   * i.e. when this replica's first reconcile runs, after starting or on becoming leader (standbys
+   * do not reconcile), so both a restart and a leader change warm up.
+   */
+  private final AtomicReference<Instant> warmUntil = new AtomicReference<>();
+
   public ReportStore(Duration ttl, InstantSource clock) {
     this.ttl = ttl;
     this.clock = clock;
+  }
+
+  /**
+   * Half the TTL (45 s by default): sidecars heart-beat every 30 s, so by then every live sidecar
+   * has reported once, with room for a retry.
+   */
+  static Duration warmUp(Duration ttl) {
+    return ttl.dividedBy(2);
+  }
+
+  @Override
+  public boolean warmingUp() {
+    Instant until = warmUntil.get();
+    return until == null || clock.instant().isBefore(until);
   }
 
   /** Keeps {@code report} as its pod's latest. */
@@ -86,6 +108,7 @@ public final class ReportStore implements ReportSummary.Source {
   /** Errors grouped by component and message, most reported first; the latest report time. */
   @Override
   public ReportSummary summarize(String namespace, String policy) {
+    warmUntil.compareAndSet(null, clock.instant().plus(warmUp(ttl)));
     Instant cutoff = clock.instant().minus(ttl);
     Map<List<String>, ReportedError> errors = new HashMap<>();
     Optional<Instant> last = Optional.empty();

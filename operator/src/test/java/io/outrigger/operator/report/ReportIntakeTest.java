@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
+import io.outrigger.api.v1alpha1.status.SidecarErrorSummary;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.status.ReportedError;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +109,45 @@ class ReportIntakeTest {
     boolean accepted = c.status() == 202;
     assertThat(store.size()).isEqualTo(accepted ? 1 : 0);
     assertThat(reported).isEqualTo(accepted ? List.of("shop/web") : List.of());
+  }
+
+  @org.junit.jupiter.api.Test
+  void theStoreWarmsUpForHalfItsTtlFromItsFirstSummary() {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    ReportStore store = new ReportStore(Duration.ofSeconds(90), now::get);
+    now.set(now.get().plusSeconds(600)); // a standby for ten minutes: no summaries asked
+    assertThat(store.warmingUp()).as("not summarized yet").isTrue();
+    store.summarize("shop", "web"); // the first reconcile, on becoming leader
+    now.set(now.get().plusSeconds(44));
+    assertThat(store.warmingUp()).isTrue();
+    now.set(now.get().plusSeconds(1));
+    assertThat(store.warmingUp()).as("every sidecar has reported by now").isFalse();
+  }
+
+  @org.junit.jupiter.api.Test
+  void whatTheStatusShowsIsReadBackAsASummary() {
+    ObservabilityPolicyStatus status = new ObservabilityPolicyStatus();
+    status.setLastReportTime("2026-01-01T10:00:00Z");
+    SidecarErrorSummary error = new SidecarErrorSummary();
+    error.setComponent("metrics");
+    error.setMessage("connection refused");
+    error.setPods(3);
+    error.setLastSeen("2026-01-01T09:59:30Z");
+    SidecarErrorSummary handEdited = new SidecarErrorSummary();
+    handEdited.setComponent("logs");
+    handEdited.setMessage("x");
+    handEdited.setLastSeen("yesterday");
+    status.setSidecarErrors(List.of(error, handEdited));
+
+    ReportSummary shown = ReportSummary.shownIn(status);
+    assertThat(shown.errors())
+        .containsExactly(
+            new ReportedError(
+                "metrics", "connection refused", 3, Instant.parse("2026-01-01T09:59:30Z")));
+    assertThat(shown.lastReport()).contains(Instant.parse("2026-01-01T10:00:00Z"));
+    assertThat(ReportSummary.shownIn(null)).isEqualTo(ReportSummary.NONE);
+    assertThat(ReportSummary.shownIn(new ObservabilityPolicyStatus()))
+        .isEqualTo(ReportSummary.NONE);
   }
 
   @org.junit.jupiter.api.Test
