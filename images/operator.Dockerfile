@@ -14,5 +14,7 @@ COPY --chown=65532:65532 operator/target/quarkus-app/quarkus/ /deployments/quark
 
 USER 65532:65532
 EXPOSE 8443 8080
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]
+# JAVA_OPTS (the chart's jvmOptions) goes before -jar. Not JAVA_TOOL_OPTIONS: the JVM announces that one on
+# stderr, a line that would break the operator's JSON logs.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar \"$@\"", "--"]

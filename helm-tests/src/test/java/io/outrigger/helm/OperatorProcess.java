@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -88,13 +90,17 @@ final class OperatorProcess implements AutoCloseable {
     String podName = deployment.at("/metadata/name").asText() + "-7d9f8b6c5-x2k4q";
 
     Path log = work.resolve("operator.log");
+    // As the image's entrypoint does: java $JAVA_OPTS -jar quarkus-run.jar.
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String javaOpts = env.getOrDefault("JAVA_OPTS", "").trim();
+    if (!javaOpts.isEmpty()) {
+      command.addAll(List.of(javaOpts.split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(jar.toString());
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder
         .environment()
         .keySet()
