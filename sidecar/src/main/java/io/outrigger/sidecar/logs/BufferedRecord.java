@@ -5,6 +5,6 @@ package io.outrigger.sidecar.logs;
  *
  * @param origin the file it was read from
  * @param endOffset the offset just after its last line in that file
- * @param bytes its size as read, for the buffer's byte bound
+ * @param bytes its estimated size on the heap, for the buffer's byte bound
  */
 public record BufferedRecord(LogRecord record, OffsetTracker origin, long endOffset, int bytes) {}

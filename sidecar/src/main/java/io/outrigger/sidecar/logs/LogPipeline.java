@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * restart.
  */
 public final class LogPipeline {
-  /** Bytes of record text the buffer holds at most, whatever {@code bufferLines} says. */
-  static final long BUFFER_BYTES = 4L * 1024 * 1024;
+  /**
+   * Estimated heap the buffered records take at most, whatever {@code bufferLines} says: a pod's
+   * sidecar runs with a heap of tens of MiB.
+   */
+  static final long BUFFER_BYTES = 8L * 1024 * 1024;
 
   /** A batch unacknowledged for longer makes the component degraded in {@code /status}. */
   static final Duration STALLED_AFTER = Duration.ofSeconds(10);

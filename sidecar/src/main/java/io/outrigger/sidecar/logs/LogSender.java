@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LogSender {
   static final int MAX_BATCH_RECORDS = 2000;
-  static final long MAX_BATCH_BYTES = 1024 * 1024;
+  static final long MAX_BATCH_BYTES = 2 * 1024 * 1024; // of heap estimate
 
   /** Batches sent before the first is acknowledged: keeps the wire busy across ack round trips. */
   static final int MAX_IN_FLIGHT = 4;

@@ -59,7 +59,7 @@ class LogLossIT {
   }
 
   private static SidecarProcess sidecar(Path config) throws Exception {
-    return SidecarProcess.start(config, POD, List.of("-Xmx96m"));
+    return SidecarProcess.start(config, POD, List.of("-Xmx48m"));
   }
 
   @Test

@@ -545,13 +545,23 @@ public final class LogTailer {
     }
     try {
       if (buffer.put(
-          new BufferedRecord(result.record(), f, endOffset, text.length()), () -> !abandon)) {
+          new BufferedRecord(result.record(), f, endOffset, heapEstimate(text, result.record())),
+          () -> !abandon)) {
         f.emittedEnd = endOffset;
       }
     } catch (InterruptedException e) {
       abandon = true;
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Roughly what a record holds on the heap: its text (parsed values are substrings of it) and
+   * about 64 bytes per attribute for the map entry and its key; what the buffer's byte bound
+   * counts.
+   */
+  static int heapEstimate(String text, io.outrigger.sidecar.logs.LogRecord record) {
+    return 2 * text.length() + 64 * record.attributes().size() + 128;
   }
 
   private void flushIdleJoiners(long now) {

@@ -204,6 +204,20 @@ class LogTailerTest {
   }
 
   @Test
+  void aDirectoryLinkBackToItsParentIsNotFollowedForever() throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("app/sub"));
+    Files.createSymbolicLink(sub.resolve("up"), dir.resolve("app"));
+    append(sub.resolve("a.log"), ids("a-", 0, 10));
+    try (TailerHarness h = TailerHarness.start(dir, List.of("app/**/*.log"))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.bodies.size() == 10);
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.problems("symlink-loop") == 1);
+      TailerHarness.sleep(600);
+      assertThat(h.duplicates()).as("the file seen through the link is the same inode").isEmpty();
+      assertThat(h.tailer.watchedFiles()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void deletedFileIsFinishedThenReleased() throws Exception {
     Path log = dir.resolve("gone.log");
     append(log, ids("g-", 0, 100));
