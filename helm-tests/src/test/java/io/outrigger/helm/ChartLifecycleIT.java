@@ -112,7 +112,18 @@ class ChartLifecycleIT {
           .containsKey("tls.crt");
       assertThat(webhook().getWebhooks().get(0).getClientConfig().getCaBundle()).isNotEmpty();
     } finally {
-      Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
+      try {
+        Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
+      } finally {
+        // Whatever happened above, this Service-backed webhook must not outlive the test: a later
+        // pod would make the API server dial a cluster IP that is not on this machine.
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(FULLNAME)
+            .delete();
+      }
     }
 
     assertThat(leftovers()).as("left behind by helm uninstall").isEmpty();
