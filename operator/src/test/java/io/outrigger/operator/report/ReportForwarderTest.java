@@ -7,17 +7,23 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
+import io.outrigger.webhook.server.ReloadingHttpsServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When a replica forwards a report, where to, and whom it trusts; the IT forwards for real. */
 class ReportForwarderTest {
@@ -154,6 +160,66 @@ class ReportForwarderTest {
     PeerTrust noAnchors = new PeerTrust(List::of, SERVICE);
     assertThatThrownBy(() -> noAnchors.checkServerTrusted(chain(ours), "ECDHE_ECDSA"))
         .isInstanceOf(CertificateException.class);
+  }
+
+  /** A stand-in leader on loopback serving {@code tls}, answering every report 202. */
+  private static ReloadingHttpsServer leader(TlsMaterial tls, Path dir) throws Exception {
+    Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
+    Files.writeString(dir.resolve("tls.key"), tls.servingKey());
+    return ReloadingHttpsServer.start(
+        new InetSocketAddress("127.0.0.1", 0),
+        dir.resolve("tls.crt"),
+        dir.resolve("tls.key"),
+        2,
+        Map.of(
+            "/v1/reports",
+            exchange -> {
+              try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                String by = exchange.getRequestHeaders().getFirst(ReportForwarder.FORWARDED_BY);
+                String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                ReloadingHttpsServer.respond(
+                    exchange, 202, "text/plain", "accepted from " + by + " with " + auth + "\n");
+              }
+            }));
+  }
+
+  @Test
+  void theLeaderIsReachedByItsPodIpThoughItsCertificateNamesOnlyTheService(@TempDir Path dir)
+      throws Exception {
+    // As in a cluster: the address is an IP no certificate names; the Service name is checked.
+    TlsMaterial tls = issue(List.of(SERVICE));
+    try (ReloadingHttpsServer server = leader(tls, dir)) {
+      ReportForwarder forwarder =
+          new ReportForwarder(
+              "a",
+              identity ->
+                  Optional.of(URI.create("https://127.0.0.1:" + server.port() + "/v1/reports")),
+              new PeerTrust(PeerTrust.fromDirectory(dir), SERVICE));
+      forwarder.leaderChanged("b");
+      assertThat(forwarder.forward("Bearer t0ken", BODY, null))
+          .hasValueSatisfying(
+              answer -> {
+                assertThat(answer.status()).isEqualTo(202);
+                assertThat(answer.message()).isEqualTo("accepted from a with Bearer t0ken");
+              });
+    }
+  }
+
+  @Test
+  void aPeerWithACertificateForAnotherNameGetsNoToken(@TempDir Path dir) throws Exception {
+    TlsMaterial tls = issue(List.of("somebody-else.example"));
+    try (ReloadingHttpsServer server = leader(tls, dir)) {
+      ReportForwarder forwarder =
+          new ReportForwarder(
+              "a",
+              identity ->
+                  Optional.of(URI.create("https://127.0.0.1:" + server.port() + "/v1/reports")),
+              new PeerTrust(PeerTrust.fromDirectory(dir), SERVICE));
+      forwarder.leaderChanged("b");
+      assertThat(forwarder.forward("Bearer t0ken", BODY, null))
+          .hasValueSatisfying(answer -> assertThat(answer.status()).isEqualTo(503));
+    }
   }
 
   private static X509Certificate[] chain(TlsMaterial tls) {
