@@ -58,6 +58,20 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(
       KubernetesClient admin, ValuesSet set, JsonNode deployment, String serviceAccount)
       throws IOException {
+    return start(admin, set, deployment, serviceAccount, tls -> {});
+  }
+
+  /**
+   * @param certificates fills the certificate directory before the operator starts (what the
+   *     kubelet mounts from cert-manager's Secret in that mode)
+   */
+  static OperatorProcess start(
+      KubernetesClient admin,
+      ValuesSet set,
+      JsonNode deployment,
+      String serviceAccount,
+      java.util.function.Consumer<Path> certificates)
+      throws IOException {
     Path jar = Repo.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -84,7 +98,9 @@ final class OperatorProcess implements AutoCloseable {
     env.put("OUTRIGGER_HTTPS_PORT", Integer.toString(httpsPort));
     env.put("OUTRIGGER_HTTPS_HOST", "127.0.0.1");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-    env.put("OUTRIGGER_CERTIFICATES_DIR", work.resolve("tls").toString());
+    Path tls = Files.createDirectories(work.resolve("tls"));
+    certificates.accept(tls);
+    env.put("OUTRIGGER_CERTIFICATES_DIR", tls.toString());
     env.put("OUTRIGGER_CERTIFICATES_IP_ADDRESSES", "127.0.0.1");
     // What the kubelet sets: the pod name, the operator's leader identity.
     String podName = deployment.at("/metadata/name").asText() + "-7d9f8b6c5-x2k4q";
