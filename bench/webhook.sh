@@ -28,8 +28,8 @@ WEBHOOK_THREADS=${WEBHOOK_THREADS:-4}
 WEBHOOK_JAVA_OPTS=${WEBHOOK_JAVA_OPTS:-"-XX:+UseParallelGC -Xms256m -Xmx256m"}
 # NODELAY=true: TCP_NODELAY on the JDK HTTP server's sockets (-Dsun.net.httpserver.nodelay=true; off by default in the
 # JDK). Without it a response written as two TLS records waits for the client's delayed ACK (~40 ms) under Nagle.
-NODELAY=${NODELAY:-false}
-[[ $NODELAY == true ]] && WEBHOOK_JAVA_OPTS="$WEBHOOK_JAVA_OPTS -Dsun.net.httpserver.nodelay=true"
+NODELAY=${NODELAY:-true}
+WEBHOOK_JAVA_OPTS="$WEBHOOK_JAVA_OPTS -Dsun.net.httpserver.nodelay=$NODELAY"
 CLIENT_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"
 PORT=18443 FLOOR_PORT=18444
 GOAL_P99_MS=5 GOAL_RPS=3000
