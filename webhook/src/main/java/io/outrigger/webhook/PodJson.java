@@ -3,6 +3,7 @@ package io.outrigger.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -13,9 +14,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 public final class PodJson {
   private PodJson() {}
 
-  /** Sorted map keys make every rendering (patches, env JSON, fixtures) deterministic. */
+  /**
+   * Sorted map keys make every rendering (patches, env JSON, fixtures) deterministic. Blackbird
+   * replaces Jackson's reflective getter and setter calls with generated ones, which matters here:
+   * an admission converts the pod model to and from trees several times.
+   */
   public static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+      new ObjectMapper()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .registerModule(new BlackbirdModule());
 
   public static JsonNode toTree(Pod pod) {
     return MAPPER.valueToTree(pod);
