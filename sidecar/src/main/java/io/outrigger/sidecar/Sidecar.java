@@ -40,6 +40,7 @@ import io.outrigger.sidecar.metrics.otlp.OtlpMetricsExporter;
 import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
 import io.outrigger.sidecar.metrics.statsd.StatsdAggregator;
 import io.outrigger.sidecar.metrics.statsd.StatsdListener;
+import io.outrigger.sidecar.outbound.OutboundProxy;
 import io.outrigger.sidecar.proxy.InboundProxy;
 import io.outrigger.sidecar.proxy.ListenerPorts;
 import io.outrigger.sidecar.report.ReportSettings;
@@ -85,6 +86,7 @@ public final class Sidecar implements AdminServer.Control {
   private final PrometheusMeterRegistry registry;
   private final Tracing tracing;
   private final InboundProxy proxy;
+  private final OutboundProxy outbound;
   private final List<ListenerPorts> listeners;
   private final TelemetryServer telemetry;
   private final AdminServer admin;
@@ -113,14 +115,11 @@ public final class Sidecar implements AdminServer.Control {
     this.registry = newRegistry();
     this.tracing = new Tracing(initial.tracing(), pod);
     this.listeners = listeners(initial, options.ports());
+    ProxyMetrics proxyMetrics = new ProxyMetrics(registry);
     this.proxy =
         new InboundProxy(
-            vertx,
-            options.bindHost(),
-            listeners,
-            tracing,
-            new ProxyMetrics(registry),
-            options.eventLoops());
+            vertx, options.bindHost(), listeners, tracing, proxyMetrics, options.eventLoops());
+    this.outbound = new OutboundProxy(vertx, tracing, proxyMetrics);
     AppProbes probes =
         AppProbes.parse(options.env().get("OUTRIGGER_APP_PROBES"), initial.health().probeTimeout());
     AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
@@ -179,7 +178,11 @@ public final class Sidecar implements AdminServer.Control {
     }
     Vertx vertx =
         Vertx.vertx(
-            new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(2));
+            new VertxOptions()
+                .setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(2)
+                // Native epoll where available: the ambassador reads SO_ORIGINAL_DST through it.
+                .setPreferNativeTransport(true));
     // Export over gRPC shares the sidecar's event loops instead of starting its own.
     VertxGrpcSenderProvider.useVertx(vertx);
     Sidecar sidecar = new Sidecar(vertx, options, loaded);
@@ -190,7 +193,19 @@ public final class Sidecar implements AdminServer.Control {
         initial.metrics().enabled() && initial.metrics().statsd() != null
             ? sidecar.statsdListener.start(options.bindHost(), initial.metrics().statsd().port())
             : Future.succeededFuture();
+    Future<?> outboundStarted =
+        initial.proxy().enabled() && initial.proxy().outbound().enabled()
+            ? sidecar
+                .outbound
+                .start(
+                    "127.0.0.1",
+                    options.ports().outbound(),
+                    initial.proxy().outbound(),
+                    initial.proxy().connectTimeout())
+                .onSuccess(port -> JsonLog.info("outbound proxy ready", "port", port))
+            : Future.succeededFuture();
     return proxyStarted
+        .compose(v -> outboundStarted)
         .compose(v -> statsdStarted)
         .compose(v -> sidecar.telemetry.start(options.bindHost(), options.ports().telemetry()))
         .compose(v -> sidecar.admin.start(options.ports().admin()))
@@ -301,6 +316,7 @@ public final class Sidecar implements AdminServer.Control {
 
   private void applyLive(SidecarConfig next) {
     proxy.apply(next.proxy());
+    outbound.apply(next.proxy().outbound());
     tracing.apply(next.tracing());
     scraper.apply(next.metrics(), ScrapeTarget.resolve(next.metrics(), options.env()));
     pushgateway.apply(next.metrics().enabled() ? next.metrics().pushgateway() : null);

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The proxy's RED metrics. Every label is bounded: method (known verbs, else {@code _OTHER}),
- * status code, listener (one per app port), route (configured templates, else "other") and
- * direction. Meters are cached per label set so the hot path does one map lookup, not a registry
- * lookup.
+ * status code, listener (one per app port), route (configured templates, else "other"), direction,
+ * and destination ({@code app} inbound; a capped set of {@code host:port} outbound). Meters are
+ * cached per label set so the hot path does one map lookup, not a registry lookup.
  */
 public final class ProxyMetrics {
   private static final Set<String> METHODS =
@@ -28,8 +28,16 @@ public final class ProxyMetrics {
     Duration.ofSeconds(10)
   };
 
+  /** The {@code destination} of inbound requests: the app behind the listener. */
+  public static final String APP = "app";
+
   private record Key(
-      String direction, String listener, String method, String status, String route) {}
+      String direction,
+      String listener,
+      String destination,
+      String method,
+      String status,
+      String route) {}
 
   private record Meters(
       Counter requests, Timer duration, Counter requestBytes, Counter responseBytes) {}
@@ -47,7 +55,7 @@ public final class ProxyMetrics {
     return registry;
   }
 
-  /** One finished request. */
+  /** One finished inbound request (destination: the app). */
   public void record(
       String direction,
       String listener,
@@ -57,7 +65,40 @@ public final class ProxyMetrics {
       long durationNanos,
       long requestBytes,
       long responseBytes) {
-    Key key = new Key(direction, listener, boundedMethod(method), Integer.toString(status), route);
+    record(
+        direction,
+        listener,
+        APP,
+        method,
+        status,
+        route,
+        durationNanos,
+        requestBytes,
+        responseBytes);
+  }
+
+  /**
+   * One finished request to {@code destination} (a bounded label: the ambassador's {@code
+   * host:port} or {@code _other}).
+   */
+  public void record(
+      String direction,
+      String listener,
+      String destination,
+      String method,
+      int status,
+      String route,
+      long durationNanos,
+      long requestBytes,
+      long responseBytes) {
+    Key key =
+        new Key(
+            direction,
+            listener,
+            destination,
+            boundedMethod(method),
+            Integer.toString(status),
+            route);
     Meters m = meters.computeIfAbsent(key, this::register);
     m.requests().increment();
     m.duration().record(durationNanos, TimeUnit.NANOSECONDS);
@@ -109,6 +150,7 @@ public final class ProxyMetrics {
     String[] tags = {
       "direction", key.direction(),
       "listener", key.listener(),
+      "destination", key.destination(),
       "method", key.method(),
       "status_code", key.status(),
       "route", key.route()

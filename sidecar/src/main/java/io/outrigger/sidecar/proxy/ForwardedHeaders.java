@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * X-Forwarded-For/Proto/Host} and an {@code x-request-id} are added on the way in; the client's
  * Host is kept so virtual hosting in the app still works.
  */
-final class ForwardedHeaders {
-  static final String REQUEST_ID = "x-request-id";
+public final class ForwardedHeaders {
+  public static final String REQUEST_ID = "x-request-id";
 
   /**
    * Connection-specific headers, plus Expect (the sidecar answered 100-continue itself) and Host
@@ -85,8 +85,27 @@ final class ForwardedHeaders {
     return out;
   }
 
+  /**
+   * The headers the ambassador sends on for an app's outbound request: the app's, without the
+   * hop-by-hop ones (which include the {@code Proxy-*} credentials meant for a proxy) and without
+   * Host, which the HTTP client sets from {@code authority}. The app's {@code x-request-id} is
+   * kept; none is invented (the app is the origin of the call). X-Forwarded-* are not added: the
+   * app is the client, not someone the sidecar forwards for.
+   */
+  public static MultiMap forUpstream(MultiMap in) {
+    MultiMap out = HttpHeaders.headers();
+    Set<String> skip = connectionTokens(in);
+    for (Map.Entry<String, String> header : in) {
+      String name = header.getKey();
+      if (!NOT_FORWARDED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
+        out.add(name, header.getValue());
+      }
+    }
+    return out;
+  }
+
   /** Copies the app's response headers to the client's response, without the hop-by-hop ones. */
-  static void toClient(MultiMap fromApp, MultiMap toClient) {
+  public static void toClient(MultiMap fromApp, MultiMap toClient) {
     Set<String> skip = connectionTokens(fromApp);
     for (Map.Entry<String, String> header : fromApp) {
       String name = header.getKey();

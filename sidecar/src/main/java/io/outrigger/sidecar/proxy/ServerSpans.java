@@ -7,6 +7,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.outrigger.sidecar.tracing.HeaderCarrier;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,21 +19,9 @@ import io.vertx.core.http.HttpServerRequest;
  * not refused.
  */
 final class ServerSpans {
-  private static final TextMapGetter<MultiMap> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(MultiMap carrier) {
-          return carrier.names();
-        }
+  private static final TextMapGetter<MultiMap> GETTER = HeaderCarrier.GETTER;
 
-        @Override
-        public String get(MultiMap carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
-
-  private static final TextMapSetter<MultiMap> SETTER =
-      (carrier, key, value) -> carrier.set(key, value);
+  private static final TextMapSetter<MultiMap> SETTER = HeaderCarrier.SETTER;
 
   private final Tracing tracing;
 

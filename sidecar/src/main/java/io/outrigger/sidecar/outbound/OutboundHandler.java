@@ -1,0 +1,442 @@
+package io.outrigger.sidecar.outbound;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.outrigger.config.DurationText;
+import io.outrigger.config.SidecarConfig.OutboundConfig;
+import io.outrigger.sidecar.proxy.ForwardedHeaders;
+import io.outrigger.sidecar.proxy.UpstreamFailure;
+import io.outrigger.sidecar.tracing.HeaderCarrier;
+import io.outrigger.sidecar.tracing.Tracing;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The ambassador's HTTP side: forwards the app's requests to their destination with a client span,
+ * trace headers, an optional bearer token, a timeout, retries within a budget and a circuit breaker
+ * per destination; tunnels CONNECT untouched.
+ */
+final class OutboundHandler implements Handler<HttpServerRequest> {
+  /** RFC 9110 §9.2.2: safe to send twice. POST and PATCH never are. */
+  static final Set<HttpMethod> IDEMPOTENT =
+      Set.of(
+          HttpMethod.GET,
+          HttpMethod.HEAD,
+          HttpMethod.OPTIONS,
+          HttpMethod.TRACE,
+          HttpMethod.PUT,
+          HttpMethod.DELETE);
+
+  /** Bodies up to this size are kept so an idempotent request can be sent again. */
+  static final int MAX_REPLAY_BYTES = 64 * 1024;
+
+  private final HttpClient client;
+  private final NetClient tunnels;
+  private final Tracing tracing;
+  private final OutboundMetrics metrics;
+  private final Destinations destinations;
+  private final Map<Integer, SocketAddress> hops;
+  private final Supplier<BearerToken> token;
+  private final Supplier<Duration> connectTimeout;
+
+  OutboundHandler(
+      HttpClient client,
+      NetClient tunnels,
+      Tracing tracing,
+      OutboundMetrics metrics,
+      Destinations destinations,
+      Map<Integer, SocketAddress> hops,
+      Supplier<BearerToken> token,
+      Supplier<Duration> connectTimeout) {
+    this.client = client;
+    this.tunnels = tunnels;
+    this.tracing = tracing;
+    this.metrics = metrics;
+    this.destinations = destinations;
+    this.hops = hops;
+    this.token = token;
+    this.connectTimeout = connectTimeout;
+  }
+
+  /** One request from the app, followed through its attempts. */
+  private final class Exchange {
+    final HttpServerRequest request;
+    final OutboundTarget target;
+    final String destination;
+    final Destinations.State state;
+    final OutboundConfig config;
+    final long start = System.nanoTime();
+    final Span span;
+    final MultiMap headers;
+    Buffer body;
+    int retries;
+
+    Exchange(HttpServerRequest request, OutboundTarget target) {
+      this.request = request;
+      this.target = target;
+      this.destination = metrics.label(target);
+      this.state = destinations.of(target.connectHost() + ":" + target.connectPort());
+      this.config = destinations.config();
+      this.headers = ForwardedHeaders.forUpstream(request.headers());
+      this.span = startSpan();
+      BearerToken bearer = token.get();
+      if (bearer != null && !headers.contains("authorization")) {
+        String authorization = bearer.authorization();
+        if (authorization != null) {
+          headers.set("authorization", authorization);
+        }
+      }
+    }
+
+    private Span startSpan() {
+      if (!tracing.enabled()) {
+        return null;
+      }
+      TextMapPropagator propagator = tracing.propagator();
+      // The app forwards the context of the request it is serving (the inbound server span's
+      // child), so the client span joins that trace; an app that propagates nothing starts one.
+      Context parent = propagator.extract(Context.root(), request.headers(), HeaderCarrier.GETTER);
+      String method = request.method().name();
+      Span started =
+          tracing
+              .tracer()
+              .spanBuilder(method)
+              .setSpanKind(SpanKind.CLIENT)
+              .setParent(parent)
+              .setAttribute("http.request.method", method)
+              .setAttribute("server.address", target.host())
+              .setAttribute("server.port", (long) target.port())
+              .startSpan();
+      if (started.isRecording()) {
+        started.setAttribute(
+            "url.full",
+            (target.ssl() ? "https://" : "http://")
+                + target.host()
+                + ":"
+                + target.port()
+                + target.uri());
+        started.setAttribute("network.peer.address", target.connectHost());
+      }
+      propagator.fields().forEach(headers::remove);
+      propagator.inject(parent.with(started), headers, HeaderCarrier.SETTER);
+      return started;
+    }
+
+    boolean retryable() {
+      return IDEMPOTENT.contains(request.method()) && body != null;
+    }
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    request.pause();
+    SocketAddress original = hops.get(request.connection().remoteAddress().port());
+    if (original == OutboundProxy.NOT_REDIRECTED) {
+      original = null;
+    }
+    OutboundTarget target;
+    try {
+      target =
+          OutboundTarget.of(
+              request.method().name(),
+              request.uri(),
+              request.headers().get("host"),
+              original == null ? null : original.hostAddress(),
+              original == null ? -1 : original.port());
+    } catch (OutboundTarget.NoDestinationException e) {
+      answer(request.response(), 400, "bad_request", e.getMessage());
+      return;
+    }
+    if (request.method() == HttpMethod.CONNECT) {
+      tunnel(request, target);
+      return;
+    }
+    Exchange exchange = new Exchange(request, target);
+    String length = request.headers().get("content-length");
+    boolean noBody = length == null && !request.headers().contains("transfer-encoding");
+    boolean small = length != null && isSmall(length);
+    if (IDEMPOTENT.contains(request.method()) && (noBody || small)) {
+      request
+          .body()
+          .onSuccess(
+              body -> {
+                exchange.body = body;
+                attempt(exchange);
+              })
+          .onFailure(e -> request.response().reset());
+      request.resume();
+    } else {
+      attempt(exchange);
+    }
+  }
+
+  private static boolean isSmall(String contentLength) {
+    try {
+      return Long.parseLong(contentLength.trim()) <= MAX_REPLAY_BYTES;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void attempt(Exchange exchange) {
+    if (!exchange.state.breaker().tryAcquire()) {
+      metrics.circuitOpen(exchange.destination);
+      finish(
+          exchange,
+          503,
+          "circuit_open",
+          "the circuit to "
+              + exchange.target.host()
+              + ":"
+              + exchange.target.port()
+              + " is open after repeated failures; retry later");
+      return;
+    }
+    if (exchange.retries == 0) {
+      exchange.state.budget().request();
+    }
+    OutboundConfig config = exchange.config;
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(exchange.request.method())
+            .setServer(
+                SocketAddress.inetSocketAddress(
+                    exchange.target.connectPort(), exchange.target.connectHost()))
+            .setHost(exchange.target.host())
+            .setPort(exchange.target.port())
+            .setSsl(exchange.target.ssl())
+            .setURI(exchange.target.uri())
+            .setHeaders(exchange.headers)
+            .setConnectTimeout(connectTimeout.get().toMillis())
+            .setIdleTimeout(config.timeout().toMillis());
+    client
+        .request(options)
+        .compose(
+            outgoing ->
+                exchange.body != null
+                    ? outgoing.send(exchange.body)
+                    : outgoing.send(exchange.request))
+        .onComplete(
+            result -> {
+              if (result.failed()) {
+                failed(exchange, result.cause());
+              } else {
+                answered(exchange, result.result());
+              }
+            });
+  }
+
+  private void failed(Exchange exchange, Throwable error) {
+    exchange.state.breaker().onFailure();
+    boolean connectFailure = isConnectFailure(error);
+    // Only a request that never reached the destination may be sent again.
+    if (connectFailure && retry(exchange)) {
+      return;
+    }
+    UpstreamFailure failure = UpstreamFailure.of(error);
+    String detail =
+        switch (failure) {
+          case REFUSED -> "the connection to " + where(exchange) + " was refused";
+          case TIMEOUT ->
+              connectFailure
+                  ? "connecting to "
+                      + where(exchange)
+                      + " took longer than "
+                      + DurationText.format(connectTimeout.get())
+                  : where(exchange)
+                      + " did not answer within "
+                      + DurationText.format(exchange.config.timeout());
+          case RESET -> where(exchange) + " closed the connection before a complete response";
+        };
+    finish(exchange, failure.status(), failure.code(), detail);
+  }
+
+  private void answered(Exchange exchange, HttpClientResponse response) {
+    int status = response.statusCode();
+    if (status == 502 || status == 503 || status == 504) {
+      exchange.state.breaker().onFailure();
+    } else {
+      exchange.state.breaker().onSuccess();
+    }
+    if ((status == 502 || status == 503) && exchange.retryable() && canRetry(exchange)) {
+      // Drain the refused answer so its connection can be reused, then go again.
+      response.body().onComplete(ignored -> retryNow(exchange));
+      return;
+    }
+    HttpServerResponse toApp = exchange.request.response();
+    toApp.setStatusCode(status);
+    toApp.setStatusMessage(response.statusMessage());
+    ForwardedHeaders.toClient(response.headers(), toApp.headers());
+    response
+        .pipeTo(toApp)
+        .onComplete(
+            done -> {
+              endSpan(exchange, status, done.succeeded() ? null : "upstream_reset");
+              record(exchange, status);
+            });
+  }
+
+  private boolean retry(Exchange exchange) {
+    if (exchange.retryable() && canRetry(exchange)) {
+      retryNow(exchange);
+      return true;
+    }
+    return false;
+  }
+
+  private boolean canRetry(Exchange exchange) {
+    if (exchange.retries >= exchange.config.maxRetries()) {
+      return false;
+    }
+    if (!exchange.state.budget().tryRetry()) {
+      metrics.retry(exchange.destination, "budget_exhausted");
+      return false;
+    }
+    return true;
+  }
+
+  private void retryNow(Exchange exchange) {
+    exchange.retries++;
+    metrics.retry(exchange.destination, "retried");
+    attempt(exchange);
+  }
+
+  private static boolean isConnectFailure(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String where(Exchange exchange) {
+    return exchange.target.host() + ":" + exchange.target.port();
+  }
+
+  /** The sidecar's own answer to the app, in the inbound proxy's format. */
+  private void finish(Exchange exchange, int status, String code, String detail) {
+    endSpan(exchange, status, code);
+    HttpServerResponse response = exchange.request.response();
+    if (response.headWritten()) {
+      response.reset();
+    } else {
+      answer(response, status, code, detail);
+    }
+    if (exchange.body == null) {
+      exchange.request.resume(); // discard what the app still sends
+    }
+    record(exchange, status);
+  }
+
+  private void record(Exchange exchange, int status) {
+    long requestBytes =
+        exchange.body != null ? exchange.body.length() : exchange.request.bytesRead();
+    metrics.request(
+        exchange.destination,
+        exchange.request.method().name(),
+        status,
+        System.nanoTime() - exchange.start,
+        requestBytes,
+        exchange.request.response().bytesWritten());
+  }
+
+  private static void endSpan(Exchange exchange, int status, String error) {
+    Span span = exchange.span;
+    if (span == null) {
+      return;
+    }
+    span.setAttribute("http.response.status_code", (long) status);
+    if (exchange.retries > 0) {
+      span.setAttribute("http.request.resend_count", (long) exchange.retries);
+    }
+    if (status >= 500 || error != null) {
+      span.setStatus(StatusCode.ERROR, error == null ? "" : error);
+      span.setAttribute("error.type", error != null ? error : Integer.toString(status));
+    }
+    span.end();
+  }
+
+  static void answer(HttpServerResponse response, int status, String code, String detail) {
+    response
+        .setStatusCode(status)
+        .putHeader("content-type", "text/plain; charset=utf-8")
+        .putHeader("x-outrigger-error", code)
+        .end("outrigger sidecar: " + detail + "\n");
+  }
+
+  /** CONNECT: a byte tunnel to host:port once it is open (TLS inside stays the app's business). */
+  private void tunnel(HttpServerRequest request, OutboundTarget target) {
+    long start = System.nanoTime();
+    String destination = metrics.label(target);
+    Destinations.State state = destinations.of(target.connectHost() + ":" + target.connectPort());
+    if (!state.breaker().tryAcquire()) {
+      metrics.circuitOpen(destination);
+      answer(
+          request.response(),
+          503,
+          "circuit_open",
+          "the circuit to "
+              + target.host()
+              + ":"
+              + target.port()
+              + " is open after repeated failures; retry later");
+      metrics.request(destination, "CONNECT", 503, System.nanoTime() - start, 0, 0);
+      return;
+    }
+    tunnels
+        .connect(target.connectPort(), target.connectHost())
+        .onFailure(
+            error -> {
+              state.breaker().onFailure();
+              UpstreamFailure failure = UpstreamFailure.of(error);
+              answer(
+                  request.response(),
+                  failure.status(),
+                  failure.code(),
+                  "cannot open a tunnel to "
+                      + target.host()
+                      + ":"
+                      + target.port()
+                      + ": "
+                      + error.getMessage());
+              metrics.request(
+                  destination, "CONNECT", failure.status(), System.nanoTime() - start, 0, 0);
+            })
+        .onSuccess(
+            upstream -> {
+              state.breaker().onSuccess();
+              Future<io.vertx.core.net.NetSocket> accepted = request.toNetSocket();
+              accepted
+                  .onSuccess(
+                      socket -> {
+                        metrics.request(
+                            destination, "CONNECT", 200, System.nanoTime() - start, 0, 0);
+                        OutboundListener.splice(socket, upstream, Buffer.buffer());
+                      })
+                  .onFailure(e -> upstream.close());
+            });
+  }
+}

@@ -1,0 +1,141 @@
+package io.outrigger.sidecar.outbound;
+
+import io.outrigger.config.SidecarConfig.OutboundConfig;
+import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.tracing.Tracing;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The outbound (ambassador) proxy on 127.0.0.1:15001 for the app's calls out: an explicit HTTP
+ * proxy ({@code HTTP_PROXY}, CONNECT) and the target of iptables' outbound capture. See
+ * docs/sidecar-proxy.md "Outbound" and docs/adr/0005.
+ */
+public final class OutboundProxy {
+  /** Marks a handed-over connection that iptables did not redirect. */
+  static final SocketAddress NOT_REDIRECTED = SocketAddress.inetSocketAddress(0, "0.0.0.0");
+
+  /** Distinct destination labels before the rest share {@code _other}. */
+  static final int MAX_DESTINATION_LABELS = 100;
+
+  private final Vertx vertx;
+  private final Tracing tracing;
+  private final ProxyMetrics red;
+  private final Map<Integer, SocketAddress> hops = new ConcurrentHashMap<>();
+  private volatile BearerToken token;
+  private volatile String tokenFile;
+  private Destinations destinations;
+  private NetServer front;
+  private HttpServer http;
+  private HttpClient client;
+  private NetClient tunnels;
+
+  public OutboundProxy(Vertx vertx, Tracing tracing, ProxyMetrics red) {
+    this.vertx = vertx;
+    this.tracing = tracing;
+    this.red = red;
+  }
+
+  /** Binds {@code host:port} (port 0: any free one) and returns the bound port. */
+  public Future<Integer> start(
+      String host, int port, OutboundConfig config, Duration connectTimeout) {
+    destinations = new Destinations(config, System::nanoTime);
+    applyToken(config);
+    client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setTrustAll(false),
+            new PoolOptions().setHttp1MaxSize(32));
+    tunnels =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setTcpNoDelay(true));
+    http =
+        vertx.createHttpServer(
+            new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
+    return http.requestHandler(request -> handler(connectTimeout).handle(request))
+        .listen()
+        .compose(
+            bound -> {
+              OutboundMetrics metrics =
+                  new OutboundMetrics(red, new DestinationLabels(MAX_DESTINATION_LABELS), port);
+              this.metrics = metrics;
+              OutboundListener listener =
+                  new OutboundListener(vertx, tunnels, metrics, hops, bound.actualPort());
+              front =
+                  vertx
+                      .createNetServer(
+                          new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+                      .connectHandler(listener::accept);
+              return front.listen();
+            })
+        .map(NetServer::actualPort);
+  }
+
+  private volatile OutboundMetrics metrics;
+  private volatile OutboundHandler handler;
+
+  private OutboundHandler handler(Duration connectTimeout) {
+    OutboundHandler current = handler;
+    if (current == null) {
+      current =
+          new OutboundHandler(
+              client,
+              tunnels,
+              tracing,
+              metrics,
+              destinations,
+              hops,
+              () -> token,
+              () -> connectTimeout);
+      handler = current;
+    }
+    return current;
+  }
+
+  /** Live changes: timeouts, retries, budget, breaker settings, the token file. */
+  public void apply(OutboundConfig next) {
+    if (destinations != null) {
+      destinations.apply(next);
+    }
+    applyToken(next);
+  }
+
+  private void applyToken(OutboundConfig config) {
+    String file = config.bearerTokenFile();
+    if (file == null || file.isBlank()) {
+      token = null;
+      tokenFile = null;
+    } else if (!file.equals(tokenFile)) {
+      token = new BearerToken(Path.of(file), System::nanoTime);
+      tokenFile = file;
+    }
+  }
+
+  public int port() {
+    return front == null ? -1 : front.actualPort();
+  }
+
+  /** Stops accepting; open tunnels and requests end with the process. */
+  public Future<Void> stop() {
+    Future<Void> f = front == null ? Future.succeededFuture() : front.close();
+    return f.compose(v -> http == null ? Future.succeededFuture() : http.close());
+  }
+}
