@@ -1,0 +1,368 @@
+package io.outrigger.sidecar.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.outrigger.config.SidecarConfig;
+import io.outrigger.config.SidecarConfig.OutboundConfig;
+import io.outrigger.sidecar.PodIdentity;
+import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.outrigger.sidecar.tracing.Tracing;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ambassador against real upstreams on loopback, called as an explicit proxy the way an app
+ * with {@code HTTP_PROXY} calls it (absolute-form requests, CONNECT).
+ */
+@org.junit.jupiter.api.Timeout(20)
+class AmbassadorTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger attempts = new AtomicInteger();
+  private final List<HttpServerRequest> seen = new CopyOnWriteArrayList<>();
+  private volatile Handler<HttpServerRequest> upstream = r -> r.response().end("ok");
+  private int upstreamPort;
+  private int proxyPort;
+  private HttpClient app;
+
+  private void start(OutboundConfig config) {
+    HttpServer server =
+        join(
+            vertx
+                .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(
+                    r -> {
+                      attempts.incrementAndGet();
+                      seen.add(r);
+                      upstream.handle(r);
+                    })
+                .listen());
+    upstreamPort = server.actualPort();
+    SidecarConfig defaults = SidecarConfig.defaults();
+    Tracing tracing =
+        new Tracing(
+            defaults.tracing().withSamplingRatio(1.0),
+            new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
+            SimpleSpanProcessor.create(spans));
+    OutboundProxy proxy = new OutboundProxy(vertx, tracing, new ProxyMetrics(registry));
+    proxyPort = join(proxy.start("127.0.0.1", 0, config, Duration.ofSeconds(1)));
+    app =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProxyOptions(
+                    new ProxyOptions()
+                        .setType(ProxyType.HTTP)
+                        .setHost("127.0.0.1")
+                        .setPort(proxyPort)));
+  }
+
+  private static OutboundConfig config(
+      int maxRetries,
+      double ratio,
+      int breakerFailures,
+      Duration open,
+      Duration timeout,
+      String token) {
+    return new OutboundConfig(true, timeout, maxRetries, ratio, breakerFailures, open, token);
+  }
+
+  private static OutboundConfig retrying() {
+    return config(2, 0.2, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), null);
+  }
+
+  @AfterEach
+  void close() {
+    join(vertx.close());
+  }
+
+  @Test
+  void getIsRetriedOn503AndTheRetriesAreCounted() {
+    start(retrying());
+    AtomicInteger calls = new AtomicInteger();
+    upstream =
+        r ->
+            r.response()
+                .setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200)
+                .end("answer " + calls.get());
+    Answer answer = call(HttpMethod.GET, "/retry", null);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("answer 3");
+    assertThat(attempts).hasValue(3);
+    assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isEqualTo(2.0);
+    SpanData span = clientSpan();
+    assertThat(span.getAttributes().asMap().toString()).contains("http.request.resend_count=2");
+  }
+
+  @Test
+  void postIsNeverRetried() {
+    start(retrying());
+    upstream = r -> r.response().setStatusCode(503).end("busy");
+    Answer answer = call(HttpMethod.POST, "/orders", "{\"id\":1}");
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.body()).isEqualTo("busy");
+    assertThat(attempts).hasValue(1);
+    assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isZero();
+  }
+
+  @Test
+  void aRefusedConnectionIsRetriedThenAnsweredBySidecar() throws Exception {
+    start(retrying());
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    HttpClientResponse response =
+        join(
+            app.request(new RequestOptions().setHost("127.0.0.1").setPort(closed).setURI("/x"))
+                .compose(r -> r.send()));
+    String body = join(response.body()).toString();
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.getHeader("x-outrigger-error")).isEqualTo("upstream_refused");
+    assertThat(body).startsWith("outrigger sidecar: the connection to 127.0.0.1:" + closed);
+    assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isEqualTo(2.0);
+  }
+
+  @Test
+  void retriesStayWithinTheBudget() {
+    start(retrying());
+    upstream = r -> r.response().setStatusCode(503).end();
+    int requests = 10;
+    for (int i = 0; i < requests; i++) {
+      assertThat(call(HttpMethod.GET, "/always-failing", null).status()).isEqualTo(503);
+    }
+    double retried = counter("outrigger_outbound_retries_total", "outcome", "retried");
+    // Linkerd-style budget: 0.2 × requests + a floor of 3 per window (Destinations.MIN_RETRIES).
+    assertThat(retried).isEqualTo(0.2 * requests + Destinations.MIN_RETRIES);
+    assertThat(attempts).hasValue(requests + (int) retried);
+    assertThat(counter("outrigger_outbound_retries_total", "outcome", "budget_exhausted"))
+        .isPositive();
+  }
+
+  @Test
+  void theCircuitOpensAfterConsecutiveFailuresAndHalfOpensForOneProbe() {
+    start(config(0, 0.2, 3, Duration.ofMillis(400), Duration.ofSeconds(5), null));
+    upstream = r -> r.response().setStatusCode(503).end();
+    for (int i = 0; i < 3; i++) {
+      assertThat(call(HttpMethod.GET, "/flaky", null).status()).isEqualTo(503);
+    }
+    Answer refused = call(HttpMethod.GET, "/flaky", null);
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.error()).isEqualTo("circuit_open");
+    assertThat(attempts).as("the open circuit kept the upstream out of it").hasValue(3);
+
+    // The upstream recovers but answers slowly, so the probe is still running when a second
+    // request comes.
+    upstream = r -> vertx.setTimer(300, t -> r.response().end("recovered"));
+    await().pollDelay(Duration.ofMillis(450)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    Future<Answer> probe = callAsync(HttpMethod.GET, "/flaky", null);
+    await().atMost(Duration.ofSeconds(2)).until(() -> attempts.get() == 4);
+    Answer during = call(HttpMethod.GET, "/flaky", null);
+    assertThat(during.error()).as("only one probe while half-open").isEqualTo("circuit_open");
+    assertThat(join(probe).status()).isEqualTo(200);
+    assertThat(call(HttpMethod.GET, "/flaky", null).status()).as("closed again").isEqualTo(200);
+    assertThat(attempts).hasValue(5);
+    assertThat(counter("outrigger_outbound_circuit_rejections_total", null, null)).isEqualTo(2.0);
+  }
+
+  @Test
+  void aSlowUpstreamTimesOutWith504AndIsNotRetried() {
+    start(config(2, 0.2, 1000, Duration.ofSeconds(30), Duration.ofMillis(300), null));
+    upstream = r -> vertx.setTimer(3000, t -> r.response().end("late"));
+    Answer answer = call(HttpMethod.GET, "/slow", null);
+    assertThat(answer.status()).isEqualTo(504);
+    assertThat(answer.error()).isEqualTo("upstream_timeout");
+    assertThat(answer.body()).contains("did not answer within 300ms");
+    assertThat(attempts).as("the request may have been processed: not sent again").hasValue(1);
+  }
+
+  @Test
+  void connectTunnelsBytesUntouched() {
+    start(retrying());
+    NetServer echo =
+        join(
+            vertx
+                .createNetServer()
+                .connectHandler(socket -> socket.handler(socket::write))
+                .listen(0, "127.0.0.1"));
+    NetSocket tunnel =
+        join(
+            vertx
+                .createNetClient(
+                    new NetClientOptions()
+                        .setProxyOptions(
+                            new ProxyOptions()
+                                .setType(ProxyType.HTTP)
+                                .setHost("127.0.0.1")
+                                .setPort(proxyPort)))
+                .connect(echo.actualPort(), "127.0.0.1"));
+    byte[] every = new byte[512];
+    for (int i = 0; i < every.length; i++) {
+      every[i] = (byte) i;
+    }
+    Buffer received = Buffer.buffer();
+    tunnel.handler(received::appendBuffer);
+    tunnel.write(Buffer.buffer(every));
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.length() == every.length);
+    assertThat(received.getBytes()).isEqualTo(every);
+    assertThat(
+            counterWith(
+                "outrigger_requests_total",
+                Map.of("direction", "outbound", "method", "CONNECT", "status_code", "200")))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void theClientSpanContinuesTheAppsTraceAndItsHeadersReachTheUpstream() {
+    start(retrying());
+    String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    HttpClientResponse response =
+        join(
+            app.request(
+                    new RequestOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(upstreamPort)
+                        .setURI("/traced")
+                        .putHeader("traceparent", parent))
+                .compose(r -> r.send()));
+    assertThat(response.statusCode()).isEqualTo(200);
+    SpanData span = clientSpan();
+    assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+    String sent = seen.get(0).getHeader("traceparent");
+    assertThat(sent).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-" + span.getSpanId() + "-01");
+    assertThat(
+            counterWith(
+                "outrigger_requests_total",
+                Map.of(
+                    "direction",
+                    "outbound",
+                    "destination",
+                    "127.0.0.1:" + upstreamPort,
+                    "status_code",
+                    "200")))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void aBearerTokenFromAFileIsAddedAndFollowsRotation() throws Exception {
+    Path token = Files.createTempFile("token", "");
+    Files.writeString(token, "first\n");
+    start(config(2, 0.2, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), token.toString()));
+    call(HttpMethod.GET, "/auth", null);
+    assertThat(seen.get(0).getHeader("authorization")).isEqualTo("Bearer first");
+    Files.writeString(token, "second-token\n");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              call(HttpMethod.GET, "/auth", null);
+              assertThat(seen.get(seen.size() - 1).getHeader("authorization"))
+                  .isEqualTo("Bearer second-token");
+            });
+    // The app's own credentials win.
+    join(
+        app.request(
+                new RequestOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(upstreamPort)
+                    .setURI("/own")
+                    .putHeader("authorization", "Basic YXBwOnNlY3JldA=="))
+            .compose(r -> r.send()));
+    assertThat(seen.get(seen.size() - 1).getHeader("authorization"))
+        .isEqualTo("Basic YXBwOnNlY3JldA==");
+  }
+
+  private record Answer(int status, String body, String error) {}
+
+  private Answer call(HttpMethod method, String path, String body) {
+    return join(callAsync(method, path, body));
+  }
+
+  private Future<Answer> callAsync(HttpMethod method, String path, String body) {
+    return app.request(
+            new RequestOptions()
+                .setMethod(method)
+                .setHost("127.0.0.1")
+                .setPort(upstreamPort)
+                .setURI(path))
+        .compose(r -> body == null ? r.send() : r.send(body))
+        .compose(
+            r ->
+                r.body()
+                    .map(
+                        b ->
+                            new Answer(
+                                r.statusCode(), b.toString(), r.getHeader("x-outrigger-error"))));
+  }
+
+  private SpanData clientSpan() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> !spans.getFinishedSpanItems().isEmpty());
+    return spans.getFinishedSpanItems().get(spans.getFinishedSpanItems().size() - 1);
+  }
+
+  private double counter(String name, String label, String value) {
+    return registry.getPrometheusRegistry().scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals(name.replace("_total", "")))
+        .flatMap(m -> m.getDataPoints().stream())
+        .filter(p -> label == null || value.equals(p.getLabels().get(label)))
+        .mapToDouble(
+            p ->
+                ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
+                    .getValue())
+        .sum();
+  }
+
+  private double counterWith(String name, Map<String, String> labels) {
+    return registry.getPrometheusRegistry().scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals(name.replace("_total", "")))
+        .flatMap(m -> m.getDataPoints().stream())
+        .filter(
+            p ->
+                labels.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(p.getLabels().get(e.getKey()))))
+        .mapToDouble(
+            p ->
+                ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
+                    .getValue())
+        .sum();
+  }
+
+  private static <T> T join(Future<T> future) {
+    return future.toCompletionStage().toCompletableFuture().join();
+  }
+}
