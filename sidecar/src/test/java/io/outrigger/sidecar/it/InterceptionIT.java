@@ -28,7 +28,8 @@ class InterceptionIT {
     network = PodNetwork.create();
     sink = new OtlpSink(PodNetwork.SINK_IP);
     network.startSidecar(
-        "tracing:\n  samplingRatio: 1.0\n  serviceName: shop\n"
+        "proxy:\n  outbound: {enabled: true}\n"
+            + "tracing:\n  samplingRatio: 1.0\n  serviceName: shop\n"
             + "  exporter: {protocol: otlp-http, endpoint: \""
             + sink.endpoint()
             + "\"}\n",
@@ -85,6 +86,19 @@ class InterceptionIT {
                             .flatMap(s -> s.getSpansList().stream())
                             .map(s -> hex(s.getTraceId().toByteArray())))
                     .contains(traceId));
+  }
+
+  @Test
+  void portModeNeedsNoRulesTheMovedPortNameLeadsToTheListener() throws Exception {
+    // In port mode the webhook gives the app's port name to the sidecar's containerPort 15006, so
+    // a Service targeting the name sends clients to 15006: no iptables, no privileges.
+    double before = inboundRequests();
+    network.callFromClient("http://" + PodNetwork.POD_IP + ":15006/port-mode");
+    assertThat(last("app", "/port-mode")[1]).as("traceparent").isNotEqualTo("-");
+    assertThat(RulesetRendererView.own(network)).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(inboundRequests()).isEqualTo(before + 1));
   }
 
   @Test
@@ -153,6 +167,98 @@ class InterceptionIT {
     assertThat(userns.code()).as(userns.output()).isEqualTo(3);
     assertThat(userns.output()).contains("lacks the NET_ADMIN capability");
     assertThat(RulesetRendererView.own(network)).as("nothing was applied").isEmpty();
+  }
+
+  @Test
+  void theAppsCallsOutPassTheAmbassadorAndTheSidecarsOwnDoNot() throws Exception {
+    NetworkLab.Result init =
+        network.init("--inbound-ports=" + PodNetwork.APP_PORT, "--capture-outbound");
+    assertThat(init.code()).as(init.output()).isZero();
+    assertThat(init.output()).contains("-A OUTRIGGER_OUTPUT -p tcp -j REDIRECT --to-ports 15001");
+    String destination = PodNetwork.SERVER_IP + ":" + PodNetwork.SERVER_PORT;
+    double before = outboundRequests(destination);
+
+    // client → sidecar (inbound) → nginx /out → proxy_pass to the server namespace, which
+    // iptables sends to the ambassador; nginx forwards the traceparent the sidecar gave it.
+    String body =
+        network.callFromClient("http://" + PodNetwork.POD_IP + ":" + PodNetwork.APP_PORT + "/out");
+    assertThat(body).isEqualTo("server\n");
+    String[] atApp = last("app", "/out");
+    String[] atServer = last("server", "/hello");
+    String traceId = atApp[1].substring(3, 35);
+    String serverSpanId = atApp[1].substring(36, 52);
+    assertThat(atServer[1]).as("the server got the trace").startsWith("00-" + traceId + "-");
+    String clientSpanId = atServer[1].substring(36, 52);
+    assertThat(clientSpanId).as("a new span, the ambassador's").isNotEqualTo(serverSpanId);
+    assertThat(atServer[3]).as("Host as the app sent it").isEqualTo(destination);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var client =
+                  sink.received.stream()
+                      .flatMap(r -> r.getScopeSpansList().stream())
+                      .flatMap(s -> s.getSpansList().stream())
+                      .filter(s -> hex(s.getSpanId().toByteArray()).equals(clientSpanId))
+                      .findFirst();
+              assertThat(client).as("client span exported").isPresent();
+              assertThat(client.get().getKind())
+                  .isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT);
+              assertThat(hex(client.get().getParentSpanId().toByteArray()))
+                  .as("child of the inbound server span")
+                  .isEqualTo(serverSpanId);
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(outboundRequests(destination))
+                    .as("exactly once: no loop")
+                    .isEqualTo(before + 1));
+    // The sidecar's own connections (here: span export to this machine) are not captured.
+    String metrics = network.sidecarMetrics();
+    assertThat(sum(metrics, "outrigger_requests_total", Map.of("direction", "outbound")))
+        .isEqualTo(before + 1);
+    assertThat(network.sidecarLog()).doesNotContain("\"level\":\"ERROR\"");
+  }
+
+  @Test
+  void nonHttpTrafficIsPassedThroughToItsOriginalDestination() throws Exception {
+    NetworkLab.Result init =
+        network.init("--inbound-ports=" + PodNetwork.APP_PORT, "--capture-outbound");
+    assertThat(init.code()).as(init.output()).isZero();
+    // Not HTTP: the ambassador cannot parse it, so it must reach the server byte for byte; the
+    // server's own complaint (nginx's 400 page) coming back proves where it went.
+    NetworkLab.Result raw =
+        network.inPod(
+            "timeout",
+            "10",
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/"
+                + PodNetwork.SERVER_IP
+                + "/"
+                + PodNetwork.SERVER_PORT
+                + "; printf '\\x16\\x03\\x01hello\\r\\n\\r\\n' >&3; cat <&3");
+    assertThat(raw.output()).contains("400 Bad Request").contains("nginx");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        sum(
+                            network.sidecarMetrics(),
+                            "outrigger_outbound_tcp_connections_total",
+                            Map.of("outcome", "passthrough")))
+                    .isGreaterThanOrEqualTo(1.0));
+  }
+
+  private static double outboundRequests(String destination) throws Exception {
+    return sum(
+        network.sidecarMetrics(),
+        "outrigger_requests_total",
+        Map.of("direction", "outbound", "destination", destination));
   }
 
   private static String[] last(String name, String uri) throws Exception {

@@ -98,7 +98,7 @@ final class PodNetwork implements AutoCloseable {
             "error_log " + dir.resolve(name + "-error.log") + ";",
             "events { worker_connections 64; }",
             "http {",
-            "  log_format traced '$server_port|$http_traceparent|$http_x_request_id|$host|$uri';",
+            "  log_format traced '$server_port|$http_traceparent|$http_x_request_id|$http_host|$uri';",
             "  access_log " + accessLog(name) + " traced;",
             "  client_body_temp_path " + temp + "/body;",
             "  proxy_temp_path " + temp + "/proxy;",

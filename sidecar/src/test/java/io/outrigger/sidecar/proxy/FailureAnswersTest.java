@@ -196,7 +196,7 @@ class FailureAnswersTest {
           metrics ->
               assertThat(metrics)
                   .contains(
-                      "outrigger_requests_total{direction=\"inbound\",listener=\""
+                      "outrigger_requests_total{destination=\"app\",direction=\"inbound\",listener=\""
                           + h.appPort
                           + "\",method=\"GET\",route=\"/users/{id}\",status_code=\"200\"} 2.0")
                   .contains("method=\"GET\",route=\"other\",status_code=\"200\"} 1.0")
