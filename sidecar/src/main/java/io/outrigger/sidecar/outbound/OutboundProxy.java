@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.outbound;
 
+import io.micrometer.core.instrument.Gauge;
 import io.outrigger.config.SidecarConfig.OutboundConfig;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
@@ -67,16 +68,29 @@ public final class OutboundProxy {
             new NetClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setTcpNoDelay(true));
+    OutboundMetrics metrics =
+        new OutboundMetrics(red, new DestinationLabels(MAX_DESTINATION_LABELS), port);
+    Gauge.builder("outrigger.outbound.open.circuits", destinations, Destinations::open)
+        .description("Destinations whose circuit breaker is open")
+        .register(red.registry());
+    OutboundHandler handler =
+        new OutboundHandler(
+            client,
+            tunnels,
+            tracing,
+            metrics,
+            destinations,
+            hops,
+            () -> token,
+            () -> connectTimeout);
     http =
-        vertx.createHttpServer(
-            new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
-    return http.requestHandler(request -> handler(connectTimeout).handle(request))
-        .listen()
+        vertx
+            .createHttpServer(
+                new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+            .requestHandler(handler);
+    return http.listen()
         .compose(
             bound -> {
-              OutboundMetrics metrics =
-                  new OutboundMetrics(red, new DestinationLabels(MAX_DESTINATION_LABELS), port);
-              this.metrics = metrics;
               OutboundListener listener =
                   new OutboundListener(vertx, tunnels, metrics, hops, bound.actualPort());
               front =
@@ -87,27 +101,6 @@ public final class OutboundProxy {
               return front.listen();
             })
         .map(NetServer::actualPort);
-  }
-
-  private volatile OutboundMetrics metrics;
-  private volatile OutboundHandler handler;
-
-  private OutboundHandler handler(Duration connectTimeout) {
-    OutboundHandler current = handler;
-    if (current == null) {
-      current =
-          new OutboundHandler(
-              client,
-              tunnels,
-              tracing,
-              metrics,
-              destinations,
-              hops,
-              () -> token,
-              () -> connectTimeout);
-      handler = current;
-    }
-    return current;
   }
 
   /** Live changes: timeouts, retries, budget, breaker settings, the token file. */

@@ -153,7 +153,7 @@ class InterceptionIT {
             "--inh-caps=-all",
             "--bounding-set=-net_admin,-net_raw",
             "--",
-            "bin/outrigger-sidecar",
+            network.launcherPath(),
             "init",
             "--inbound-ports=8080");
     assertThat(dropped.code()).as(dropped.output()).isEqualTo(3);
@@ -163,7 +163,7 @@ class InterceptionIT {
     // An unprivileged user namespace: "root" with every capability, but not over this network.
     NetworkLab.Result userns =
         network.inPod(
-            "unshare", "-U", "-r", "bin/outrigger-sidecar", "init", "--inbound-ports=8080");
+            "unshare", "-U", "-r", network.launcherPath(), "init", "--inbound-ports=8080");
     assertThat(userns.code()).as(userns.output()).isEqualTo(3);
     assertThat(userns.output()).contains("lacks the NET_ADMIN capability");
     assertThat(RulesetRendererView.own(network)).as("nothing was applied").isEmpty();

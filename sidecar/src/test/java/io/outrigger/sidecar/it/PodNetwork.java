@@ -209,9 +209,40 @@ final class PodNetwork implements AutoCloseable {
     }
   }
 
-  private static Path launcher() {
-    // The jar Failsafe built; the launcher finds it through OUTRIGGER_JAR.
-    return Path.of("bin/outrigger-sidecar").toAbsolutePath();
+  private Path launcher;
+
+  /**
+   * The launcher, with the jar and its lib/ beside it as a pod image lays them out, copied to the
+   * scratch directory: the sidecar runs as UID 1337, which may not traverse the build's folders (a
+   * clone under /root).
+   */
+  private Path launcher() throws IOException {
+    if (launcher == null) {
+      Path install = dir.resolve("sidecar");
+      Path bin = Files.createDirectories(install.resolve("bin"));
+      Path target = Files.createDirectories(install.resolve("target"));
+      Files.copy(Path.of("bin/outrigger-sidecar"), bin.resolve("outrigger-sidecar"));
+      Path jar = jar();
+      Files.copy(jar, target.resolve(jar.getFileName()));
+      Path lib = Files.createDirectories(target.resolve("lib"));
+      try (var deps = Files.list(jar.resolveSibling("lib"))) {
+        for (Path dep : deps.toList()) {
+          Files.copy(dep, lib.resolve(dep.getFileName()));
+        }
+      }
+      for (Path path : List.of(install, bin, target, lib)) {
+        path.toFile().setReadable(true, false);
+        path.toFile().setExecutable(true, false);
+      }
+      bin.resolve("outrigger-sidecar").toFile().setExecutable(true, false);
+      launcher = bin.resolve("outrigger-sidecar");
+    }
+    return launcher;
+  }
+
+  /** The launcher path, for commands the tests build themselves. */
+  String launcherPath() throws IOException {
+    return launcher().toString();
   }
 
   static Path jar() {

@@ -31,13 +31,13 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,9 +141,14 @@ class AmbassadorTest {
   @Test
   void aRefusedConnectionIsRetriedThenAnsweredBySidecar() throws Exception {
     start(retrying());
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
+    // Port 1 (tcpmux): nothing listens there. A just-closed ephemeral port would not do: the
+    // ambassador's own outgoing connection may get it as its source port and connect to itself.
+    int closed = 1;
+    try (java.net.Socket probe = new java.net.Socket()) {
+      probe.connect(new java.net.InetSocketAddress("127.0.0.1", closed), 1000);
+      throw new AssertionError("something listens on 127.0.0.1:1; this test needs it closed");
+    } catch (java.net.ConnectException expected) {
+      // refused, as it should be
     }
     HttpClientResponse response =
         join(
@@ -362,7 +367,12 @@ class AmbassadorTest {
         .sum();
   }
 
+  /** Waits at most 15 s: a lost answer fails the test instead of hanging the build. */
   private static <T> T join(Future<T> future) {
-    return future.toCompletionStage().toCompletableFuture().join();
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no result within 15 s: " + e, e);
+    }
   }
 }
