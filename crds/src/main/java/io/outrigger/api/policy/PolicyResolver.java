@@ -130,7 +130,9 @@ public final class PolicyResolver {
                 Names.TLS_MOUNT + "/tls.crt", Names.TLS_MOUNT + "/tls.key"),
         list(spec.getRoutePatterns()),
         new SidecarConfig.OutboundConfig(
-            or(out.getEnabled(), false),
+            // Captured connections must find the ambassador listening, or the app's calls out
+            // would be refused: capture turns it on.
+            or(out.getEnabled(), false) || Boolean.TRUE.equals(injection.getCaptureOutbound()),
             duration(out.getTimeout(), Defaults.OUTBOUND_TIMEOUT),
             or(out.getMaxRetries(), Defaults.OUTBOUND_MAX_RETRIES),
             or(out.getRetryBudgetRatio(), Defaults.OUTBOUND_RETRY_BUDGET),
