@@ -150,14 +150,24 @@ class AmbassadorTest {
     } catch (java.net.ConnectException expected) {
       // refused, as it should be
     }
-    HttpClientResponse response =
+    // The body is read in the same callback as the response: read later, it may be gone.
+    Answer answer =
         join(
             app.request(new RequestOptions().setHost("127.0.0.1").setPort(closed).setURI("/x"))
-                .compose(r -> r.send()));
-    String body = join(response.body()).toString();
-    assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.getHeader("x-outrigger-error")).isEqualTo("upstream_refused");
-    assertThat(body).startsWith("outrigger sidecar: the connection to 127.0.0.1:" + closed);
+                .compose(r -> r.send())
+                .compose(
+                    r ->
+                        r.body()
+                            .map(
+                                b ->
+                                    new Answer(
+                                        r.statusCode(),
+                                        b.toString(),
+                                        r.getHeader("x-outrigger-error")))));
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.error()).isEqualTo("upstream_refused");
+    assertThat(answer.body())
+        .startsWith("outrigger sidecar: the connection to 127.0.0.1:" + closed);
     assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isEqualTo(2.0);
   }
 
