@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
@@ -286,6 +287,11 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
     toApp.setStatusCode(status);
     toApp.setStatusMessage(response.statusMessage());
     ForwardedHeaders.toClient(response.headers(), toApp.headers());
+    if (!toApp.headers().contains("content-length")
+        && exchange.request.version() != HttpVersion.HTTP_2) {
+      // Transfer-Encoding is hop-by-hop: a body of unknown length goes on chunked.
+      toApp.setChunked(true);
+    }
     response
         .pipeTo(toApp)
         .onComplete(

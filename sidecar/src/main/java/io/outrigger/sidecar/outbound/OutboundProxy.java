@@ -5,6 +5,8 @@ import io.outrigger.config.SidecarConfig.OutboundConfig;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -56,23 +58,39 @@ public final class OutboundProxy {
       String host, int port, OutboundConfig config, Duration connectTimeout) {
     destinations = new Destinations(config, System::nanoTime);
     applyToken(config);
+    OutboundMetrics metrics =
+        new OutboundMetrics(red, new DestinationLabels(MAX_DESTINATION_LABELS), port);
+    Gauge.builder("outrigger.outbound.open.circuits", destinations, Destinations::open)
+        .description("Destinations whose circuit breaker is open")
+        .register(red.registry());
+    Promise<Integer> bound = Promise.promise();
+    // One verticle, one event loop: the app's request, the destination's response and the pipes
+    // between them all run on the same thread, so no event (a response's end) can happen on
+    // another loop before its handler is attached. Outbound calls are not the hot path.
+    return vertx
+        .deployVerticle(
+            new VerticleBase() {
+              @Override
+              public Future<?> start() {
+                return listen(host, port, connectTimeout, metrics).onComplete(bound);
+              }
+            })
+        .compose(id -> bound.future());
+  }
+
+  private Future<Integer> listen(
+      String host, int port, Duration connectTimeout, OutboundMetrics metrics) {
     client =
         vertx.createHttpClient(
             new HttpClientOptions()
                 .setKeepAlive(true)
-                .setConnectTimeout((int) connectTimeout.toMillis())
-                .setTrustAll(false),
+                .setConnectTimeout((int) connectTimeout.toMillis()),
             new PoolOptions().setHttp1MaxSize(32));
     tunnels =
         vertx.createNetClient(
             new NetClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setTcpNoDelay(true));
-    OutboundMetrics metrics =
-        new OutboundMetrics(red, new DestinationLabels(MAX_DESTINATION_LABELS), port);
-    Gauge.builder("outrigger.outbound.open.circuits", destinations, Destinations::open)
-        .description("Destinations whose circuit breaker is open")
-        .register(red.registry());
     OutboundHandler handler =
         new OutboundHandler(
             client,
@@ -90,9 +108,9 @@ public final class OutboundProxy {
             .requestHandler(handler);
     return http.listen()
         .compose(
-            bound -> {
+            internal -> {
               OutboundListener listener =
-                  new OutboundListener(vertx, tunnels, metrics, hops, bound.actualPort());
+                  new OutboundListener(vertx, tunnels, metrics, hops, internal.actualPort());
               front =
                   vertx
                       .createNetServer(

@@ -128,6 +128,19 @@ class AmbassadorTest {
   }
 
   @Test
+  void aChunkedAnswerOfUnknownLengthArrivesWhole() {
+    start(retrying());
+    upstream =
+        r -> {
+          r.response().setChunked(true).write("first ");
+          vertx.setTimer(50, t -> r.response().end("second"));
+        };
+    Answer answer = call(HttpMethod.GET, "/stream", null);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("first second");
+  }
+
+  @Test
   void postIsNeverRetried() {
     start(retrying());
     upstream = r -> r.response().setStatusCode(503).end("busy");
