@@ -47,11 +47,7 @@ public final class AdmissionHttpsServer implements AutoCloseable {
                   }
                 },
                 "/healthz",
-                exchange -> {
-                  try (exchange) {
-                    ReloadingHttpsServer.respond(exchange, 200, "text/plain", "ok\n");
-                  }
-                })));
+                ReloadingHttpsServer.HEALTHZ)));
   }
 
   public InetSocketAddress address() {

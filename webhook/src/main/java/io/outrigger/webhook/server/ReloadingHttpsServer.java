@@ -80,6 +80,14 @@ public final class ReloadingHttpsServer implements AutoCloseable {
     return keys;
   }
 
+  /** {@code 200 ok}: the liveness answer both servers give on {@code /healthz}. */
+  public static final HttpHandler HEALTHZ =
+      exchange -> {
+        try (exchange) {
+          respond(exchange, 200, "text/plain", "ok\n");
+        }
+      };
+
   /**
    * The body of a POST of at most {@code max} bytes, or null when the request was answered already
    * (405 for another method, 413 when larger).
