@@ -58,6 +58,10 @@ public final class AdmissionHandler {
    */
   public byte[] handle(byte[] body) {
     long start = System.nanoTime();
+    PodReview fast = PodReview.read(body);
+    if (fast != null) {
+      return write(answer(fast, start));
+    }
     JsonNode review;
     try {
       review = PodJson.MAPPER.readTree(body);
@@ -76,11 +80,10 @@ public final class AdmissionHandler {
 
   /** The response review for a request review (see {@link #handle(byte[])}). */
   public ObjectNode review(JsonNode review, long startNanos) {
-    JsonNode request = requestOf(review);
-    String uid = request.get("uid").asText();
-    // dryRun: the API server stores nothing and we must cause nothing beyond the answer. Nothing
-    // here writes anywhere; the flag only keeps such requests apart in the metrics.
-    boolean dryRun = request.path("dryRun").asBoolean(false);
+    return answer(PodReview.of(requestOf(review)), startNanos);
+  }
+
+  private ObjectNode answer(PodReview request, long startNanos) {
     Outcome outcome;
     try {
       outcome = admit(request);
@@ -92,8 +95,10 @@ public final class AdmissionHandler {
               List.of("injection failed, pod admitted without a sidecar: " + describe(e)),
               Map.of("decision", "failed open: " + describe(e)));
     }
-    ObjectNode response = respond(uid, outcome);
-    metrics.record(outcome.result(), dryRun, System.nanoTime() - startNanos);
+    ObjectNode response = respond(request.uid(), outcome);
+    // dryRun: the API server stores nothing and we must cause nothing beyond the answer. Nothing
+    // here writes anywhere; the flag only keeps such requests apart in the metrics.
+    metrics.record(outcome.result(), request.dryRun(), System.nanoTime() - startNanos);
     return response;
   }
 
@@ -119,26 +124,19 @@ public final class AdmissionHandler {
   }
 
   /** What to answer; any exception thrown here is answered by failing open. */
-  private Outcome admit(JsonNode request) {
-    JsonNode kind = request.path("kind");
-    if (!"".equals(kind.path("group").asText("")) || !"Pod".equals(kind.path("kind").asText())) {
+  private Outcome admit(PodReview request) {
+    if (!request.group().isEmpty() || !"Pod".equals(request.kind())) {
       // The webhook configuration should only send pods; admitting anything else unchanged
       // keeps a misconfiguration from blocking other resources.
-      return Outcome.skipped(
-          "not a pod (" + kind.path("group").asText() + "/" + kind.path("kind").asText() + ")",
-          true);
+      return Outcome.skipped("not a pod (" + request.group() + "/" + request.kind() + ")", true);
     }
-    String operation = request.path("operation").asText("CREATE");
+    String operation = request.operation();
     if (!"CREATE".equals(operation)) {
       // Containers cannot be added to a running pod; only creation is injected.
       return Outcome.skipped("operation " + operation + " is not injected", false);
     }
-    JsonNode object = request.get("object");
-    if (object == null || !object.isObject()) {
-      throw new IllegalArgumentException("request has no object");
-    }
-    Pod pod = PodJson.fromTree(object);
-    String namespace = request.path("namespace").asText("");
+    Pod pod = request.pod();
+    String namespace = request.namespace();
     if (namespace.isEmpty() && pod.getMetadata() != null) {
       namespace = pod.getMetadata().getNamespace();
     }
