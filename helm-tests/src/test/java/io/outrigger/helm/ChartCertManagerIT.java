@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.outrigger.api.Names;
-import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.testing.RealKubeApiServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,33 +109,10 @@ class ChartCertManagerIT {
               if (!operator.process.isAlive()) {
                 throw new AssertionError("the operator exited:\n" + operator.log());
               }
-              ObservabilityPolicy policy =
-                  client
-                      .resources(ObservabilityPolicy.class)
-                      .inNamespace(APP_NAMESPACE)
-                      .withName("demo-metrics")
-                      .get();
-              return policy.getStatus() != null
-                  && policy.getStatus().getConditions().stream()
-                      .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+              return Examples.policyReady(client, APP_NAMESPACE, "demo-metrics");
             });
 
-    Deployment demo =
-        Examples.objects(Repo.examples().resolve("demo-app/kubernetes.yaml")).stream()
-            .filter(o -> o.getKind().equals("Deployment"))
-            .map(o -> Serialization.unmarshal(Serialization.asJson(o), Deployment.class))
-            .findFirst()
-            .orElseThrow();
-    PodTemplateSpec template = demo.getSpec().getTemplate();
-    Pod pod =
-        new PodBuilder()
-            .withMetadata(template.getMetadata())
-            .editMetadata()
-            .withName("demo-app-certs")
-            .withNamespace(APP_NAMESPACE)
-            .endMetadata()
-            .withSpec(template.getSpec())
-            .build();
+    Pod pod = Examples.demoAppPod("demo-app-certs", APP_NAMESPACE);
     Pod stored = client.resource(pod).create();
 
     assertThat(stored.getMetadata().getLabels()).containsEntry(Names.INJECTED, "true");

@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.outrigger.api.Names;
-import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.InjectedNames;
 import java.net.URI;
@@ -137,37 +133,10 @@ class ChartWebhookIT {
         Examples.objects(Repo.examples().resolve("policy-full-tracing.yaml"))) {
       client.resource(object).inNamespace(APP_NAMESPACE).createOr(existing -> existing.update());
     }
-    await(operator)
-        .until(
-            () -> {
-              ObservabilityPolicy policy =
-                  client
-                      .resources(ObservabilityPolicy.class)
-                      .inNamespace(APP_NAMESPACE)
-                      .withName("demo-full")
-                      .get();
-              return policy.getStatus() != null
-                  && policy.getStatus().getConditions().stream()
-                      .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-            });
+    await(operator).until(() -> Examples.policyReady(client, APP_NAMESPACE, "demo-full"));
 
     // A pod of the demo app's Deployment, created through the API server.
-    Deployment demo =
-        Examples.objects(Repo.examples().resolve("demo-app/kubernetes.yaml")).stream()
-            .filter(o -> o.getKind().equals("Deployment"))
-            .map(o -> Serialization.unmarshal(Serialization.asJson(o), Deployment.class))
-            .findFirst()
-            .orElseThrow();
-    PodTemplateSpec template = demo.getSpec().getTemplate();
-    Pod pod =
-        new PodBuilder()
-            .withMetadata(template.getMetadata())
-            .editMetadata()
-            .withName("demo-app-1")
-            .withNamespace(APP_NAMESPACE)
-            .endMetadata()
-            .withSpec(template.getSpec())
-            .build();
+    Pod pod = Examples.demoAppPod("demo-app-1", APP_NAMESPACE);
     Pod stored = client.resource(pod).create();
 
     assertThat(stored.getMetadata().getLabels()).containsEntry(Names.INJECTED, "true");

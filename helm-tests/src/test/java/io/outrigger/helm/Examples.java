@@ -1,6 +1,13 @@
 package io.outrigger.helm;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,5 +44,34 @@ final class Examples {
 
   static String name(Path manifest) {
     return Repo.examples().relativize(manifest).toString();
+  }
+
+  /** A pod as the demo app's Deployment ({@code examples/demo-app/kubernetes.yaml}) makes them. */
+  static Pod demoAppPod(String name, String namespace) {
+    Deployment demo =
+        objects(Repo.examples().resolve("demo-app/kubernetes.yaml")).stream()
+            .filter(o -> o.getKind().equals("Deployment"))
+            .map(o -> Serialization.unmarshal(Serialization.asJson(o), Deployment.class))
+            .findFirst()
+            .orElseThrow();
+    PodTemplateSpec template = demo.getSpec().getTemplate();
+    return new PodBuilder()
+        .withMetadata(template.getMetadata())
+        .editMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+  }
+
+  /** Whether the policy's status says {@code Ready=True}. */
+  static boolean policyReady(KubernetesClient client, String namespace, String name) {
+    ObservabilityPolicy policy =
+        client.resources(ObservabilityPolicy.class).inNamespace(namespace).withName(name).get();
+    return policy != null
+        && policy.getStatus() != null
+        && policy.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 }
