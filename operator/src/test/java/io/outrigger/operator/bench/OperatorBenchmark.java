@@ -11,10 +11,6 @@ import io.outrigger.operator.it.ApiServer;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.testing.RealKubeApiServer;
-import io.outrigger.webhook.ClusterFacts;
-import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.AdmissionMetrics;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,17 +171,8 @@ public final class OperatorBenchmark {
             Optional.empty(),
             Clock.systemUTC());
     OperatorHttpsServer server =
-        OperatorHttpsServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            dir.resolve("tls.crt"),
-            dir.resolve("tls.key"),
-            new AdmissionHandler(
-                operator.clusterView(),
-                ClusterFacts.of(
-                    "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
-                new AdmissionMetrics()),
-            operator.reportIntake(),
-            32);
+        ApiServer.https(
+            operator, dir.resolve("tls.crt"), dir.resolve("tls.key"), Optional.empty(), 32);
     long started = System.nanoTime();
     SidecarFleet fleet =
         new SidecarFleet(

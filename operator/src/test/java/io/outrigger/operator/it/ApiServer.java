@@ -11,13 +11,20 @@ import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
+import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.testing.RealKubeApiServer;
+import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.InjectedNames;
 import io.outrigger.webhook.InjectionStatus;
+import io.outrigger.webhook.admission.AdmissionHandler;
+import io.outrigger.webhook.admission.AdmissionMetrics;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +37,30 @@ public final class ApiServer {
 
   public static final String VERSION = "0.1.0-it";
   public static final String OPERATOR_NAMESPACE = "outrigger-system";
+
+  /**
+   * The operator's HTTPS server in front of {@code operator}: admissions (classic sidecars, as the
+   * 1.20 test server needs) and reports, optionally forwarded to the leader.
+   */
+  public static OperatorHttpsServer https(
+      OutriggerOperator operator,
+      Path certFile,
+      Path keyFile,
+      Optional<ReportForwarder> forwarder,
+      int threads)
+      throws IOException, GeneralSecurityException {
+    return OperatorHttpsServer.start(
+        new InetSocketAddress("127.0.0.1", 0),
+        certFile,
+        keyFile,
+        new AdmissionHandler(
+            operator.clusterView(),
+            ClusterFacts.of("1", "20", "registry.local/sidecar", VERSION, OPERATOR_NAMESPACE),
+            new AdmissionMetrics()),
+        operator.reportIntake(),
+        forwarder,
+        threads);
+  }
 
   /** An operator reconciling only {@code namespaces}, reports throttled to one per second. */
   public static OutriggerOperator operator(

@@ -16,12 +16,8 @@ import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.WebhookCertificates;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.testing.RealKubeApiServer;
-import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.InjectedNames;
-import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.AdmissionMetrics;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
@@ -93,17 +89,8 @@ class CertificatesIT {
                 Duration.ofSeconds(3)),
             Clock.systemUTC());
     server =
-        OperatorHttpsServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            certificates.certFile(),
-            certificates.keyFile(),
-            new AdmissionHandler(
-                operator.clusterView(),
-                ClusterFacts.of(
-                    "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
-                new AdmissionMetrics()),
-            operator.reportIntake(),
-            4);
+        ApiServer.https(
+            operator, certificates.certFile(), certificates.keyFile(), Optional.empty(), 4);
     // As the chart installs it: no caBundle, the operator fills it in.
     client
         .resource(

@@ -24,10 +24,6 @@ import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
-import io.outrigger.webhook.ClusterFacts;
-import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.AdmissionMetrics;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,16 +102,10 @@ class LeaderElectionIT {
                     forwarder::leaderChanged)),
             Clock.systemUTC());
     OperatorHttpsServer server =
-        OperatorHttpsServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
+        ApiServer.https(
+            operator,
             certs.resolve("tls.crt"),
             certs.resolve("tls.key"),
-            new AdmissionHandler(
-                operator.clusterView(),
-                ClusterFacts.of(
-                    "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
-                new AdmissionMetrics()),
-            operator.reportIntake(),
             Optional.of(forwarder),
             4);
     replicaPod(identity, server.port());

@@ -16,10 +16,6 @@ import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
-import io.outrigger.webhook.ClusterFacts;
-import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.AdmissionMetrics;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,16 +63,9 @@ class ReportIT {
     Path dir = Files.createTempDirectory("outrigger-report-it");
     Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
     Files.writeString(dir.resolve("tls.key"), tls.servingKey());
-    ClusterFacts facts =
-        ClusterFacts.of("1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system");
     server =
-        OperatorHttpsServer.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            dir.resolve("tls.crt"),
-            dir.resolve("tls.key"),
-            new AdmissionHandler(operator.clusterView(), facts, new AdmissionMetrics()),
-            operator.reportIntake(),
-            4);
+        ApiServer.https(
+            operator, dir.resolve("tls.crt"), dir.resolve("tls.key"), Optional.empty(), 4);
     https = new Https(tls.caBundle());
 
     ObservabilityPolicySpec spec = new ObservabilityPolicySpec();

@@ -20,11 +20,7 @@ import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
-import io.outrigger.webhook.ClusterFacts;
-import io.outrigger.webhook.admission.AdmissionHandler;
-import io.outrigger.webhook.admission.AdmissionMetrics;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,17 +70,8 @@ class SidecarReportsIT {
                 "https://127.0.0.1/v1/reports",
                 dir.resolve("ca.crt").toString());
         OperatorHttpsServer server =
-            OperatorHttpsServer.start(
-                new InetSocketAddress("127.0.0.1", 0),
-                dir.resolve("tls.crt"),
-                dir.resolve("tls.key"),
-                new AdmissionHandler(
-                    operator.clusterView(),
-                    ClusterFacts.of(
-                        "1", "20", "registry.local/sidecar", ApiServer.VERSION, "outrigger-system"),
-                    new AdmissionMetrics()),
-                operator.reportIntake(),
-                4)) {
+            ApiServer.https(
+                operator, dir.resolve("tls.crt"), dir.resolve("tls.key"), Optional.empty(), 4)) {
       ObservabilityPolicySpec spec = new ObservabilityPolicySpec();
       spec.setSelector(new LabelSelectorBuilder().addToMatchLabels("app", "shop").build());
       MetricsSpec metrics = new MetricsSpec();
