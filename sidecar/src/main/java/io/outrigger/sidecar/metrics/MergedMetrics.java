@@ -56,22 +56,38 @@ public final class MergedMetrics {
   }
 
   /**
-   * Renders in chunks of about {@code chunkChars} characters handed to {@code chunks}; fails before
-   * the first chunk when the exposition cannot be built.
+   * Renders in chunks of about {@code chunkChars} characters, handed to {@code chunks} as UTF-8;
+   * fails before the first chunk when the exposition cannot be built.
    */
-  public void render(Format format, int chunkChars, java.util.function.Consumer<String> chunks)
+  public void render(Format format, int chunkChars, java.util.function.Consumer<byte[]> chunks)
       throws ExpositionException {
     if (own == null && app.get().isEmpty()) {
-      chunks.accept(registry.scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE));
+      chunks.accept(
+          registry
+              .scrape(format == Format.OPENMETRICS ? OPENMETRICS_TYPE : TEXT_TYPE)
+              .getBytes(StandardCharsets.UTF_8));
       return;
     }
     List<MetricFamily> families = families();
     StringBuilder out = new StringBuilder(chunkChars + 1024);
-    ExpositionWriter.write(
-        families, format, out, chunkChars, chunk -> chunks.accept(chunk.toString()));
+    ExpositionWriter.write(families, format, out, chunkChars, chunk -> chunks.accept(utf8(chunk)));
     if (!out.isEmpty()) {
-      chunks.accept(out.toString());
+      chunks.accept(utf8(out));
     }
+  }
+
+  /** The chunk's UTF-8 bytes in one copy when it is ASCII, as it nearly always is. */
+  static byte[] utf8(StringBuilder chunk) {
+    int n = chunk.length();
+    byte[] bytes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      char c = chunk.charAt(i);
+      if (c >= 0x80) {
+        return chunk.toString().getBytes(StandardCharsets.UTF_8);
+      }
+      bytes[i] = (byte) c;
+    }
+    return bytes;
   }
 
   public String render(Format format) throws ExpositionException {

@@ -6,7 +6,6 @@ import io.outrigger.sidecar.metrics.MergedMetrics;
 import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -108,7 +107,10 @@ public final class TelemetryServer {
                       started[0] = true;
                       response.setChunked(true).putHeader("content-type", contentType);
                     }
-                    response.write(Buffer.buffer(chunk));
+                    // Wrapped, not copied again.
+                    response.write(
+                        io.vertx.core.internal.buffer.BufferInternal.buffer(
+                            io.netty.buffer.Unpooled.wrappedBuffer(chunk)));
                   });
               if (!started[0]) {
                 response.putHeader("content-type", contentType);

@@ -79,21 +79,17 @@ public final class Enrichment {
               sample.exemplar()));
     }
     return new MetricFamily(
-        family.name(), family.type(), family.help(), family.unit(), List.copyOf(samples));
+        family.name(),
+        family.type(),
+        family.help(),
+        family.unit(),
+        java.util.Collections.unmodifiableList(samples));
   }
 
   List<Sample.Label> enrich(List<Sample.Label> labels) {
     if (!collides(labels)) {
-      // The common case: the app's labels, then the target's, in one exact-size list.
-      Sample.Label[] result = new Sample.Label[labels.size() + targetLabelList.size()];
-      int i = 0;
-      for (Sample.Label label : labels) {
-        result[i++] = label;
-      }
-      for (Sample.Label label : targetLabelList) {
-        result[i++] = label;
-      }
-      return List.of(result);
+      // The common case: the app's labels, then the target's, as a view over both (no copy).
+      return Labels.concat(labels, targetLabelList);
     }
     Set<String> taken = new HashSet<>();
     labels.forEach(l -> taken.add(l.name()));

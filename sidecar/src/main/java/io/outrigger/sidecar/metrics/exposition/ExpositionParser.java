@@ -6,11 +6,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -42,11 +40,16 @@ public final class ExpositionParser {
   private final Format format;
   private final Limits limits;
   private final Map<String, FamilyBuilder> families = new LinkedHashMap<>();
-  private final Set<Sample.SeriesId> series = new HashSet<>();
   // Every sample repeats its metric and label names (and often label values): one String each per
   // scrape instead of one per sample keeps a parsed 100k-series scrape small for the GC.
   private final Map<String, String> shared = new HashMap<>();
+  // The same, looked up from the text in place: names by their characters, and whole label pairs
+  // (name="value", without escapes) to one shared Label, so a repeated pair allocates nothing.
+  private final RangeTable names = new RangeTable(Integer.MAX_VALUE);
+  private final RangeTable pairs = new RangeTable(MAX_SHARED_STRINGS);
+  private final SeriesSet series = new SeriesSet();
   private final ArrayList<Sample.Label> scratchLabels = new ArrayList<>();
+  private String text;
   private FamilyBuilder current;
   private int dropped;
   private int truncated;
@@ -61,6 +64,11 @@ public final class ExpositionParser {
   public static Exposition parse(byte[] body, Format format, Limits limits)
       throws ExpositionException {
     String text;
+    if (isAscii(body)) {
+      // The usual case: every byte is a character, and one copy makes the String.
+      text = new String(body, StandardCharsets.ISO_8859_1);
+      return new ExpositionParser(format, limits).run(text);
+    }
     try {
       text =
           StandardCharsets.UTF_8
@@ -75,7 +83,25 @@ public final class ExpositionParser {
     return new ExpositionParser(format, limits).run(text);
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** True when no byte has its high bit set, checked eight bytes at a time. */
+  static boolean isAscii(byte[] body) {
+    int i = 0;
+    long bits = 0;
+    for (; i + 8 <= body.length; i += 8) {
+      bits |= (long) LONGS.get(body, i);
+    }
+    for (; i < body.length; i++) {
+      bits |= body[i];
+    }
+    return (bits & 0x8080808080808080L) == 0;
+  }
+
   private Exposition run(String text) throws ExpositionException {
+    this.text = text;
     boolean eof = false;
     int start = 0;
     while (start < text.length()) {
@@ -172,16 +198,24 @@ public final class ExpositionParser {
   }
 
   private void sample(Cursor cursor) throws ExpositionException {
-    String name = share(cursor.takeName(true));
-    if (name == null) {
+    int nameStart = cursor.at;
+    int nameEnd = cursor.scanName(true);
+    if (nameEnd == nameStart) {
       throw error("expected a metric name at column 1");
     }
+    String name = names.intern(text, nameStart, nameEnd);
+    cursor.at = nameEnd;
     List<Sample.Label> labels = cursor.peek() == '{' ? labels(cursor) : List.of();
     if (!cursor.skipSpaces()) {
       throw error("expected a space and a value after " + name);
     }
-    String valueText = cursor.token();
-    double value = number(valueText, "value");
+    int valueStart = cursor.at;
+    int valueEnd = cursor.tokenEnd();
+    cursor.at = valueEnd;
+    double value =
+        isDecimalNumber(text, valueStart, valueEnd)
+            ? parseDecimal(text, valueStart, valueEnd)
+            : number(text.substring(valueStart, valueEnd), "value");
     Long timestamp = null;
     String exemplar = null;
     if (cursor.skipSpaces() && !cursor.atEnd() && cursor.peek() != '#') {
@@ -199,7 +233,7 @@ public final class ExpositionParser {
     FamilyBuilder family = familyOf(name);
     checkLabels(family, name, labels);
     Sample sample = new Sample(name, labels, value, timestamp, exemplar);
-    if (!series.add(sample.seriesId())) {
+    if (!series.add(sample)) {
       throw error("duplicate series " + name + labels(labels));
     }
     if (series.size() > limits.maxSeries()) {
@@ -253,7 +287,24 @@ public final class ExpositionParser {
     List<Sample.Label> labels = scratchLabels;
     labels.clear();
     while (cursor.peek() != '}') {
-      String labelName = share(cursor.takeName(false));
+      Sample.Label known = knownPair(cursor);
+      if (known != null) {
+        for (Sample.Label earlier : labels) {
+          if (earlier.name().equals(known.name())) {
+            throw error("label " + known.name() + " given twice");
+          }
+        }
+        labels.add(known);
+        if (!cursor.consume(',')) {
+          break;
+        }
+        continue;
+      }
+      int pairStart = cursor.at;
+      int labelNameEnd = cursor.scanName(false);
+      String labelName =
+          labelNameEnd == pairStart ? null : names.intern(cursor.text, pairStart, labelNameEnd);
+      cursor.at = labelNameEnd;
       if (labelName == null) {
         throw error("invalid label name at column " + (cursor.position() + 1));
       }
@@ -265,12 +316,20 @@ public final class ExpositionParser {
       if (!cursor.consume('=') || !cursor.consume('"')) {
         throw error("expected =\" after label " + labelName);
       }
+      int valueStart = cursor.at;
       String value = labelValue(cursor);
+      boolean plain = cursor.at - valueStart == value.length() + 1;
       if (value.length() > limits.maxLabelValueLength()) {
         value = value.substring(0, limits.maxLabelValueLength());
         truncated++;
+        plain = false;
       }
-      labels.add(new Sample.Label(labelName, shareIfRoom(value)));
+      Sample.Label label = new Sample.Label(labelName, shareIfRoom(value));
+      if (plain && cursor.text == text) {
+        // name="value" with no escape and no cut: the same text is the same Label next time.
+        pairs.put(text, pairStart, cursor.at - 1, label);
+      }
+      labels.add(label);
       if (!cursor.consume(',')) {
         break;
       }
@@ -278,7 +337,44 @@ public final class ExpositionParser {
     if (!cursor.consume('}')) {
       throw error("expected , or } in the labels");
     }
-    return List.copyOf(labels);
+    return Labels.ofTrusted(labels.toArray(new Sample.Label[0]));
+  }
+
+  /**
+   * The shared Label for the pair at the cursor when that exact text ({@code name="value"}) was
+   * seen before in this scrape, with the cursor moved past it; else null, nothing consumed.
+   */
+  private Sample.Label knownPair(Cursor cursor) {
+    if (cursor.text != text || pairs.isEmpty()) {
+      return null;
+    }
+    int start = cursor.at;
+    int nameEnd = cursor.scanName(false);
+    if (nameEnd == start
+        || nameEnd + 1 >= cursor.end
+        || text.charAt(nameEnd) != '='
+        || text.charAt(nameEnd + 1) != '"') {
+      return null;
+    }
+    int quote = -1;
+    for (int i = nameEnd + 2; i < cursor.end; i++) {
+      char c = text.charAt(i);
+      if (c == '"') {
+        quote = i;
+        break;
+      }
+      if (c == '\\') {
+        return null;
+      }
+    }
+    if (quote < 0) {
+      return null;
+    }
+    Sample.Label label = (Sample.Label) pairs.get(text, start, quote);
+    if (label != null) {
+      cursor.at = quote + 1;
+    }
+    return label;
   }
 
   private String labelValue(Cursor cursor) throws ExpositionException {
@@ -341,8 +437,11 @@ public final class ExpositionParser {
    * place.
    */
   static boolean isDecimalNumber(String text) {
-    int i = 0;
-    int n = text.length();
+    return isDecimalNumber(text, 0, text.length());
+  }
+
+  private static boolean isDecimalNumber(String text, int from, int n) {
+    int i = from;
     if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
       i++;
     }
@@ -380,20 +479,23 @@ public final class ExpositionParser {
 
   /** Plain integers (most counters) skip the general float parser. */
   private static double parseDecimal(String text) {
-    int n = text.length();
-    int start = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
-    if (n - start > 0 && n - start <= 15) {
+    return parseDecimal(text, 0, text.length());
+  }
+
+  private static double parseDecimal(String text, int from, int to) {
+    int start = text.charAt(from) == '-' || text.charAt(from) == '+' ? from + 1 : from;
+    if (to - start > 0 && to - start <= 15) {
       long value = 0;
-      for (int i = start; i < n; i++) {
+      for (int i = start; i < to; i++) {
         char c = text.charAt(i);
         if (!isDigit(c)) {
-          return Double.parseDouble(text);
+          return Double.parseDouble(text.substring(from, to));
         }
         value = value * 10 + (c - '0');
       }
-      return text.charAt(0) == '-' ? (value == 0 ? -0.0 : -value) : value;
+      return text.charAt(from) == '-' ? (value == 0 ? -0.0 : -value) : value;
     }
-    return Double.parseDouble(text);
+    return Double.parseDouble(text.substring(from, to));
   }
 
   private static boolean isDigit(char c) {
@@ -528,6 +630,170 @@ public final class ExpositionParser {
     return 0;
   }
 
+  /**
+   * Strings (or Labels) of this scrape by the text they were read from, found from a range of the
+   * text without making a String of it. Open addressing; stops taking new entries at its cap.
+   */
+  static final class RangeTable {
+    private final int cap;
+    private String[] keys = new String[64];
+    private Object[] values = new Object[64];
+    private int[] hashes = new int[64];
+    private int size;
+
+    RangeTable(int cap) {
+      this.cap = cap;
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    private static int hash(String text, int from, int to) {
+      int h = 0;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + text.charAt(i);
+      }
+      return h ^ (h >>> 16);
+    }
+
+    /** The value stored for {@code text[from, to)}, or null. */
+    Object get(String text, int from, int to) {
+      int h = hash(text, from, to);
+      int mask = keys.length - 1;
+      int len = to - from;
+      for (int i = h & mask; ; i = (i + 1) & mask) {
+        String key = keys[i];
+        if (key == null) {
+          return null;
+        }
+        if (hashes[i] == h && key.length() == len && key.regionMatches(0, text, from, len)) {
+          return values[i];
+        }
+      }
+    }
+
+    /** Stores {@code value} for {@code text[from, to)} unless full or already there. */
+    void put(String text, int from, int to, Object value) {
+      if (size >= cap) {
+        return;
+      }
+      int h = hash(text, from, to);
+      int mask = keys.length - 1;
+      int len = to - from;
+      int i = h & mask;
+      for (; keys[i] != null; i = (i + 1) & mask) {
+        if (hashes[i] == h
+            && keys[i].length() == len
+            && keys[i].regionMatches(0, text, from, len)) {
+          return;
+        }
+      }
+      keys[i] = text.substring(from, to);
+      values[i] = value;
+      hashes[i] = h;
+      if (++size * 2 > keys.length) {
+        grow();
+      }
+    }
+
+    /** The one String of this scrape equal to {@code text[from, to)}. */
+    String intern(String text, int from, int to) {
+      Object known = get(text, from, to);
+      if (known != null) {
+        return (String) known;
+      }
+      String value = text.substring(from, to);
+      if (size < cap) {
+        int h = hash(text, from, to);
+        int mask = keys.length - 1;
+        int i = h & mask;
+        while (keys[i] != null) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = value;
+        values[i] = value;
+        hashes[i] = h;
+        if (++size * 2 > keys.length) {
+          grow();
+        }
+      }
+      return value;
+    }
+
+    private void grow() {
+      String[] oldKeys = keys;
+      Object[] oldValues = values;
+      int[] oldHashes = hashes;
+      keys = new String[oldKeys.length * 2];
+      values = new Object[keys.length];
+      hashes = new int[keys.length];
+      int mask = keys.length - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        if (oldKeys[j] != null) {
+          int i = oldHashes[j] & mask;
+          while (keys[i] != null) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = oldKeys[j];
+          values[i] = oldValues[j];
+          hashes[i] = oldHashes[j];
+        }
+      }
+    }
+  }
+
+  /**
+   * The series of one scrape, for the duplicate check: samples by {@link Sample.SeriesId}'s hash
+   * and equality, in open-addressed arrays rather than one set entry and one key object per sample.
+   */
+  static final class SeriesSet {
+    private Sample[] samples = new Sample[1024];
+    private int[] hashes = new int[1024];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    /** False when a sample of the same series is already in. */
+    boolean add(Sample sample) {
+      int h = Sample.SeriesId.hash(sample);
+      int mask = samples.length - 1;
+      int i = (h ^ (h >>> 16)) & mask;
+      for (; samples[i] != null; i = (i + 1) & mask) {
+        if (hashes[i] == h && Sample.SeriesId.same(samples[i], sample)) {
+          return false;
+        }
+      }
+      samples[i] = sample;
+      hashes[i] = h;
+      if (++size * 2 > samples.length) {
+        grow();
+      }
+      return true;
+    }
+
+    private void grow() {
+      Sample[] oldSamples = samples;
+      int[] oldHashes = hashes;
+      samples = new Sample[oldSamples.length * 2];
+      hashes = new int[samples.length];
+      int mask = samples.length - 1;
+      for (int j = 0; j < oldSamples.length; j++) {
+        if (oldSamples[j] != null) {
+          int h = oldHashes[j];
+          int i = (h ^ (h >>> 16)) & mask;
+          while (samples[i] != null) {
+            i = (i + 1) & mask;
+          }
+          samples[i] = oldSamples[j];
+          hashes[i] = h;
+        }
+      }
+    }
+  }
+
   /** Collects one family's lines. */
   private static final class FamilyBuilder {
     final String name;
@@ -555,16 +821,17 @@ public final class ExpositionParser {
           type == MetricType.COUNTER && name.endsWith("_total")
               ? name.substring(0, name.length() - 6)
               : name;
-      return new MetricFamily(familyName, type, help, unit, List.copyOf(samples));
+      return new MetricFamily(
+          familyName, type, help, unit, java.util.Collections.unmodifiableList(samples));
     }
   }
 
   /** A read position in one line of the exposition, read in place. */
   private static final class Cursor {
-    private final String text;
+    final String text;
     private final int lineStart;
-    private final int end;
-    private int at;
+    final int end;
+    int at;
 
     Cursor(String line) {
       this(line, 0, line.length());
@@ -617,28 +884,35 @@ public final class ExpositionParser {
 
     String token() {
       int from = at;
-      while (!atEnd() && text.charAt(at) != ' ' && text.charAt(at) != '\t') {
-        at++;
-      }
+      at = tokenEnd();
       return text.substring(from, at);
     }
 
+    /** Where the token at the cursor ends (a space, a tab or the line's end); nothing consumed. */
+    int tokenEnd() {
+      int i = at;
+      while (i < end && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+        i++;
+      }
+      return i;
+    }
+
     /**
-     * A metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}) or, without colons, a label name; null when
-     * none starts here.
+     * Where the metric name ({@code [a-zA-Z_:][a-zA-Z0-9_:]*}) or, without colons, label name at
+     * the cursor ends; the cursor when none starts there. Nothing consumed.
      */
-    String takeName(boolean colons) {
-      int from = at;
-      while (!atEnd()) {
-        char c = text.charAt(at);
+    int scanName(boolean colons) {
+      int i = at;
+      while (i < end) {
+        char c = text.charAt(i);
         boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-        boolean allowed = letter || (colons && c == ':') || (at > from && c >= '0' && c <= '9');
+        boolean allowed = letter || (colons && c == ':') || (i > at && c >= '0' && c <= '9');
         if (!allowed) {
           break;
         }
-        at++;
+        i++;
       }
-      return at == from ? null : text.substring(from, at);
+      return i;
     }
 
     /**

@@ -68,19 +68,21 @@ public final class ExpositionWriter {
 
   private static void writeSample(Sample sample, Format format, StringBuilder out) {
     out.append(sample.name());
-    if (!sample.labels().isEmpty()) {
+    List<Sample.Label> labels = sample.labels();
+    int n = labels.size();
+    if (n > 0) {
       out.append('{');
-      boolean first = true;
-      for (Sample.Label label : sample.labels()) {
-        if (!first) {
+      for (int i = 0; i < n; i++) {
+        Sample.Label label = labels.get(i);
+        if (i > 0) {
           out.append(',');
         }
-        first = false;
         out.append(label.name()).append("=\"").append(escapeLabel(label.value())).append('"');
       }
       out.append('}');
     }
-    out.append(' ').append(number(sample.value(), format));
+    out.append(' ');
+    appendNumber(sample.value(), out);
     if (sample.timestampMillis() != null) {
       out.append(' ');
       if (format == Format.OPENMETRICS) {
@@ -95,6 +97,15 @@ public final class ExpositionWriter {
       out.append(" # ").append(sample.exemplar());
     }
     out.append('\n');
+  }
+
+  /** As {@link #number}, appended without an intermediate String for whole numbers. */
+  private static void appendNumber(double value, StringBuilder out) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      out.append((long) value);
+    } else {
+      out.append(number(value, null));
+    }
   }
 
   static String number(double value, Format format) {

@@ -19,9 +19,11 @@ public enum MetricType {
   UNKNOWN(List.of(""));
 
   private final List<String> suffixes;
+  private final String[] suffixArray;
 
   MetricType(List<String> suffixes) {
     this.suffixes = suffixes;
+    this.suffixArray = suffixes.toArray(String[]::new);
   }
 
   /** Suffixes a sample name may add to the family name. */
@@ -38,7 +40,7 @@ public enum MetricType {
       return false;
     }
     int rest = sampleName.length() - familyName.length();
-    for (String suffix : suffixes) {
+    for (String suffix : suffixArray) {
       if (suffix.length() == rest && sampleName.endsWith(suffix)) {
         return true;
       }

@@ -31,12 +31,34 @@ public record Sample(
 
     SeriesId(Sample sample) {
       this.sample = sample;
+      this.hash = hash(sample);
+    }
+
+    static int hash(Sample sample) {
       int labelsHash = 0;
-      for (Label label : sample.labels) {
+      List<Label> labels = sample.labels;
+      for (int i = 0, n = labels.size(); i < n; i++) {
+        Label label = labels.get(i);
         // A sum does not depend on the order.
         labelsHash += label.name().hashCode() * 31 + label.value().hashCode();
       }
-      this.hash = sample.name.hashCode() * 31 + labelsHash;
+      return sample.name.hashCode() * 31 + labelsHash;
+    }
+
+    /** Same name and label set, whatever the order. */
+    static boolean same(Sample a, Sample b) {
+      if (!a.name.equals(b.name) || a.labels.size() != b.labels.size()) {
+        return false;
+      }
+      // Label names are unique within a sample, so equal sizes and containment mean equal sets.
+      List<Label> labels = a.labels;
+      for (int i = 0, n = labels.size(); i < n; i++) {
+        Label label = labels.get(i);
+        if (!label.value().equals(b.label(label.name()))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
@@ -46,24 +68,13 @@ public record Sample(
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof SeriesId that)
-          || that.hash != hash
-          || !that.sample.name.equals(sample.name)
-          || that.sample.labels.size() != sample.labels.size()) {
-        return false;
-      }
-      // Label names are unique within a sample, so equal sizes and containment mean equal sets.
-      for (Label label : sample.labels) {
-        if (!label.value().equals(that.sample.label(label.name()))) {
-          return false;
-        }
-      }
-      return true;
+      return other instanceof SeriesId that && that.hash == hash && same(sample, that.sample);
     }
   }
 
   public String label(String labelName) {
-    for (Label label : labels) {
+    for (int i = 0, n = labels.size(); i < n; i++) {
+      Label label = labels.get(i);
       if (label.name().equals(labelName)) {
         return label.value();
       }

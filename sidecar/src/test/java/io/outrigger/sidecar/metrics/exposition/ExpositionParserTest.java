@@ -105,6 +105,67 @@ class ExpositionParserTest {
   }
 
   @Test
+  void repeatedLabelPairsAreSharedAndStillChecked() throws Exception {
+    Exposition e =
+        parse(
+            Format.PROMETHEUS_TEXT,
+            """
+            m{code="200",path="/a"} 1
+            m{code="200",path="/b"} 2
+            m{path="/c",code="200"} 3
+            m{code="20",path="/a"} 4
+            """);
+    var samples = e.families().get(0).samples();
+    assertThat(samples.get(1).labels().get(0))
+        .as("a pair seen before is the same Label")
+        .isSameAs(samples.get(0).labels().get(0));
+    assertThat(samples.get(2).label("code")).isEqualTo("200");
+    assertThat(samples.get(3).label("code")).isEqualTo("20");
+    assertThat(samples.get(3).labels())
+        .containsExactly(new Sample.Label("code", "20"), new Sample.Label("path", "/a"));
+    // A pair already seen, given twice in one series.
+    assertThatThrownBy(() -> parse(Format.PROMETHEUS_TEXT, "m{a=\"1\"} 1\nn{a=\"1\",a=\"1\"} 1\n"))
+        .isInstanceOfSatisfying(
+            ExpositionException.class,
+            error -> {
+              assertThat(error.line()).isEqualTo(2);
+              assertThat(error.reason()).contains("label a given twice");
+            });
+    // A duplicate series made of shared pairs, in another order.
+    assertThatThrownBy(
+            () -> parse(Format.PROMETHEUS_TEXT, "m{a=\"1\",b=\"2\"} 1\nm{b=\"2\",a=\"1\"} 1\n"))
+        .isInstanceOfSatisfying(
+            ExpositionException.class,
+            error -> assertThat(error.reason()).contains("duplicate series"));
+  }
+
+  @Test
+  void everyCutValueIsCountedEvenWhenRepeated() throws Exception {
+    Exposition e =
+        ExpositionParser.parse(
+            "m{a=\"long-value\",i=\"1\"} 1\nm{a=\"long-value\",i=\"2\"} 1\n"
+                .getBytes(StandardCharsets.UTF_8),
+            Format.PROMETHEUS_TEXT,
+            new Limits(10, 4));
+    assertThat(e.truncatedValues()).isEqualTo(2);
+    assertThat(e.families().get(0).samples().get(1).label("a")).isEqualTo("long");
+  }
+
+  @Test
+  void nonAsciiTextParsesAsUtf8() throws Exception {
+    Exposition e =
+        parse(Format.PROMETHEUS_TEXT, "m{city=\"Zürich\"} 1\nm{city=\"東京\"} 2\nm{x=\"é\"} 1.5\n");
+    var samples = e.families().get(0).samples();
+    assertThat(samples.get(0).label("city")).isEqualTo("Zürich");
+    assertThat(samples.get(1).label("city")).isEqualTo("東京");
+    assertThat(samples.get(2).value()).isEqualTo(1.5);
+    assertThat(ExpositionParser.isAscii("plain text, longer than eight".getBytes())).isTrue();
+    assertThat(ExpositionParser.isAscii("eight by and é".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+    assertThat(ExpositionParser.isAscii("é".getBytes(StandardCharsets.UTF_8))).isFalse();
+  }
+
+  @Test
   void aTenMegabyteExpositionParses() throws Exception {
     StringBuilder body = new StringBuilder("# TYPE big gauge\n");
     int i = 0;
