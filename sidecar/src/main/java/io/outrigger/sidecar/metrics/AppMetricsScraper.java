@@ -14,10 +14,12 @@ import io.outrigger.sidecar.metrics.exposition.ExpositionException;
 import io.outrigger.sidecar.metrics.exposition.ExpositionParser;
 import io.outrigger.sidecar.metrics.exposition.MetricFamily;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
@@ -136,7 +138,7 @@ public final class AppMetricsScraper {
                 // it passes.
                 request
                     .send()
-                    .compose(response -> response.body().map(body -> new Answer(response, body)))
+                    .compose(response -> collect(response).map(body -> new Answer(response, body)))
                     .timeout(deadline, TimeUnit.MILLISECONDS)
                     .onFailure(error -> request.reset()))
         .compose(
@@ -219,7 +221,53 @@ public final class AppMetricsScraper {
         .recover(error -> Future.succeededFuture());
   }
 
-  private Future<Scraped> parse(Buffer body, ExpositionParser.Format format) {
+  /**
+   * The response body in one array sized from its content-length (when given and within the cap),
+   * instead of a buffer that grows by copies and is then copied out again.
+   */
+  private static Future<Body> collect(HttpClientResponse response) {
+    String declared = response.getHeader("content-length");
+    long length = -1;
+    if (declared != null) {
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+    }
+    Body body = new Body(length >= 0 && length <= MAX_BODY_BYTES ? (int) length : 64 * 1024);
+    Promise<Body> done = Promise.promise();
+    response.handler(body::append);
+    response.exceptionHandler(done::tryFail);
+    response.endHandler(v -> done.tryComplete(body));
+    return done.future();
+  }
+
+  /** A growable byte array holding a response body. */
+  static final class Body {
+    byte[] bytes;
+    int length;
+
+    Body(int capacity) {
+      bytes = new byte[Math.max(capacity, 16)];
+    }
+
+    void append(Buffer chunk) {
+      int n = chunk.length();
+      if (length + n > bytes.length) {
+        // Past 2 GiB the length cap refuses the scrape anyway; stop growing before overflowing.
+        long wanted = Math.max((long) bytes.length * 2, (long) length + n);
+        bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        if (length + n > bytes.length) {
+          throw new IllegalStateException("response body too large");
+        }
+      }
+      chunk.getBytes(0, n, bytes, length);
+      length += n;
+    }
+  }
+
+  private Future<Scraped> parse(Body body, ExpositionParser.Format format) {
     MetricsConfig metrics = config;
     Enrichment labels = enrichment;
     ExpositionParser.Limits limits =
@@ -228,7 +276,7 @@ public final class AppMetricsScraper {
     // requests never wait for it.
     return vertx.executeBlocking(
         () -> {
-          Exposition exposition = ExpositionParser.parse(body.getBytes(), format, limits);
+          Exposition exposition = ExpositionParser.parse(body.bytes, body.length, format, limits);
           return new Scraped(
               exposition, exposition.families().stream().map(labels::apply).toList());
         },
@@ -251,7 +299,7 @@ public final class AppMetricsScraper {
     }
   }
 
-  private record Answer(io.vertx.core.http.HttpClientResponse response, Buffer body) {}
+  private record Answer(HttpClientResponse response, Body body) {}
 
   /** A scrape that got an answer the sidecar cannot use. */
   static final class ScrapeFailure extends RuntimeException {

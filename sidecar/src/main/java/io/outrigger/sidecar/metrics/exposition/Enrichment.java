@@ -20,6 +20,7 @@ public final class Enrichment {
   private final Map<String, String> targetLabels;
   // Shared by every enriched sample: one Label object per target label, not one per sample.
   private final List<Sample.Label> targetLabelList;
+  private final String targetLabelsText;
 
   /**
    * @param targetLabels label names (already valid Prometheus names) and values to add
@@ -31,6 +32,14 @@ public final class Enrichment {
         this.targetLabels.entrySet().stream()
             .map(e -> new Sample.Label(e.getKey(), e.getValue()))
             .toList();
+    StringBuilder text = new StringBuilder();
+    for (Sample.Label label : targetLabelList) {
+      if (!text.isEmpty()) {
+        text.append(',');
+      }
+      ExpositionWriter.appendLabel(label, text);
+    }
+    this.targetLabelsText = text.isEmpty() ? null : text.toString();
   }
 
   /**
@@ -67,23 +76,58 @@ public final class Enrichment {
     return Character.isDigit(name.charAt(0)) ? "_" + name : name;
   }
 
+  /**
+   * The family with the target labels on every sample. The samples are enriched as they are read (a
+   * view over the family's, which must not change): a scrape's series are kept once, and the
+   * exposition writer adds the target labels as one piece of text.
+   */
   public MetricFamily apply(MetricFamily family) {
-    List<Sample> samples = new ArrayList<>(family.samples().size());
-    for (Sample sample : family.samples()) {
-      samples.add(
-          new Sample(
-              sample.name(),
-              enrich(sample.labels()),
-              sample.value(),
-              sample.timestampMillis(),
-              sample.exemplar()));
-    }
     return new MetricFamily(
         family.name(),
         family.type(),
         family.help(),
         family.unit(),
-        java.util.Collections.unmodifiableList(samples));
+        new Enriched(family.samples(), this));
+  }
+
+  /** {@code sample} with the target labels. */
+  Sample apply(Sample sample) {
+    return new Sample(
+        sample.name(),
+        enrich(sample.labels()),
+        sample.value(),
+        sample.timestampMillis(),
+        sample.exemplar());
+  }
+
+  /**
+   * The target labels as they are written in an exposition ({@code name="value",...}, values
+   * escaped), or null when there are none.
+   */
+  String targetLabelsText() {
+    return targetLabelsText;
+  }
+
+  /** A family's samples, enriched when read. */
+  static final class Enriched extends java.util.AbstractList<Sample>
+      implements java.util.RandomAccess {
+    final List<Sample> raw;
+    final Enrichment enrichment;
+
+    Enriched(List<Sample> raw, Enrichment enrichment) {
+      this.raw = raw;
+      this.enrichment = enrichment;
+    }
+
+    @Override
+    public Sample get(int index) {
+      return enrichment.apply(raw.get(index));
+    }
+
+    @Override
+    public int size() {
+      return raw.size();
+    }
   }
 
   List<Sample.Label> enrich(List<Sample.Label> labels) {
@@ -111,9 +155,10 @@ public final class Enrichment {
     return List.copyOf(result);
   }
 
-  private boolean collides(List<Sample.Label> labels) {
-    for (Sample.Label label : labels) {
-      if (targetLabels.containsKey(label.name())) {
+  /** True when the app's labels use a target label's name (and so need renaming). */
+  boolean collides(List<Sample.Label> labels) {
+    for (int i = 0, n = labels.size(); i < n; i++) {
+      if (targetLabels.containsKey(labels.get(i).name())) {
         return true;
       }
     }

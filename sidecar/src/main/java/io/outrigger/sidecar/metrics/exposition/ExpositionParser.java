@@ -63,10 +63,16 @@ public final class ExpositionParser {
   /** Parses {@code body}; the bytes must be UTF-8. */
   public static Exposition parse(byte[] body, Format format, Limits limits)
       throws ExpositionException {
+    return parse(body, body.length, format, limits);
+  }
+
+  /** Parses the first {@code length} bytes of {@code body}; they must be UTF-8. */
+  public static Exposition parse(byte[] body, int length, Format format, Limits limits)
+      throws ExpositionException {
     String text;
-    if (isAscii(body)) {
+    if (isAscii(body, length)) {
       // The usual case: every byte is a character, and one copy makes the String.
-      text = new String(body, StandardCharsets.ISO_8859_1);
+      text = new String(body, 0, length, StandardCharsets.ISO_8859_1);
       return new ExpositionParser(format, limits).run(text);
     }
     try {
@@ -75,10 +81,10 @@ public final class ExpositionParser {
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
+              .decode(ByteBuffer.wrap(body, 0, length))
               .toString();
     } catch (CharacterCodingException e) {
-      throw new ExpositionException(lineOf(body, e), "invalid UTF-8");
+      throw new ExpositionException(lineOf(body, length, e), "invalid UTF-8");
     }
     return new ExpositionParser(format, limits).run(text);
   }
@@ -89,12 +95,16 @@ public final class ExpositionParser {
 
   /** True when no byte has its high bit set, checked eight bytes at a time. */
   static boolean isAscii(byte[] body) {
+    return isAscii(body, body.length);
+  }
+
+  private static boolean isAscii(byte[] body, int length) {
     int i = 0;
     long bits = 0;
-    for (; i + 8 <= body.length; i += 8) {
+    for (; i + 8 <= length; i += 8) {
       bits |= (long) LONGS.get(body, i);
     }
-    for (; i < body.length; i++) {
+    for (; i < length; i++) {
       bits |= body[i];
     }
     return (bits & 0x8080808080808080L) == 0;
@@ -102,6 +112,9 @@ public final class ExpositionParser {
 
   private Exposition run(String text) throws ExpositionException {
     this.text = text;
+    // One cursor for every sample line, and a series table sized for the body's likely series.
+    Cursor lines = new Cursor(text, 0, 0);
+    series.presize(text.length() / 64);
     boolean eof = false;
     int start = 0;
     while (start < text.length()) {
@@ -131,7 +144,7 @@ public final class ExpositionParser {
         comment(line);
         continue;
       }
-      sample(new Cursor(text, lineStart, end));
+      sample(lines.reset(lineStart, end));
     }
     if (format == Format.OPENMETRICS && !eof) {
       throw new ExpositionException(lineNumber, "missing # EOF: the exposition is truncated");
@@ -289,8 +302,8 @@ public final class ExpositionParser {
     while (cursor.peek() != '}') {
       Sample.Label known = knownPair(cursor);
       if (known != null) {
-        for (Sample.Label earlier : labels) {
-          if (earlier.name().equals(known.name())) {
+        for (int i = 0, n = labels.size(); i < n; i++) {
+          if (labels.get(i).name().equals(known.name())) {
             throw error("label " + known.name() + " given twice");
           }
         }
@@ -308,8 +321,8 @@ public final class ExpositionParser {
       if (labelName == null) {
         throw error("invalid label name at column " + (cursor.position() + 1));
       }
-      for (Sample.Label earlier : labels) {
-        if (earlier.name().equals(labelName)) {
+      for (int i = 0, n = labels.size(); i < n; i++) {
+        if (labels.get(i).name().equals(labelName)) {
           throw error("label " + labelName + " given twice");
         }
       }
@@ -609,12 +622,12 @@ public final class ExpositionParser {
     return new ExpositionException(lineNumber, reason);
   }
 
-  private static int lineOf(byte[] body, CharacterCodingException e) {
+  private static int lineOf(byte[] body, int length, CharacterCodingException e) {
     // Find the first invalid sequence by decoding line by line.
     int line = 1;
     int start = 0;
-    for (int i = 0; i <= body.length; i++) {
-      if (i == body.length || body[i] == '\n') {
+    for (int i = 0; i <= length; i++) {
+      if (i == length || body[i] == '\n') {
         try {
           StandardCharsets.UTF_8
               .newDecoder()
@@ -756,6 +769,15 @@ public final class ExpositionParser {
       return size;
     }
 
+    /** Room for about {@code expected} series without growing. */
+    void presize(int expected) {
+      int capacity = Integer.highestOneBit(Math.max(1024, Math.min(expected, 1 << 22)) * 2);
+      if (size == 0 && capacity > samples.length) {
+        samples = new Sample[capacity];
+        hashes = new int[capacity];
+      }
+    }
+
     /** False when a sample of the same series is already in. */
     boolean add(Sample sample) {
       int h = Sample.SeriesId.hash(sample);
@@ -829,8 +851,8 @@ public final class ExpositionParser {
   /** A read position in one line of the exposition, read in place. */
   private static final class Cursor {
     final String text;
-    private final int lineStart;
-    final int end;
+    private int lineStart;
+    int end;
     int at;
 
     Cursor(String line) {
@@ -842,6 +864,14 @@ public final class ExpositionParser {
       this.lineStart = from;
       this.at = from;
       this.end = end;
+    }
+
+    /** The same cursor over another line of the same text. */
+    Cursor reset(int from, int to) {
+      lineStart = from;
+      at = from;
+      end = to;
+      return this;
     }
 
     boolean atEnd() {

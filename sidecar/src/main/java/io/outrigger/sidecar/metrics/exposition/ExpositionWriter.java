@@ -50,11 +50,21 @@ public final class ExpositionWriter {
       if (!text && family.unit() != null && !family.unit().isEmpty()) {
         out.append("# UNIT ").append(name).append(' ').append(family.unit()).append('\n');
       }
-      for (Sample sample : family.samples()) {
+      List<Sample> samples = family.samples();
+      // Enriched samples are written from the app's sample and the target labels' text.
+      Enrichment.Enriched enriched = samples instanceof Enrichment.Enriched e ? e : null;
+      String targetText = enriched != null ? enriched.enrichment.targetLabelsText() : null;
+      List<Sample> source = enriched != null && targetText != null ? enriched.raw : samples;
+      for (int i = 0, n = source.size(); i < n; i++) {
+        Sample sample = source.get(i);
         if (text && sample.name().endsWith("_created")) {
           continue;
         }
-        writeSample(sample, format, out);
+        if (source != samples && enriched.enrichment.collides(sample.labels())) {
+          writeSample(enriched.get(i), format, out, null);
+        } else {
+          writeSample(sample, format, out, source != samples ? targetText : null);
+        }
         if (out.length() >= chunkChars) {
           flush.accept(out);
           out.setLength(0);
@@ -66,18 +76,27 @@ public final class ExpositionWriter {
     }
   }
 
-  private static void writeSample(Sample sample, Format format, StringBuilder out) {
+  /**
+   * @param moreLabels labels already written as text, to follow the sample's own; null for none
+   */
+  private static void writeSample(
+      Sample sample, Format format, StringBuilder out, String moreLabels) {
     out.append(sample.name());
     List<Sample.Label> labels = sample.labels();
     int n = labels.size();
-    if (n > 0) {
+    if (n > 0 || moreLabels != null) {
       out.append('{');
       for (int i = 0; i < n; i++) {
-        Sample.Label label = labels.get(i);
         if (i > 0) {
           out.append(',');
         }
-        out.append(label.name()).append("=\"").append(escapeLabel(label.value())).append('"');
+        appendLabel(labels.get(i), out);
+      }
+      if (moreLabels != null) {
+        if (n > 0) {
+          out.append(',');
+        }
+        out.append(moreLabels);
       }
       out.append('}');
     }
@@ -97,6 +116,10 @@ public final class ExpositionWriter {
       out.append(" # ").append(sample.exemplar());
     }
     out.append('\n');
+  }
+
+  static void appendLabel(Sample.Label label, StringBuilder out) {
+    out.append(label.name()).append("=\"").append(escapeLabel(label.value())).append('"');
   }
 
   /** As {@link #number}, appended without an intermediate String for whole numbers. */

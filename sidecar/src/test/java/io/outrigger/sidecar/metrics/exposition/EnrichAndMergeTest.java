@@ -45,6 +45,49 @@ class EnrichAndMergeTest {
   }
 
   @Test
+  void enrichedFamiliesWriteAsTheirEnrichedSamples() throws Exception {
+    Map<String, String> target = new java.util.LinkedHashMap<>();
+    target.put("namespace", "shop");
+    target.put("pod", "checkout-\"1\"");
+    Enrichment enrichment = new Enrichment(target);
+    List<MetricFamily> families =
+        parse(
+                Format.OPENMETRICS,
+                """
+                # TYPE jobs counter
+                jobs_total{queue="a"} 3
+                jobs_created{queue="a"} 1.5
+                jobs_total 4
+                jobs_total{pod="worker-7",queue="b"} 5 # {trace_id="t"} 1
+                # EOF
+                """)
+            .stream()
+            .map(enrichment::apply)
+            .toList();
+    List<MetricFamily> materialised =
+        families.stream()
+            .map(
+                f ->
+                    new MetricFamily(
+                        f.name(), f.type(), f.help(), f.unit(), List.copyOf(f.samples())))
+            .toList();
+    for (Format format : Format.values()) {
+      StringBuilder fromView = new StringBuilder();
+      StringBuilder fromSamples = new StringBuilder();
+      ExpositionWriter.write(families, format, fromView);
+      ExpositionWriter.write(materialised, format, fromSamples);
+      assertThat(fromView.toString()).isEqualTo(fromSamples.toString());
+    }
+    StringBuilder om = new StringBuilder();
+    ExpositionWriter.write(families, Format.OPENMETRICS, om);
+    assertThat(om.toString())
+        .contains("jobs_total{queue=\"a\",namespace=\"shop\",pod=\"checkout-\\\"1\\\"\"} 3")
+        .contains("jobs_total{namespace=\"shop\",pod=\"checkout-\\\"1\\\"\"} 4")
+        .contains("jobs_total{exported_pod=\"worker-7\",queue=\"b\",")
+        .contains("} 5 # {trace_id=\"t\"} 1");
+  }
+
+  @Test
   void textAndOpenMetricsConvertBothWays() throws Exception {
     String text =
         """
