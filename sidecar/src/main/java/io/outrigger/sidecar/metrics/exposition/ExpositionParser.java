@@ -350,7 +350,11 @@ public final class ExpositionParser {
     if (!cursor.consume('}')) {
       throw error("expected , or } in the labels");
     }
-    return Labels.ofTrusted(labels.toArray(new Sample.Label[0]));
+    Sample.Label[] array = new Sample.Label[labels.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = labels.get(i);
+    }
+    return Labels.ofTrusted(array);
   }
 
   /**
@@ -526,6 +530,11 @@ public final class ExpositionParser {
 
   /** Shares label values too, until the table is full (unique values would only grow it). */
   private String shareIfRoom(String text) {
+    if (pairs.isFull()) {
+      // Values repeated under the same name are shared through their pair until the pair table
+      // fills; past that, the values seen now are mostly unique ones: not worth a lookup each.
+      return text;
+    }
     String known = shared.get(text);
     if (known != null) {
       return known;
@@ -660,6 +669,10 @@ public final class ExpositionParser {
 
     boolean isEmpty() {
       return size == 0;
+    }
+
+    boolean isFull() {
+      return size >= cap;
     }
 
     private static int hash(String text, int from, int to) {
