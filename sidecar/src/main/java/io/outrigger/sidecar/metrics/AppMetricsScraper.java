@@ -237,7 +237,15 @@ public final class AppMetricsScraper {
     }
     Body body = new Body(length >= 0 && length <= MAX_BODY_BYTES ? (int) length : 64 * 1024);
     Promise<Body> done = Promise.promise();
-    response.handler(body::append);
+    response.handler(
+        chunk -> {
+          if ((long) body.length + chunk.length() > MAX_BODY_BYTES) {
+            // Without a content-length (chunked or compressed), the cap is checked as it arrives.
+            done.tryFail(new ScrapeFailure("too_large", "the exposition is larger than 64 MiB"));
+          } else if (!done.future().isComplete()) {
+            body.append(chunk);
+          }
+        });
     response.exceptionHandler(done::tryFail);
     response.endHandler(v -> done.tryComplete(body));
     return done.future();
@@ -255,12 +263,11 @@ public final class AppMetricsScraper {
     void append(Buffer chunk) {
       int n = chunk.length();
       if (length + n > bytes.length) {
-        // Past 2 GiB the length cap refuses the scrape anyway; stop growing before overflowing.
-        long wanted = Math.max((long) bytes.length * 2, (long) length + n);
-        bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
-        if (length + n > bytes.length) {
-          throw new IllegalStateException("response body too large");
-        }
+        // The caller keeps bodies within the 64 MiB cap.
+        bytes =
+            java.util.Arrays.copyOf(
+                bytes,
+                (int) Math.min(Math.max((long) bytes.length * 2, length + n), MAX_BODY_BYTES));
       }
       chunk.getBytes(0, n, bytes, length);
       length += n;

@@ -119,6 +119,17 @@ class AppMetricsScraperTest {
             "malformed"),
         refused("HTTP 500", r -> r.response().setStatusCode(500).end("boom"), "http_500"),
         refused(
+            "chunked body past 64 MiB: refused as it arrives",
+            r -> {
+              Buffer megabyte = Buffer.buffer("a 1\n".repeat(256 * 1024));
+              r.response().setChunked(true);
+              for (int i = 0; i < 65; i++) {
+                r.response().write(megabyte);
+              }
+              r.response().end();
+            },
+            "too_large"),
+        refused(
             "slow target past the timeout",
             r -> vertx.setTimer(5_000, t -> r.response().end("a 1\n")),
             "unreachable"),
