@@ -17,6 +17,15 @@ public interface LogOutput {
   /** Sends one batch; completes when acknowledged, fails when it was not. */
   Future<Void> send(List<LogRecord> batch);
 
+  /**
+   * Sends one batch as the buffer holds it, with the same contract as {@link #send}. By default the
+   * records are unpacked for {@link #send}; an output that sends Fluentd events (Forward) overrides
+   * it to send the packed bytes as they are.
+   */
+  default Future<Void> sendPacked(List<PackedRecord> batch) {
+    return send(PackedRecord.unpackAll(batch));
+  }
+
   /** Releases connections; pending sends may fail. */
   Future<Void> close();
 }

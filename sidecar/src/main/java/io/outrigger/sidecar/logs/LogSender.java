@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LogSender {
   static final int MAX_BATCH_RECORDS = 2000;
-  static final long MAX_BATCH_BYTES = 2 * 1024 * 1024; // of heap estimate
+  static final long MAX_BATCH_BYTES = 2 * 1024 * 1024; // of packed records
 
   /** Batches sent before the first is acknowledged: keeps the wire busy across ack round trips. */
   static final int MAX_IN_FLIGHT = 4;
@@ -140,7 +140,7 @@ public final class LogSender {
       }
       InFlight sent = new InFlight(batch);
       inFlight.addLast(sent);
-      List<LogRecord> records = new ArrayList<>(batch.size());
+      List<PackedRecord> records = new ArrayList<>(batch.size());
       for (BufferedRecord r : batch) {
         records.add(r.record());
       }
@@ -180,7 +180,7 @@ public final class LogSender {
   /**
    * Every output acknowledged; when the outputs are replaced meanwhile, delivered to the new set.
    */
-  private Future<Void> deliver(List<LogRecord> records, List<LogOutput> targets, int version) {
+  private Future<Void> deliver(List<PackedRecord> records, List<LogOutput> targets, int version) {
     List<Future<Void>> each = new ArrayList<>(targets.size());
     for (LogOutput output : targets) {
       each.add(untilAcknowledged(output, records, version, 0));
@@ -197,10 +197,10 @@ public final class LogSender {
   }
 
   private Future<Void> untilAcknowledged(
-      LogOutput output, List<LogRecord> records, int version, int attempt) {
+      LogOutput output, List<PackedRecord> records, int version, int attempt) {
     Future<Void> sent;
     try {
-      sent = output.send(records);
+      sent = output.sendPacked(records);
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }

@@ -4,6 +4,8 @@ import io.outrigger.config.SidecarConfig.ForwardOutputConfig;
 import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.logs.LogOutput;
 import io.outrigger.sidecar.logs.LogRecord;
+import io.outrigger.sidecar.logs.PackedRecord;
+import io.outrigger.sidecar.logs.RecordPacker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -64,12 +66,18 @@ public final class ForwardOutput implements LogOutput {
 
   @Override
   public Future<Void> send(List<LogRecord> batch) {
+    return sendPacked(RecordPacker.packAll(batch));
+  }
+
+  /** The records go out as they were packed: a packed record starts with its Fluentd event. */
+  @Override
+  public Future<Void> sendPacked(List<PackedRecord> batch) {
     Promise<Void> acknowledged = Promise.promise();
     context.runOnContext(ignored -> sendOnContext(batch, acknowledged));
     return acknowledged.future();
   }
 
-  private void sendOnContext(List<LogRecord> batch, Promise<Void> acknowledged) {
+  private void sendOnContext(List<PackedRecord> batch, Promise<Void> acknowledged) {
     if (closed) {
       acknowledged.fail(new IllegalStateException("forward output closed"));
       return;

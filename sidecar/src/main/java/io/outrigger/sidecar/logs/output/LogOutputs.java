@@ -5,6 +5,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.outrigger.config.SidecarConfig.LogOutputsConfig;
 import io.outrigger.sidecar.logs.LogOutput;
 import io.outrigger.sidecar.logs.LogRecord;
+import io.outrigger.sidecar.logs.PackedRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -73,6 +74,18 @@ public final class LogOutputs implements LogOutput {
     List<Future<Void>> sends = new ArrayList<>(outputs.size());
     for (LogOutput output : outputs) {
       sends.add(output.send(batch));
+    }
+    return Future.all(sends).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> sendPacked(List<PackedRecord> batch) {
+    if (outputs.size() == 1) {
+      return outputs.get(0).sendPacked(batch);
+    }
+    List<Future<Void>> sends = new ArrayList<>(outputs.size());
+    for (LogOutput output : outputs) {
+      sends.add(output.sendPacked(batch));
     }
     return Future.all(sends).mapEmpty();
   }

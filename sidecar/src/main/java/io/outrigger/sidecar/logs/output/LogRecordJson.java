@@ -3,6 +3,7 @@ package io.outrigger.sidecar.logs.output;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.outrigger.sidecar.logs.LogRecord;
+import io.outrigger.sidecar.logs.RecordPacker;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ public final class LogRecordJson {
       field(json, "span_id", record.spanId());
       for (Map.Entry<String, Object> attribute : record.attributes().entrySet()) {
         String key = attribute.getKey();
-        if (ForwardEncoder.RESERVED_KEYS.contains(key)
+        if (RecordPacker.RESERVED_KEYS.contains(key)
             || key.equals("time")
             || omitted.contains(key)) {
           continue;

@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.logs.LogOutput;
 import io.outrigger.sidecar.logs.LogRecord;
+import io.outrigger.sidecar.logs.PackedRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Sends each batch through another output until it is acknowledged, waiting an {@link
@@ -58,11 +60,18 @@ public final class RetryingOutput implements LogOutput {
   @Override
   public Future<Void> send(List<LogRecord> batch) {
     Promise<Void> done = Promise.promise();
-    attempt(batch, 0, done);
+    attempt(() -> delegate.send(batch), batch.size(), 0, done);
     return done.future();
   }
 
-  private void attempt(List<LogRecord> batch, int retry, Promise<Void> done) {
+  @Override
+  public Future<Void> sendPacked(List<PackedRecord> batch) {
+    Promise<Void> done = Promise.promise();
+    attempt(() -> delegate.sendPacked(batch), batch.size(), 0, done);
+    return done.future();
+  }
+
+  private void attempt(Supplier<Future<Void>> send, int records, int retry, Promise<Void> done) {
     if (closed) {
       done.fail(
           new IllegalStateException("output " + name() + " closed before the batch was sent"));
@@ -70,14 +79,14 @@ public final class RetryingOutput implements LogOutput {
     }
     Future<Void> sending;
     try {
-      sending = delegate.send(batch);
+      sending = send.get();
     } catch (RuntimeException e) {
       sending = Future.failedFuture(e);
     }
     sending.onComplete(
         result -> {
           if (result.succeeded()) {
-            sent.increment(batch.size());
+            sent.increment(records);
             done.complete();
             return;
           }
@@ -88,7 +97,7 @@ public final class RetryingOutput implements LogOutput {
               "output",
               name(),
               "records",
-              batch.size(),
+              records,
               "attempt",
               retry + 1,
               "retryInMs",
@@ -99,7 +108,7 @@ public final class RetryingOutput implements LogOutput {
               Math.max(1, delay),
               id -> {
                 retried.increment();
-                attempt(batch, retry + 1, done);
+                attempt(send, records, retry + 1, done);
               });
         });
   }

@@ -7,6 +7,7 @@ import io.outrigger.sidecar.logs.BufferedRecord;
 import io.outrigger.sidecar.logs.LineProcessor;
 import io.outrigger.sidecar.logs.LogBuffer;
 import io.outrigger.sidecar.logs.LogMetrics;
+import io.outrigger.sidecar.logs.RecordPacker;
 import io.outrigger.sidecar.logs.parse.MultilineJoiner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,6 +73,7 @@ public final class LogTailer {
   private final AtomicBoolean checkpointDirty = new AtomicBoolean();
   private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
   private final Utf8Text utf8 = new Utf8Text();
+  private final RecordPacker packer = new RecordPacker();
   private volatile Settings settings;
   private long rotateWaitNanos = ROTATE_WAIT.toNanos();
   private volatile boolean reading = true;
@@ -545,23 +547,13 @@ public final class LogTailer {
     }
     try {
       if (buffer.put(
-          new BufferedRecord(result.record(), f, endOffset, heapEstimate(text, result.record())),
-          () -> !abandon)) {
+          new BufferedRecord(packer.pack(result.record()), f, endOffset), () -> !abandon)) {
         f.emittedEnd = endOffset;
       }
     } catch (InterruptedException e) {
       abandon = true;
       Thread.currentThread().interrupt();
     }
-  }
-
-  /**
-   * Roughly what a record holds on the heap: its text (parsed values are substrings of it) and
-   * about 64 bytes per attribute for the map entry and its key; what the buffer's byte bound
-   * counts.
-   */
-  static int heapEstimate(String text, io.outrigger.sidecar.logs.LogRecord record) {
-    return 2 * text.length() + 64 * record.attributes().size() + 128;
   }
 
   private void flushIdleJoiners(long now) {

@@ -3,6 +3,7 @@ package io.outrigger.sidecar.logs.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outrigger.sidecar.logs.LogRecord;
+import io.outrigger.sidecar.logs.RecordPacker;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class ForwardEncoderTest {
   @ValueSource(ints = {0, 1, 100, 5_000})
   void aFrameIsTagBinaryOfExactlyTheEntriesAndOptions(int count) throws Exception {
     List<LogRecord> batch = TestRecords.numbered(0, count);
-    byte[] frame = ForwardEncoder.packedForward("t", batch, "c").getBytes();
+    byte[] frame = ForwardEncoder.packedForward("t", RecordPacker.packAll(batch), "c").getBytes();
 
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(frame)) {
       ArrayValue parts = unpacker.unpackValue().asArrayValue();
@@ -67,7 +68,8 @@ class ForwardEncoderTest {
   void aTenMegabyteRecordSurvives() throws Exception {
     String body = "x".repeat(10 * 1024 * 1024);
     LogRecord big = new LogRecord(TestRecords.TIME, "INFO", body, Map.of(), null, null);
-    byte[] frame = ForwardEncoder.packedForward("t", List.of(big), null).getBytes();
+    byte[] frame =
+        ForwardEncoder.packedForward("t", RecordPacker.packAll(List.of(big)), null).getBytes();
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(frame)) {
       ArrayValue parts = unpacker.unpackValue().asArrayValue();
       try (MessageUnpacker stream =

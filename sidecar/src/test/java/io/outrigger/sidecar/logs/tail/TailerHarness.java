@@ -93,8 +93,10 @@ final class TailerHarness implements AutoCloseable {
         continue;
       }
       for (BufferedRecord r : batch) {
-        bodies.add(r.record().body());
-        counts.computeIfAbsent(r.record().body(), k -> new AtomicInteger()).incrementAndGet();
+        bodies.add(r.record().unpack().body());
+        counts
+            .computeIfAbsent(r.record().unpack().body(), k -> new AtomicInteger())
+            .incrementAndGet();
         r.origin().acknowledged(r.endOffset());
       }
     }
