@@ -12,7 +12,8 @@
 #   LINES=200000 bench/logs.sh
 #   TOOLS="sidecar rsyslog" bench/logs.sh   # without the no-ack variant
 #   BUFFER_LINES=3000 bench/logs.sh         # the sidecar's logs.bufferLines (default 10000)
-#   JAVA_TOOL_OPTIONS=-Xlog:gc:file=/tmp/gc.log bench/logs.sh   # the sidecar's GC log, beside the launcher's flags
+#   SIDECAR_JVM=-Xlog:gc:file=/tmp/gc.log bench/logs.sh   # JVM options for the sidecar only, beside the launcher's
+#                                                         # flags (a GC log, a JFR recording); not for the sink
 #
 # sidecar-noack is the sidecar with requireAck: false (a batch counts as sent once written to the socket, as
 # rsyslog's omfwd does): the difference to "sidecar" is what the per-batch ack round trip costs.
@@ -130,9 +131,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
   for tool in $TOOLS; do
     case $tool in
       sidecar) run sidecar forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a OUTRIGGER_PORT_BASE=$BASE \
-                 OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
+                 OUTRIGGER_BIND=127.0.0.1 JAVA_TOOL_OPTIONS="${SIDECAR_JVM:-}" sidecar/bin/outrigger-sidecar --config "$WORK/sidecar.yaml" ;;
       sidecar-noack) run sidecar-noack forward env POD_NAME=app-0 POD_NAMESPACE=bench NODE_NAME=node-a \
-                 OUTRIGGER_PORT_BASE=$BASE OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config "$WORK/sidecar-noack.yaml" ;;
+                 OUTRIGGER_PORT_BASE=$BASE OUTRIGGER_BIND=127.0.0.1 JAVA_TOOL_OPTIONS="${SIDECAR_JVM:-}" sidecar/bin/outrigger-sidecar --config "$WORK/sidecar-noack.yaml" ;;
       rsyslog) run rsyslog lines rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" ;;
     esac
   done

@@ -6,7 +6,6 @@ import io.outrigger.sidecar.logs.parse.ParsedLine;
 import io.outrigger.sidecar.logs.parse.TraceContextExtractor;
 import io.outrigger.sidecar.logs.parse.TraceContextExtractor.TraceContext;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -34,32 +33,38 @@ public final class LineProcessor {
         enrichment);
   }
 
-  /** The record, and whether the text parsed in the configured format. */
-  public record Result(LogRecord record, boolean parsed) {}
+  /** The record, packed, and whether the text parsed in the configured format. */
+  public record Result(PackedRecord record, boolean parsed) {}
 
-  public Result process(String text, String filePath, Instant readTime) {
+  /**
+   * Packs the record straight from the parsed fields with {@code packer}: the per-line map of
+   * fields and enrichment that a {@link LogRecord} needs is never built. The attributes are the
+   * parsed fields (less those the trace ids came from), then the pod's, then the file path; a later
+   * one of the same name wins.
+   */
+  public Result process(String text, String filePath, Instant readTime, RecordPacker packer) {
     ParsedLine parsed = parser.parse(text);
     TraceContext trace = traces.extract(parsed.fields(), text);
-    Map<String, Object> attributes =
-        new HashMap<>(parsed.fields().size() + enrichment.podAttributes().size() + 2);
+    Map<String, Object> pod = enrichment.podAttributes();
+    packer.start(
+        parsed.timestamp() != null ? parsed.timestamp() : readTime,
+        parsed.severity(),
+        parsed.body(),
+        trace.traceId(),
+        trace.spanId());
     parsed
         .fields()
         .forEach(
             (name, value) -> {
-              if (!name.equals(trace.traceField()) && !name.equals(trace.spanField())) {
-                attributes.put(name, value);
+              if (!name.equals(trace.traceField())
+                  && !name.equals(trace.spanField())
+                  && !pod.containsKey(name)
+                  && !name.equals(FILE_PATH)) {
+                packer.attribute(name, value);
               }
             });
-    attributes.putAll(enrichment.podAttributes());
-    attributes.put(FILE_PATH, filePath);
-    LogRecord record =
-        new LogRecord(
-            parsed.timestamp() != null ? parsed.timestamp() : readTime,
-            parsed.severity(),
-            parsed.body(),
-            attributes,
-            trace.traceId(),
-            trace.spanId());
-    return new Result(record, parsed.parsed());
+    pod.forEach(packer::attribute);
+    packer.attribute(FILE_PATH, filePath);
+    return new Result(packer.finish(), parsed.parsed());
   }
 }

@@ -1,19 +1,15 @@
 package io.outrigger.sidecar.logs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 
 /**
- * Packs {@link LogRecord}s into {@link PackedRecord}s, reusing one buffer: one instance per thread
- * (the tailer has its own).
+ * Packs records into {@link PackedRecord}s, reusing one buffer: one instance per thread (the tailer
+ * has its own). Either a whole {@link LogRecord} ({@link #pack}), or piece by piece ({@link
+ * #start}, {@link #attribute}, {@link #finish}) so the tailer never builds the record's map.
  */
 public final class RecordPacker {
   /** The spec's EventTime extension type (Fluentd Forward protocol v1). */
@@ -35,8 +31,12 @@ public final class RecordPacker {
 
   private static final ConcurrentHashMap<String, byte[]> KEYS = new ConcurrentHashMap<>();
 
-  private final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
-  private final byte[] time = new byte[8];
+  private final MsgpackWriter out = new MsgpackWriter();
+  private final List<String> shadowedKeys = new ArrayList<>(4);
+  private final List<Object> shadowedValues = new ArrayList<>(4);
+  private long seconds;
+  private int fieldsHeader;
+  private int fields;
 
   /** Packs each record of a batch (for callers that hold records, such as tests). */
   public static List<PackedRecord> packAll(List<LogRecord> records) {
@@ -49,83 +49,64 @@ public final class RecordPacker {
   }
 
   public PackedRecord pack(LogRecord record) {
-    try {
-      packer.clear();
-      // The count of written bytes survives clear(); only differences are this record's.
-      long start = packer.getTotalWrittenBytes();
-      packer.packArrayHeader(2);
-      packEventTime(record.timestamp());
-      packFields(record);
-      int entryLength = (int) (packer.getTotalWrittenBytes() - start);
-      packer.packLong(record.timestamp().getEpochSecond());
-      packShadowedAttributes(record);
-      return new PackedRecord(packer.toByteArray(), entryLength);
-    } catch (IOException e) {
-      throw new UncheckedIOException("packing into memory does not fail", e);
-    }
+    start(record.timestamp(), record.severity(), record.body(), record.traceId(), record.spanId());
+    record.attributes().forEach(this::attribute);
+    return finish();
   }
 
-  /** EventTime: seconds and nanoseconds, each a big-endian uint32. */
-  private void packEventTime(Instant timestamp) throws IOException {
-    long seconds = timestamp.getEpochSecond();
-    int nanos = timestamp.getNano();
-    for (int i = 0; i < 4; i++) {
-      time[i] = (byte) (seconds >>> (24 - 8 * i));
-      time[4 + i] = (byte) (nanos >>> (24 - 8 * i));
-    }
-    packer.packExtensionTypeHeader(EVENT_TIME_TYPE, 8);
-    packer.writePayload(time);
+  /** Begins a record; its attributes follow, then {@link #finish}. Nulls are left out. */
+  public void start(
+      Instant timestamp, String severity, String body, String traceId, String spanId) {
+    out.reset();
+    shadowedKeys.clear();
+    shadowedValues.clear();
+    seconds = timestamp.getEpochSecond();
+    out.arrayHeader(2);
+    out.ext8(EVENT_TIME_TYPE, seconds, timestamp.getNano());
+    fieldsHeader = out.mapHeaderToPatch();
+    fields = 0;
+    field(BODY, body);
+    field(SEVERITY, severity);
+    field(TRACE_ID, traceId);
+    field(SPAN_ID, spanId);
   }
 
-  /** message, level, trace_id, span_id (those present), then the attributes. */
-  private void packFields(LogRecord record) throws IOException {
-    int size = record.body() == null ? 0 : 1;
-    size += record.severity() == null ? 0 : 1;
-    size += record.traceId() == null ? 0 : 1;
-    size += record.spanId() == null ? 0 : 1;
-    for (String key : record.attributes().keySet()) {
-      if (!RESERVED_KEYS.contains(key)) {
-        size++;
-      }
+  /**
+   * One attribute; values are String, Long, Double or Boolean (anything else is written as its
+   * string). The caller gives each name once.
+   */
+  public void attribute(String name, Object value) {
+    if (RESERVED_KEYS.contains(name)) {
+      shadowedKeys.add(name);
+      shadowedValues.add(value);
+      return;
     }
-    packer.packMapHeader(size);
-    packField(BODY, record.body());
-    packField(SEVERITY, record.severity());
-    packField(TRACE_ID, record.traceId());
-    packField(SPAN_ID, record.spanId());
-    for (Map.Entry<String, Object> attribute : record.attributes().entrySet()) {
-      if (!RESERVED_KEYS.contains(attribute.getKey())) {
-        packKey(attribute.getKey());
-        packValue(attribute.getValue());
-      }
-    }
+    key(name);
+    value(value);
+    fields++;
   }
 
-  private void packShadowedAttributes(LogRecord record) throws IOException {
-    int size = 0;
-    for (String key : RESERVED_KEYS) {
-      if (record.attributes().containsKey(key)) {
-        size++;
-      }
+  public PackedRecord finish() {
+    out.patchMapHeader(fieldsHeader, fields);
+    int entryLength = out.length();
+    out.int64(seconds);
+    out.mapHeader(shadowedKeys.size());
+    for (int i = 0; i < shadowedKeys.size(); i++) {
+      key(shadowedKeys.get(i));
+      value(shadowedValues.get(i));
     }
-    packer.packMapHeader(size);
-    for (String key : RESERVED_KEYS) {
-      Object value = record.attributes().get(key);
-      if (value != null) {
-        packKey(key);
-        packValue(value);
-      }
-    }
+    return new PackedRecord(out.copy(), entryLength);
   }
 
-  private void packField(String key, String value) throws IOException {
+  private void field(String key, String value) {
     if (value != null) {
-      packKey(key);
-      packer.packString(value);
+      key(key);
+      out.string(value);
+      fields++;
     }
   }
 
-  private void packKey(String key) throws IOException {
+  private void key(String key) {
     byte[] bytes = KEYS.get(key);
     if (bytes == null) {
       bytes = key.getBytes(StandardCharsets.UTF_8);
@@ -133,19 +114,20 @@ public final class RecordPacker {
         KEYS.put(key, bytes);
       }
     }
-    packer.packRawStringHeader(bytes.length);
-    packer.writePayload(bytes);
+    out.raw(bytes);
   }
 
-  private void packValue(Object value) throws IOException {
-    if (value instanceof Boolean b) {
-      packer.packBoolean(b);
+  private void value(Object value) {
+    if (value instanceof String s) {
+      out.string(s);
+    } else if (value instanceof Boolean b) {
+      out.bool(b);
     } else if (value instanceof Long || value instanceof Integer) {
-      packer.packLong(((Number) value).longValue());
+      out.int64(((Number) value).longValue());
     } else if (value instanceof Double || value instanceof Float) {
-      packer.packDouble(((Number) value).doubleValue());
+      out.float64(((Number) value).doubleValue());
     } else {
-      packer.packString(String.valueOf(value));
+      out.string(String.valueOf(value));
     }
   }
 }

@@ -65,6 +65,38 @@ class PackedRecordTest {
   }
 
   @Test
+  void everyLengthFormOfStringsAndIntegersRoundTrips() {
+    Map<String, Object> attributes = new java.util.HashMap<>();
+    long[] numbers = {
+      0,
+      127,
+      128,
+      -1,
+      -32,
+      -33,
+      255,
+      65_535,
+      65_536,
+      4_294_967_295L,
+      4_294_967_296L,
+      Long.MIN_VALUE,
+      Long.MAX_VALUE
+    };
+    for (long n : numbers) {
+      attributes.put("n" + n, n);
+    }
+    for (int length : new int[] {0, 31, 32, 255, 256, 65_535, 65_536}) {
+      attributes.put("s" + length, "a".repeat(length));
+      attributes.put("u" + length, "é".repeat(length));
+    }
+    attributes.put("nan", Double.NaN);
+    attributes.put("negative", -0.5);
+    LogRecord record = new LogRecord(TIME, "INFO", "many", attributes, null, null);
+
+    assertThat(new RecordPacker().pack(record).unpack()).isEqualTo(record);
+  }
+
+  @Test
   void integerAttributesComeBackAsLong() {
     LogRecord record = new LogRecord(TIME, null, "x", Map.of("n", 7), null, null);
 

@@ -538,7 +538,7 @@ public final class LogTailer {
       return;
     }
     LineProcessor.Result result =
-        settings.processor().process(text, f.path.toString(), Instant.now());
+        settings.processor().process(text, f.path.toString(), Instant.now(), packer);
     if (!result.parsed()) {
       metrics.parseFailures.increment();
     }
@@ -546,8 +546,7 @@ public final class LogTailer {
       metrics.multilineRecords.increment();
     }
     try {
-      if (buffer.put(
-          new BufferedRecord(packer.pack(result.record()), f, endOffset), () -> !abandon)) {
+      if (buffer.put(new BufferedRecord(result.record(), f, endOffset), () -> !abandon)) {
         f.emittedEnd = endOffset;
       }
     } catch (InterruptedException e) {
