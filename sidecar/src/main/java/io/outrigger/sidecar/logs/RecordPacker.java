@@ -3,8 +3,9 @@ package io.outrigger.sidecar.logs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
 /**
  * Packs records into {@link PackedRecord}s, reusing one buffer: one instance per thread (the tailer
@@ -23,15 +24,14 @@ public final class RecordPacker {
   /** Record keys every event has room for; attributes with these names go after the event. */
   public static final List<String> RESERVED_KEYS = List.of(BODY, SEVERITY, TRACE_ID, SPAN_ID);
 
-  /**
-   * Attribute keys repeat in every record (the enrichment's, the app's field names), so their UTF-8
-   * bytes are kept; bounded so a stream of ever-new keys cannot grow it.
-   */
+  /** Bounds the keys kept, so a stream of ever-new field names cannot grow the cache. */
   private static final int MAX_CACHED_KEYS = 4096;
 
-  private static final ConcurrentHashMap<String, byte[]> KEYS = new ConcurrentHashMap<>();
-
   private final MsgpackWriter out = new MsgpackWriter();
+
+  /** Keys repeat in every record (the enrichment's, the app's field names): their UTF-8 bytes. */
+  private final Map<String, byte[]> keys = new HashMap<>();
+
   private final List<String> shadowedKeys = new ArrayList<>(4);
   private final List<Object> shadowedValues = new ArrayList<>(4);
   private long seconds;
@@ -107,11 +107,11 @@ public final class RecordPacker {
   }
 
   private void key(String key) {
-    byte[] bytes = KEYS.get(key);
+    byte[] bytes = keys.get(key);
     if (bytes == null) {
       bytes = key.getBytes(StandardCharsets.UTF_8);
-      if (KEYS.size() < MAX_CACHED_KEYS) {
-        KEYS.put(key, bytes);
+      if (keys.size() < MAX_CACHED_KEYS) {
+        keys.put(key, bytes);
       }
     }
     out.raw(bytes);

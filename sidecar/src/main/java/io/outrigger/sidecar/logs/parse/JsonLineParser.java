@@ -46,7 +46,8 @@ final class JsonLineParser implements LineParser {
   private static void readObject(
       JsonParser parser, String prefix, int depth, Map<String, Object> into) throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = prefix + parser.currentName();
+      // Jackson hands out the same String for a name each time: kept so, it hashes once.
+      String name = prefix.isEmpty() ? parser.currentName() : prefix + parser.currentName();
       JsonToken token = parser.nextToken();
       switch (token) {
         case START_OBJECT -> {

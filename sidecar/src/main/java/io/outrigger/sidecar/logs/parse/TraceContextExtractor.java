@@ -103,6 +103,9 @@ public final class TraceContextExtractor {
     if (value == null) {
       return null;
     }
+    if (value instanceof String s && s.length() == digits && isHex(s) && !field.startsWith("dd.")) {
+      return allZeros(s) ? null : s; // already canonical, as most loggers write ids: no copies
+    }
     String text = value.toString().trim();
     if (value instanceof Long || field.startsWith("dd.")) {
       try {
@@ -125,12 +128,16 @@ public final class TraceContextExtractor {
       }
       text = "0".repeat(digits - text.length()) + text;
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) != '0') {
-        return text;
+    return allZeros(text) ? null : text; // all zeros: invalid per the W3C spec
+  }
+
+  private static boolean allZeros(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != '0') {
+        return false;
       }
     }
-    return null; // all zeros: invalid per the W3C spec
+    return true;
   }
 
   private static boolean isHex(String s) {
