@@ -96,17 +96,16 @@ final class LineAssembler {
     return lead + size > n ? lead : n;
   }
 
+  /**
+   * Appends {@code count} (zero or more) bytes. Zero is not a special case on purpose: a chunk that
+   * ends right after a newline is rare, and a branch the JIT has never seen taken costs a
+   * recompilation of the whole inlined read path when it finally is.
+   */
   private void append(byte[] source, int from, int count) {
-    if (count <= 0) {
-      return;
-    }
     int room = maxLineBytes - length;
     if (count > room) {
       truncated = true;
       count = room;
-    }
-    if (count <= 0) {
-      return;
     }
     if (length + count > line.length) {
       byte[] bigger = new byte[Math.min(maxLineBytes, Math.max(line.length * 2, length + count))];
