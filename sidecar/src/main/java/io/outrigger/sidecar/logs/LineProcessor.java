@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One record's text to a {@link LogRecord}: parse, find the trace context, enrich. Immutable and
- * built from the config, so a reload swaps in a new one between two records.
+ * One record's text to a {@link PackedRecord}: parse, find the trace context, enrich, pack.
+ * Immutable and built from the config, so a reload swaps in a new one between two records.
  */
 public final class LineProcessor {
   public static final String FILE_PATH = "log.file.path";
