@@ -11,6 +11,7 @@ import io.outrigger.config.SidecarConfig.HttpOutputConfig;
 import io.outrigger.config.SidecarConfig.LogOutputsConfig;
 import io.outrigger.config.SidecarConfig.LokiConfig;
 import io.outrigger.config.SidecarConfig.OtlpLogsConfig;
+import io.outrigger.sidecar.logs.RecordPacker;
 import io.outrigger.sidecar.logs.sink.ForwardSink;
 import io.outrigger.sidecar.logs.sink.JsonLinesSink;
 import io.outrigger.sidecar.logs.sink.LokiSink;
@@ -51,7 +52,9 @@ class LogOutputsTest {
 
       await(outputs.send(numbered(0, 10)), WAIT);
       loki.stop();
-      Future<Void> second = outputs.send(numbered(10, 10));
+      // The second batch as the pipeline sends it: packed (Forward sends the bytes, the rest
+      // unpack).
+      Future<Void> second = outputs.sendPacked(RecordPacker.packAll(numbered(10, 10)));
       Awaitility.await().atMost(WAIT).until(() -> forward.eventCount() == 20);
       Awaitility.await()
           .atMost(WAIT)
