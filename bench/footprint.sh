@@ -15,7 +15,7 @@ log() { echo "[bench/footprint] $*" >&2; }
 
 command -v nginx >/dev/null || { log "installing nginx"; apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
 JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
-[[ -f $JAR ]] || mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
+bash hack/build-sidecar.sh
 
 WORK=$(mktemp -d)
 chmod 755 "$WORK"

@@ -30,7 +30,7 @@ log() { echo "[bench/logs] $*" >&2; }
 command -v rsyslogd >/dev/null || { log "installing rsyslog"; apt-get install -y -qq --no-install-recommends rsyslog >/dev/null; }
 command -v bc >/dev/null || { log "installing bc"; apt-get install -y -qq --no-install-recommends bc >/dev/null; }
 JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
-[[ -f $JAR ]] || mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
+bash hack/build-sidecar.sh
 MSGPACK=$(ls sidecar/target/lib/msgpack-core-*.jar)
 
 WORK=$(mktemp -d)

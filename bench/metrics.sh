@@ -23,7 +23,7 @@ if ((${#need[@]})); then
   apt-get install -y -qq --no-install-recommends nginx victoria-metrics curl bc >/dev/null
 fi
 JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
-[[ -f $JAR ]] || mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
+bash hack/build-sidecar.sh
 
 WORK=$(mktemp -d)
 chmod 755 "$WORK"

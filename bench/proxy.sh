@@ -26,10 +26,7 @@ if ((${#need[@]})); then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR ]]; then
-  log "building the sidecar"
-  mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
-fi
+bash hack/build-sidecar.sh
 
 WORK=$(mktemp -d)
 chmod 755 "$WORK" # nginx workers run as www-data and must read the 1 KiB body

@@ -8,10 +8,7 @@ JAR=sidecar/target/outrigger-sidecar-0.1.0-SNAPSHOT.jar
 DEMO_DIR=${DEMO_DIR:-/tmp/outrigger-demo}
 mkdir -p "$DEMO_DIR"
 
-if [[ ! -f $JAR || -n $(find sidecar/src sidecar-config/src -newer "$JAR" -name '*.java' -print -quit 2>/dev/null) ]]; then
-  echo "building the sidecar (first time: a minute or two)..."
-  mvn -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl sidecar -am package
-fi
+bash hack/build-sidecar.sh   # first time: a minute or two
 
 for port in 8080 15006 15020; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
