@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
-import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.it.ApiServer;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,17 +131,8 @@ public final class OperatorBenchmark {
         "stored in %.1f s (%d sidecars with tokens)"
             .formatted(seconds(System.nanoTime() - setupStart), cluster.sidecars.size()));
 
-    TlsMaterial tls =
-        CertificateIssuer.issue(
-            List.of("localhost"),
-            List.of("127.0.0.1"),
-            Instant.now(),
-            Duration.ofDays(365),
-            Duration.ofDays(30),
-            null);
     Path dir = Files.createTempDirectory("outrigger-operator-bench");
-    Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
-    Files.writeString(dir.resolve("tls.key"), tls.servingKey());
+    TlsMaterial tls = ApiServer.loopbackTls(dir, "localhost");
 
     StatusWriteLog writeLog = StatusWriteLog.start(admin);
     KubernetesClient operatorClient = RealKubeApiServer.client();

@@ -11,6 +11,8 @@ import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
+import io.outrigger.operator.certs.CertificateIssuer;
+import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.report.ReportForwarder;
@@ -23,10 +25,13 @@ import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.AdmissionMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +42,27 @@ public final class ApiServer {
 
   public static final String VERSION = "0.1.0-it";
   public static final String OPERATOR_NAMESPACE = "outrigger-system";
+
+  /**
+   * A fresh CA and a serving pair for {@code dnsName} and 127.0.0.1, written into {@code dir} as
+   * the operator's server reads them ({@code tls.crt}, {@code tls.key}) with the CA as {@code
+   * ca.crt}.
+   */
+  public static TlsMaterial loopbackTls(Path dir, String dnsName) throws IOException {
+    TlsMaterial tls =
+        CertificateIssuer.issue(
+            List.of(dnsName),
+            List.of("127.0.0.1"),
+            Instant.now(),
+            Duration.ofDays(365),
+            Duration.ofDays(30),
+            null);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
+    Files.writeString(dir.resolve("tls.key"), tls.servingKey());
+    Files.writeString(dir.resolve("ca.crt"), tls.caBundle());
+    return tls;
+  }
 
   /**
    * The operator's HTTPS server in front of {@code operator}: admissions (classic sidecars, as the

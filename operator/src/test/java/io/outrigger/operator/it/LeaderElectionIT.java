@@ -16,7 +16,6 @@ import io.outrigger.api.v1alpha1.status.SidecarErrorSummary;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
-import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.report.PeerTrust;
@@ -29,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,17 +143,8 @@ class LeaderElectionIT {
   @BeforeAll
   static void startBoth() throws Exception {
     admin = RealKubeApiServer.client();
-    tls =
-        CertificateIssuer.issue(
-            List.of(SERVICE_NAME),
-            List.of("127.0.0.1"),
-            Instant.now(),
-            Duration.ofDays(365),
-            Duration.ofDays(30),
-            null);
     certs = Files.createTempDirectory("outrigger-leader-it");
-    Files.writeString(certs.resolve("tls.crt"), tls.servingCert());
-    Files.writeString(certs.resolve("tls.key"), tls.servingKey());
+    tls = ApiServer.loopbackTls(certs, SERVICE_NAME);
     https = new Https(tls.caBundle());
     ApiServer.applyCrd(admin);
     ApiServer.namespace(admin, NS);

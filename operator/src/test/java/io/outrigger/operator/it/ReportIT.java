@@ -11,7 +11,6 @@ import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OutriggerOperator;
-import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.status.PolicyStatusBuilder;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,17 +50,8 @@ class ReportIT {
     ApiServer.namespace(client, OTHER_NS);
     operator = ApiServer.operator(client, Set.of(NS, OTHER_NS), Optional.empty());
 
-    TlsMaterial tls =
-        CertificateIssuer.issue(
-            List.of("localhost"),
-            List.of("127.0.0.1"),
-            Instant.now(),
-            Duration.ofDays(365),
-            Duration.ofDays(30),
-            null);
     Path dir = Files.createTempDirectory("outrigger-report-it");
-    Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
-    Files.writeString(dir.resolve("tls.key"), tls.servingKey());
+    TlsMaterial tls = ApiServer.loopbackTls(dir, "localhost");
     server =
         ApiServer.https(
             operator, dir.resolve("tls.crt"), dir.resolve("tls.key"), Optional.empty(), 4);

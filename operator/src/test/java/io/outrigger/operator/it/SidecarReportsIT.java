@@ -15,7 +15,6 @@ import io.outrigger.api.v1alpha1.spec.ScrapeSpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OutriggerOperator;
-import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.status.PolicyStatusBuilder;
@@ -25,8 +24,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,17 +46,7 @@ class SidecarReportsIT {
     ApiServer.applyCrd(client);
     ApiServer.namespace(client, NS);
 
-    TlsMaterial tls =
-        CertificateIssuer.issue(
-            List.of("localhost"),
-            List.of("127.0.0.1"),
-            Instant.now(),
-            Duration.ofDays(365),
-            Duration.ofDays(30),
-            null);
-    Files.writeString(dir.resolve("tls.crt"), tls.servingCert());
-    Files.writeString(dir.resolve("tls.key"), tls.servingKey());
-    Files.writeString(dir.resolve("ca.crt"), tls.caBundle());
+    TlsMaterial tls = ApiServer.loopbackTls(dir, "localhost");
 
     int closedPort = freePort();
     try (OutriggerOperator operator =
