@@ -10,14 +10,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.outrigger.sidecar.tracing.HeaderCarrier;
 import io.outrigger.sidecar.tracing.ZipkinSpanExporter;
-import io.vertx.core.MultiMap;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,7 +114,7 @@ class TraceExportIT {
           r -> {
             Context parent =
                 W3CTraceContextPropagator.getInstance()
-                    .extract(Context.root(), r.headers(), HEADERS);
+                    .extract(Context.root(), r.headers(), HeaderCarrier.GETTER);
             Span own =
                 appTracing
                     .get("demo")
@@ -160,19 +159,6 @@ class TraceExportIT {
           .isEqualTo(sidecarSpan.get("id").asText());
     }
   }
-
-  private static final TextMapGetter<MultiMap> HEADERS =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(MultiMap carrier) {
-          return carrier.names();
-        }
-
-        @Override
-        public String get(MultiMap carrier, String key) {
-          return carrier.get(key);
-        }
-      };
 
   private static Map<String, String> withPorts(int appPort) {
     Map<String, String> env = new java.util.HashMap<>(POD);
