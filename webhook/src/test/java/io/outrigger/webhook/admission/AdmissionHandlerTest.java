@@ -116,6 +116,43 @@ class AdmissionHandlerTest {
     assertThat(metrics.count(Result.INJECTED, false)).isEqualTo(1);
   }
 
+  /** As the API server sends a pod a controller made: its field bookkeeping included. */
+  static final String POD_WITH_MANAGED_FIELDS =
+      POD.replace(
+          "\"namespace\": \"shop\",",
+          """
+          "namespace": "shop",
+          "managedFields": [{"manager": "kube-controller-manager", "operation": "Update",
+            "apiVersion": "v1", "time": "2026-11-27T04:30:00Z", "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:metadata": {"f:labels": {".": {}, "f:app": {}}},
+                         "f:spec": {"f:containers": {"k:{\\"name\\":\\"app\\"}": {".": {}}}}}}],
+          """);
+
+  @Test
+  void managedFieldsAreNeitherReadNorPatchedOnEitherPath() throws Exception {
+    JsonNode raw = JSON.readTree(POD_WITH_MANAGED_FIELDS);
+    assertThat(raw.at("/metadata/managedFields/0/manager").asText())
+        .isEqualTo("kube-controller-manager");
+    JsonNode fast = patchOf(respond(review(POD_WITH_MANAGED_FIELDS, "")));
+    JsonNode tree =
+        patchOf(
+            JSON.readTree(
+                    PodJson.write(
+                        handler.review(JSON.readTree(review(POD_WITH_MANAGED_FIELDS, "")), 0)))
+                .path("response"));
+
+    assertThat(fast).as("both paths answer alike").isEqualTo(tree);
+    assertThat(fast.findValuesAsText("path")).noneMatch(path -> path.contains("managedFields"));
+    JsonNode patched = JsonPatch.apply(fast, raw);
+    assertThat(patched.at("/metadata/managedFields")).isEqualTo(raw.at("/metadata/managedFields"));
+    assertThat(patched.at("/spec/containers/0/name").asText()).isEqualTo("outrigger-sidecar");
+    assertThat(PodReview.read(review(POD_WITH_MANAGED_FIELDS, "").getBytes(StandardCharsets.UTF_8)))
+        .as("the fast path took it")
+        .extracting(r -> r.pod().getMetadata().getManagedFields())
+        .asList()
+        .isEmpty();
+  }
+
   @Test
   void anInjectedPodIsAdmittedWithoutAPatch() throws Exception {
     JsonNode raw = JSON.readTree(POD);
