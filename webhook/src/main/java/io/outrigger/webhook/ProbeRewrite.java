@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -84,6 +85,14 @@ final class ProbeRewrite {
    * kubelet could no longer resolve it in the app's container.
    */
   static void resolveNamedPorts(Container container, Set<String> names) {
+    // The container is a copy sharing its probes and hooks with the pod being admitted; change
+    // copies of them.
+    container.setLivenessProbe(copy(container.getLivenessProbe()));
+    container.setReadinessProbe(copy(container.getReadinessProbe()));
+    container.setStartupProbe(copy(container.getStartupProbe()));
+    if (container.getLifecycle() != null) {
+      container.setLifecycle(new LifecycleBuilder(container.getLifecycle()).build());
+    }
     resolve(container.getLivenessProbe(), container, names);
     resolve(container.getReadinessProbe(), container, names);
     resolve(container.getStartupProbe(), container, names);
@@ -91,6 +100,10 @@ final class ProbeRewrite {
       resolve(container.getLifecycle().getPostStart(), container, names);
       resolve(container.getLifecycle().getPreStop(), container, names);
     }
+  }
+
+  private static Probe copy(Probe probe) {
+    return probe == null ? null : new ProbeBuilder(probe).build();
   }
 
   private static void resolve(Probe probe, Container container, Set<String> names) {

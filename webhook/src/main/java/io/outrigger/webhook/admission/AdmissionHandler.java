@@ -9,6 +9,7 @@ import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.PodAdmission;
 import io.outrigger.webhook.PodJson;
 import io.outrigger.webhook.admission.AdmissionMetrics.Result;
+import io.outrigger.webhook.patch.EditedTree;
 import io.outrigger.webhook.patch.JsonPatchDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ public final class AdmissionHandler {
   static final int MAX_WARNING_LENGTH = 250;
 
   static final String WARNING_PREFIX = "outrigger: ";
+
+  private static final EditedTree EDITED_TREES = new EditedTree(PodJson.MAPPER);
 
   private final ClusterView cluster;
   private final ClusterFacts facts;
@@ -153,8 +156,11 @@ public final class AdmissionHandler {
       return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());
     }
     // The diff runs over both pods as the model renders them, so that fields the model leaves
-    // out (an empty list, say) never show up as changes we did not make.
-    ArrayNode patch = JsonPatchDiff.diff(PodJson.toTree(pod), PodJson.toTree(admission.pod()));
+    // out (an empty list, say) never show up as changes we did not make. The injected pod's tree
+    // is rendered only where it differs and shares the rest, which the diff then skips at once.
+    JsonNode original = PodJson.toTree(pod);
+    ArrayNode patch =
+        JsonPatchDiff.diff(original, EDITED_TREES.render(admission.pod(), pod, original));
     return new Outcome(
         patch.isEmpty() ? Result.SKIPPED : Result.INJECTED,
         patch,
