@@ -16,9 +16,9 @@ import java.util.Map;
  *
  * <p>The injector copies on write with it: only the objects it changes are copied. Fabric8's
  * builders copy the whole pod deeply, which was half the injector's CPU, and sharing the untouched
- * parts lets {@link io.outrigger.webhook.patch.EditedTree} and the diff pass over them at once. It
- * copies the declared fields (the model classes are plain fields with accessors), so a field added
- * in a later model version is copied too.
+ * parts lets {@link io.outrigger.webhook.patch.ModelDiff} pass over them at once. It copies the
+ * declared fields (the model classes are plain fields with accessors), so a field added in a later
+ * model version is copied too.
  */
 final class ShallowCopy {
   private ShallowCopy() {}

@@ -9,8 +9,7 @@ import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.PodAdmission;
 import io.outrigger.webhook.PodJson;
 import io.outrigger.webhook.admission.AdmissionMetrics.Result;
-import io.outrigger.webhook.patch.EditedTree;
-import io.outrigger.webhook.patch.JsonPatchDiff;
+import io.outrigger.webhook.patch.ModelDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,7 +36,7 @@ public final class AdmissionHandler {
 
   static final String WARNING_PREFIX = "outrigger: ";
 
-  private static final EditedTree EDITED_TREES = new EditedTree(PodJson.MAPPER);
+  private static final ModelDiff MODEL_DIFF = new ModelDiff(PodJson.MAPPER);
 
   private final ClusterView cluster;
   private final ClusterFacts facts;
@@ -155,12 +154,10 @@ public final class AdmissionHandler {
     if (admission.policy().isEmpty()) {
       return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());
     }
-    // The diff runs over both pods as the model renders them, so that fields the model leaves
-    // out (an empty list, say) never show up as changes we did not make. The injected pod's tree
-    // is rendered only where it differs and shares the rest, which the diff then skips at once.
-    JsonNode original = PodJson.toTree(pod);
-    ArrayNode patch =
-        JsonPatchDiff.diff(original, EDITED_TREES.render(admission.pod(), pod, original));
+    // The patch is the diff of both pods as the model renders them, so that fields the model
+    // leaves out (an empty list, say) never show up as changes we did not make; ModelDiff gives it
+    // without rendering what the injector left alone.
+    ArrayNode patch = MODEL_DIFF.diff(pod, admission.pod());
     return new Outcome(
         patch.isEmpty() ? Result.SKIPPED : Result.INJECTED,
         patch,

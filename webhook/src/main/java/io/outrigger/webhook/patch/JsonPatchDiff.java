@@ -28,7 +28,8 @@ public final class JsonPatchDiff {
     return patch;
   }
 
-  private static void diff(String path, JsonNode source, JsonNode target, ArrayNode patch) {
+  /** Appends the operations turning {@code source} into {@code target}, found at {@code path}. */
+  static void diff(String path, JsonNode source, JsonNode target, ArrayNode patch) {
     if (source.equals(target)) {
       return;
     }
@@ -63,34 +64,75 @@ public final class JsonPatchDiff {
     }
   }
 
-  /**
-   * Walks the alignment keeping {@code index}, the position in the array as already patched:
-   * removals leave it, additions and kept elements advance it.
-   */
   private static void diffArrays(String path, ArrayNode source, ArrayNode target, ArrayNode patch) {
-    List<int[]> pairs = align(source, target);
+    walk(
+        source.size(),
+        target.size(),
+        (s, t) -> sameElement(source.get(s), target.get(t)),
+        new ArrayEdits() {
+          @Override
+          public void remove(int index) {
+            patch.add(op("remove", JsonPointer.append(path, index)));
+          }
+
+          @Override
+          public void add(int index, int t) {
+            patch.add(
+                op("add", JsonPointer.append(path, index)).set("value", target.get(t).deepCopy()));
+          }
+
+          @Override
+          public void change(int index, int s, int t) {
+            diff(JsonPointer.append(path, index), source.get(s), target.get(t), patch);
+          }
+        });
+  }
+
+  /** Whether element {@code s} of the source and {@code t} of the target are one element. */
+  @FunctionalInterface
+  interface SameElement {
+    boolean test(int s, int t);
+  }
+
+  /** What becomes of an array's elements, at positions in the array as already patched. */
+  interface ArrayEdits {
+    void remove(int index);
+
+    /** Target element {@code t} is added at {@code index}. */
+    void add(int index, int t);
+
+    /** Source element {@code s} at {@code index} becomes target element {@code t}. */
+    void change(int index, int s, int t);
+  }
+
+  /**
+   * Walks the alignment of a source array of {@code n} and a target array of {@code m} elements
+   * keeping {@code index}, the position in the array as already patched: removals leave it,
+   * additions and kept elements advance it.
+   */
+  static void walk(int n, int m, SameElement same, ArrayEdits edits) {
+    List<int[]> pairs = align(n, m, same);
     int s = 0;
     int t = 0;
     int index = 0;
     for (int[] pair : pairs) {
       for (; s < pair[0]; s++) {
-        patch.add(op("remove", JsonPointer.append(path, index)));
+        edits.remove(index);
       }
       for (; t < pair[1]; t++) {
-        patch.add(
-            op("add", JsonPointer.append(path, index)).set("value", target.get(t).deepCopy()));
+        edits.add(index, t);
         index++;
       }
-      diff(JsonPointer.append(path, index), source.get(s), target.get(t), patch);
+      edits.change(index, s, t);
       s++;
       t++;
       index++;
     }
-    for (; s < source.size(); s++) {
-      patch.add(op("remove", JsonPointer.append(path, index)));
+    for (; s < n; s++) {
+      edits.remove(index);
     }
-    for (; t < target.size(); t++) {
-      patch.add(op("add", JsonPointer.append(path, index)).set("value", target.get(t).deepCopy()));
+    for (; t < m; t++) {
+      edits.add(index, t);
       index++;
     }
   }
@@ -103,24 +145,20 @@ public final class JsonPatchDiff {
   static final long MAX_ALIGNMENT_CELLS = 1_000_000;
 
   /**
-   * Index pairs (source, target) of a longest common subsequence under {@link #sameElement}, after
-   * taking the common prefix and suffix as they are.
+   * Index pairs (source, target) of a longest common subsequence under {@code same}, after taking
+   * the common prefix and suffix as they are.
    */
-  private static List<int[]> align(ArrayNode source, ArrayNode target) {
-    int n = source.size();
-    int m = target.size();
+  private static List<int[]> align(int n, int m, SameElement same) {
     List<int[]> pairs = new ArrayList<>();
     int start = 0;
-    while (start < n && start < m && sameElement(source.get(start), target.get(start))) {
+    while (start < n && start < m && same.test(start, start)) {
       pairs.add(new int[] {start, start});
       start++;
     }
     int endS = n;
     int endT = m;
     List<int[]> suffix = new ArrayList<>();
-    while (endS > start
-        && endT > start
-        && sameElement(source.get(endS - 1), target.get(endT - 1))) {
+    while (endS > start && endT > start && same.test(endS - 1, endT - 1)) {
       endS--;
       endT--;
       suffix.add(0, new int[] {endS, endT});
@@ -136,7 +174,7 @@ public final class JsonPatchDiff {
       for (int i = rows - 1; i >= 0; i--) {
         for (int j = cols - 1; j >= 0; j--) {
           lcs[i][j] =
-              sameElement(source.get(start + i), target.get(start + j))
+              same.test(start + i, start + j)
                   ? lcs[i + 1][j + 1] + 1
                   : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
         }
@@ -144,8 +182,7 @@ public final class JsonPatchDiff {
       int i = 0;
       int j = 0;
       while (i < rows && j < cols) {
-        if (sameElement(source.get(start + i), target.get(start + j))
-            && lcs[i][j] == lcs[i + 1][j + 1] + 1) {
+        if (same.test(start + i, start + j) && lcs[i][j] == lcs[i + 1][j + 1] + 1) {
           pairs.add(new int[] {start + i, start + j});
           i++;
           j++;
@@ -169,7 +206,7 @@ public final class JsonPatchDiff {
     return nameA != null && nameA.isTextual() && nameA.equals(nameB);
   }
 
-  private static ObjectNode op(String op, String path) {
+  static ObjectNode op(String op, String path) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("op", op);
     node.put("path", path);
