@@ -58,7 +58,7 @@ final class ProbeRewrite {
             && probe.getGrpc() == null)) {
       return;
     }
-    Probe original = PodJson.MAPPER.convertValue(PodJson.MAPPER.valueToTree(probe), Probe.class);
+    Probe original = copy(probe);
     resolve(original, container, null);
     JsonNode originalTree = PodJson.MAPPER.valueToTree(original);
     originals.set(container.getName() + "/" + kind, originalTree);

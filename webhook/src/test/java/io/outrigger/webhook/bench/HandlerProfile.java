@@ -12,7 +12,11 @@ import java.util.Map;
  * The admission handler alone, no HTTP, on one of the benchmark's bodies for a while: CPU per
  * admission, and something to attach a profiler to ({@code -XX:StartFlightRecording}).
  *
- * <pre>java -cp ... io.outrigger.webhook.bench.HandlerProfile large 20</pre>
+ * <p>The large body is the review kube-apiserver 1.20 really sent for the benchmark's Deployment
+ * pod ({@code admission/deployment-pod-review.json}: defaults and managedFields included); the
+ * others are built from the fixtures. An optional third argument names another review file.
+ *
+ * <pre>java -cp ... io.outrigger.webhook.bench.HandlerProfile large 20 [review.json]</pre>
  */
 public final class HandlerProfile {
   private HandlerProfile() {}
@@ -27,7 +31,10 @@ public final class HandlerProfile {
             BenchBodies.clusterView(bodies, Map.of()),
             new ClusterFacts(1, 30, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system"),
             new AdmissionMetrics());
-    byte[] review = reviewOf(body);
+    byte[] review =
+        args.length > 2
+            ? java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[2]))
+            : "large".equals(size) ? capturedLargeReview() : reviewOf(body);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long count = 0;
     long cpuStart = cpuNanos();
@@ -36,7 +43,16 @@ public final class HandlerProfile {
       count++;
     }
     double micros = (cpuNanos() - cpuStart) / 1000.0 / count;
-    System.out.printf("%s: %d admissions, %.1f µs CPU each (this thread)%n", size, count, micros);
+    System.out.printf(
+        "%s (%d bytes): %d admissions, %.1f µs CPU each (this thread)%n",
+        size, review.length, count, micros);
+  }
+
+  private static byte[] capturedLargeReview() throws java.io.IOException {
+    try (java.io.InputStream in =
+        HandlerProfile.class.getResourceAsStream("/admission/deployment-pod-review.json")) {
+      return in.readAllBytes();
+    }
   }
 
   private static long cpuNanos() {
