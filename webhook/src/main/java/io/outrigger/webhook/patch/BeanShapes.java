@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * How a mapper writes a model class, as far as {@link ModelDiff} needs it: the properties Jackson
@@ -146,25 +145,21 @@ final class BeanShapes {
   }
 
   /**
-   * @param names the properties' names, to tell the any-getter's fields from them
+   * @param name the property called {@code name}, which identifies list elements, or {@code null}
    * @param anyGetter the map of extra properties written as fields, or {@code null}
    */
-  record Shape(List<Property> properties, Set<String> names, AnnotatedMember anyGetter) {
+  record Shape(List<Property> properties, Property name, AnnotatedMember anyGetter) {
 
     Shape(List<Property> properties, AnnotatedMember anyGetter) {
       this(
           List.copyOf(properties),
-          properties.stream().map(Property::name).collect(Collectors.toUnmodifiableSet()),
+          properties.stream().filter(p -> p.name.equals("name")).findFirst().orElse(null),
           anyGetter);
     }
 
     /** The map the any-getter writes as further fields, or {@code null}. */
     Object extra(Object bean) {
       return anyGetter == null ? null : anyGetter.getValue(bean);
-    }
-
-    Optional<Property> property(String name) {
-      return properties.stream().filter(p -> p.name.equals(name)).findFirst();
     }
   }
 }

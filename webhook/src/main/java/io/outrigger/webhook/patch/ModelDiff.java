@@ -120,12 +120,12 @@ public final class ModelDiff {
     if (element == null) {
       return null;
     }
-    Optional<Property> name = shapes.of(element.getClass()).flatMap(s -> s.property("name"));
-    if (name.isEmpty()) {
+    Property name = shapes.of(element.getClass()).map(Shape::name).orElse(null);
+    if (name == null) {
       return null;
     }
-    Object value = name.get().get(element);
-    return value instanceof String && name.get().writes(value) ? value : null;
+    Object value = name.get(element);
+    return value instanceof String && name.writes(value) ? value : null;
   }
 
   private Optional<Shape> sharedShape(Object original, Object edited) {

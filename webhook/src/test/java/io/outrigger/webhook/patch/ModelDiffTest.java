@@ -2,19 +2,25 @@ package io.outrigger.webhook.patch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.zjsonpatch.JsonPatch;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
@@ -25,8 +31,11 @@ import io.outrigger.webhook.SidecarInjector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -94,7 +103,7 @@ class ModelDiffTest {
   }
 
   /** What the tree diff says, rendering both objects whole. */
-  private static com.fasterxml.jackson.databind.node.ArrayNode treeDiff(Pod original, Pod edited) {
+  private static ArrayNode treeDiff(Pod original, Pod edited) {
     return JsonPatchDiff.diff(PodJson.toTree(original), PodJson.toTree(edited));
   }
 
@@ -233,6 +242,143 @@ class ModelDiffTest {
     change.accept(edited);
 
     assertThat(MODEL_DIFF.diff(original, edited)).isEqualTo(treeDiff(original, edited));
+  }
+
+  /**
+   * Random edits of every fixture pod: the kinds above, composed, at random places. Seeded, so a
+   * failure names its case. The model diff must still equal the tree diff, and the patch must turn
+   * the original into the edited pod.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6})
+  void randomEditsOfEveryFixtureGiveTheTreeDiffsOperations(int seed) throws IOException {
+    Random random = new Random(seed);
+    for (InjectionFixtures fixture : InjectionFixtures.all().toList()) {
+      Pod original = fixture.pod();
+      for (int round = 0; round < 10; round++) {
+        Pod edited = PodJson.copy(original);
+        List<String> made = new ArrayList<>();
+        for (int edit = 1 + random.nextInt(4); edit > 0; edit--) {
+          made.add(randomEdit(edited, random));
+        }
+        ArrayNode patch = MODEL_DIFF.diff(original, edited);
+        assertThat(patch).as("%s, edits %s", fixture, made).isEqualTo(treeDiff(original, edited));
+        assertThat(JsonPatch.apply(patch, PodJson.toTree(original)))
+            .as("%s, edits %s", fixture, made)
+            .isEqualTo(PodJson.toTree(edited));
+      }
+    }
+  }
+
+  private static <T> List<T> mutable(List<T> list) {
+    return list == null ? new ArrayList<>() : new ArrayList<>(list);
+  }
+
+  /** One random edit in place; its name, for the failure message. */
+  private static String randomEdit(Pod pod, Random random) {
+    PodSpec spec = pod.getSpec();
+    List<Container> containers = new ArrayList<>(spec.getContainers());
+    Container container = containers.get(random.nextInt(containers.size()));
+    switch (random.nextInt(14)) {
+      case 0 -> {
+        List<EnvVar> env = mutable(container.getEnv());
+        env.add(random.nextInt(env.size() + 1), new EnvVar("E" + random.nextInt(5), "v", null));
+        container.setEnv(env);
+        return "env added to " + container.getName();
+      }
+      case 1 -> {
+        container.setEnv(mutable(container.getEnv()).isEmpty() ? null : List.of());
+        return "env cleared in " + container.getName();
+      }
+      case 2 -> {
+        container.setImage("image:" + random.nextInt(3));
+        return "image of " + container.getName();
+      }
+      case 3 -> {
+        List<VolumeMount> mounts = mutable(container.getVolumeMounts());
+        mounts.add(
+            random.nextInt(mounts.size() + 1),
+            new VolumeMountBuilder().withName("m" + random.nextInt(3)).withMountPath("/m").build());
+        container.setVolumeMounts(mounts);
+        return "mount added to " + container.getName();
+      }
+      case 4 -> {
+        container.setReadinessProbe(
+            container.getReadinessProbe() == null
+                ? new ProbeBuilder()
+                    .withNewTcpSocket()
+                    .withPort(new IntOrString(random.nextInt(3) + 80))
+                    .endTcpSocket()
+                    .build()
+                : null);
+        return "readiness probe toggled in " + container.getName();
+      }
+      case 5 -> {
+        container.setName(container.getName() + "-x");
+        return "renamed " + container.getName();
+      }
+      case 6 -> {
+        containers.add(
+            random.nextInt(containers.size() + 1),
+            new ContainerBuilder().withName("new" + random.nextInt(3)).withImage("n:1").build());
+        spec.setContainers(containers);
+        return "container inserted";
+      }
+      case 7 -> {
+        if (containers.size() > 1) {
+          containers.remove(container);
+          spec.setContainers(containers);
+        }
+        return "container removed";
+      }
+      case 8 -> {
+        Collections.shuffle(containers, random);
+        spec.setContainers(containers);
+        return "containers shuffled";
+      }
+      case 9 -> {
+        List<Volume> volumes = mutable(spec.getVolumes());
+        if (!volumes.isEmpty() && random.nextBoolean()) {
+          volumes.remove(random.nextInt(volumes.size()));
+        } else {
+          volumes.add(
+              new VolumeBuilder()
+                  .withName("v" + random.nextInt(3))
+                  .withNewEmptyDir()
+                  .endEmptyDir()
+                  .build());
+        }
+        spec.setVolumes(volumes);
+        return "volumes changed";
+      }
+      case 10 -> {
+        Map<String, String> labels =
+            new LinkedHashMap<>(
+                pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels());
+        if (!labels.isEmpty() && random.nextBoolean()) {
+          labels.remove(labels.keySet().iterator().next());
+        } else {
+          labels.put("k" + random.nextInt(3) + "/x~y", "v");
+        }
+        pod.getMetadata().setLabels(labels.isEmpty() && random.nextBoolean() ? null : labels);
+        return "labels changed";
+      }
+      case 11 -> {
+        spec.setNodeName(spec.getNodeName() == null ? "node-" + random.nextInt(3) : null);
+        return "node name toggled";
+      }
+      case 12 -> {
+        container.setResources(
+            new ResourceRequirementsBuilder()
+                .addToLimits("cpu", new Quantity(random.nextInt(4) + 1 + "00m"))
+                .build());
+        return "resources of " + container.getName();
+      }
+      default -> {
+        container.setAdditionalProperty("future" + random.nextInt(2), random.nextInt(3));
+        return "extra property on " + container.getName();
+      }
+    }
   }
 
   @Test
