@@ -9,9 +9,11 @@ import io.outrigger.operator.reconciler.ObservabilityPolicyReconciler;
 import io.outrigger.operator.reconciler.PolicyEvents;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.reconciler.ResolvedPolicies;
+import io.outrigger.operator.report.LocalTokenVerifier;
 import io.outrigger.operator.report.ReportIntake;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.report.ReportStore;
+import io.outrigger.operator.report.ServiceAccountIssuerKeys;
 import io.outrigger.operator.report.StatusThrottle;
 import io.outrigger.operator.report.TokenReviewer;
 import java.time.Clock;
@@ -26,23 +28,32 @@ import java.util.function.Consumer;
  * only creates and stops it.
  */
 public final class OutriggerOperator implements AutoCloseable {
+  /** How often the service-account issuer's keys are reloaded (the API server rotates rarely). */
+  static final Duration ISSUER_KEYS_PERIOD = Duration.ofMinutes(10);
+
+  /** Tokens with an unknown key id reload the keys at most this often. */
+  static final Duration ISSUER_KEYS_MIN_RELOAD = Duration.ofSeconds(30);
+
   private final Operator operator;
   private final InformerClusterView clusterView;
   private final ReportStore reports;
   private final StatusThrottle throttle;
   private final ReportIntake intake;
+  private final ServiceAccountIssuerKeys issuerKeys;
 
   private OutriggerOperator(
       Operator operator,
       InformerClusterView clusterView,
       ReportStore reports,
       StatusThrottle throttle,
-      ReportIntake intake) {
+      ReportIntake intake,
+      ServiceAccountIssuerKeys issuerKeys) {
     this.operator = operator;
     this.clusterView = clusterView;
     this.reports = reports;
     this.throttle = throttle;
     this.intake = intake;
+    this.issuerKeys = issuerKeys;
   }
 
   /**
@@ -60,8 +71,6 @@ public final class OutriggerOperator implements AutoCloseable {
     InformerClusterView view = InformerClusterView.start(client, resolved);
     ReportStore reports = new ReportStore(settings.reportTtl(), clock);
     StatusThrottle throttle = new StatusThrottle(reports, settings.statusInterval(), clock);
-    TokenReviewer reviewer = new TokenReviewer(client, settings.tokenCacheTtl());
-    ReportIntake intake = new ReportIntake(reviewer::review, reports, throttle, reportMetrics);
     Operator operator =
         new Operator(
             o -> {
@@ -78,6 +87,14 @@ public final class OutriggerOperator implements AutoCloseable {
             new PolicyEvents(client, clock),
             metrics,
             clock);
+    ServiceAccountIssuerKeys issuerKeys =
+        ServiceAccountIssuerKeys.start(client, ISSUER_KEYS_PERIOD, ISSUER_KEYS_MIN_RELOAD, clock);
+    TokenReviewer reviewer =
+        new TokenReviewer(
+            client,
+            new LocalTokenVerifier(issuerKeys, reconciler::cachedPod, clock),
+            settings.tokenCacheTtl());
+    ReportIntake intake = new ReportIntake(reviewer::review, reports, throttle, reportMetrics);
     operator.register(
         reconciler,
         o -> {
@@ -86,7 +103,7 @@ public final class OutriggerOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new OutriggerOperator(operator, view, reports, throttle, intake);
+    return new OutriggerOperator(operator, view, reports, throttle, intake, issuerKeys);
   }
 
   /**
@@ -140,5 +157,6 @@ public final class OutriggerOperator implements AutoCloseable {
     operator.stop();
     throttle.close();
     clusterView.close();
+    issuerKeys.close();
   }
 }

@@ -65,6 +65,8 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   private final Clock clock;
   private final EventSource<?, ObservabilityPolicy> reportEvents;
   private final StatusWriteSpacing spacing;
+  // The pod informers, once JOSDK asked for them: sidecar tokens are checked against them.
+  private volatile List<InformerEventSource<Pod, ObservabilityPolicy>> podSources = List.of();
 
   /**
    * @param reportEvents triggers reconciles when sidecars report (throttled per policy)
@@ -239,9 +241,14 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     SecondaryToPrimaryMapper<Pod> podToPolicies = pod -> policiesOf(context, pod);
     SecondaryToPrimaryMapper<ObservabilityPolicy> policyToSiblings =
         other -> policiesIn(context, other, other.getMetadata().getName());
+    InformerEventSource<Pod, ObservabilityPolicy> optedIn =
+        podSource(context, OPTED_IN_PODS, OperatorNames.OPTED_IN_PODS, podToPolicies);
+    InformerEventSource<Pod, ObservabilityPolicy> injected =
+        podSource(context, INJECTED_PODS, OperatorNames.INJECTED_PODS, podToPolicies);
+    podSources = List.of(injected, optedIn);
     return List.of(
-        podSource(context, OPTED_IN_PODS, OperatorNames.OPTED_IN_PODS, podToPolicies),
-        podSource(context, INJECTED_PODS, OperatorNames.INJECTED_PODS, podToPolicies),
+        optedIn,
+        injected,
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(
                     ObservabilityPolicy.class, ObservabilityPolicy.class)
@@ -257,6 +264,26 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
                 .build(),
             context),
         reportEvents);
+  }
+
+  /**
+   * The pod as the pod informers hold it (injected or opted-in pods only); empty when they do not
+   * hold it, or have not started (a standby replica, or before the Lease is won).
+   */
+  public Optional<Pod> cachedPod(String namespace, String name) {
+    ResourceID id = new ResourceID(name, namespace);
+    for (InformerEventSource<Pod, ObservabilityPolicy> source : podSources) {
+      try {
+        Optional<Pod> pod = source.get(id);
+        if (pod.isPresent()) {
+          return pod;
+        }
+      } catch (RuntimeException e) {
+        // Not started or stopped: the caller asks the API server instead.
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   private static InformerEventSource<Pod, ObservabilityPolicy> podSource(

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Asks the API server who a sidecar's projected token belongs to (TokenReview with audience {@link
@@ -33,6 +34,10 @@ import java.util.Optional;
  * reviews a minute. The price is the same as there: a token whose pod was deleted is still accepted
  * until its entry expires. Refusals are not remembered (a sidecar whose token was just minted must
  * not be locked out), and entries are keyed by the token's SHA-256, not the token.
+ *
+ * <p>A token not in the cache is first offered to the local check ({@link LocalTokenVerifier}:
+ * signature under the issuer's published keys and the bound pod in the informer cache); only what
+ * it does not accept is sent to TokenReview. Both answers are remembered alike.
  */
 public final class TokenReviewer {
   static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
@@ -50,7 +55,8 @@ public final class TokenReviewer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final KubernetesClient client;
+  private final Function<String, Optional<Identity>> local;
+  private final Function<String, Optional<Identity>> tokenReview;
   private final Duration cacheTtl;
   private final Cache<String, Cached> accepted;
 
@@ -60,7 +66,23 @@ public final class TokenReviewer {
    * @param cacheTtl how long an accepted token is remembered; zero: ask the API server every time
    */
   public TokenReviewer(KubernetesClient client, Duration cacheTtl) {
-    this.client = client;
+    this(token -> Optional.empty(), token -> ask(client, token), cacheTtl);
+  }
+
+  /**
+   * @param local accepts a token without the API server when it can ({@link
+   *     LocalTokenVerifier#verify}); empty sends the token to TokenReview
+   */
+  public TokenReviewer(KubernetesClient client, LocalTokenVerifier local, Duration cacheTtl) {
+    this(local::verify, token -> ask(client, token), cacheTtl);
+  }
+
+  TokenReviewer(
+      Function<String, Optional<Identity>> local,
+      Function<String, Optional<Identity>> tokenReview,
+      Duration cacheTtl) {
+    this.local = local;
+    this.tokenReview = tokenReview;
     this.cacheTtl = cacheTtl;
     this.accepted =
         Caffeine.newBuilder()
@@ -72,14 +94,14 @@ public final class TokenReviewer {
   /** The token's service account, or empty when the API server does not vouch for it. */
   public Optional<Identity> review(String token) {
     if (cacheTtl.isZero()) {
-      return ask(token);
+      return verify(token);
     }
     String key = sha256(token);
     Cached cached = accepted.getIfPresent(key);
     if (cached != null) {
       return Optional.of(cached.identity());
     }
-    Optional<Identity> identity = ask(token);
+    Optional<Identity> identity = verify(token);
     Duration ttl = cacheFor(token, cacheTtl, Instant.now());
     if (identity.isPresent() && !ttl.isZero() && !ttl.isNegative()) {
       accepted.put(key, new Cached(identity.get(), ttl));
@@ -121,7 +143,12 @@ public final class TokenReviewer {
     }
   }
 
-  private Optional<Identity> ask(String token) {
+  private Optional<Identity> verify(String token) {
+    Optional<Identity> identity = local.apply(token);
+    return identity.isPresent() ? identity : tokenReview.apply(token);
+  }
+
+  private static Optional<Identity> ask(KubernetesClient client, String token) {
     TokenReview review =
         client
             .tokenReviews()
