@@ -1,5 +1,6 @@
 package io.outrigger.operator;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -40,6 +41,7 @@ public final class OutriggerOperator implements AutoCloseable {
   private final StatusThrottle throttle;
   private final ReportIntake intake;
   private final ServiceAccountIssuerKeys issuerKeys;
+  private final ObservabilityPolicyReconciler reconciler;
 
   private OutriggerOperator(
       Operator operator,
@@ -47,13 +49,15 @@ public final class OutriggerOperator implements AutoCloseable {
       ReportStore reports,
       StatusThrottle throttle,
       ReportIntake intake,
-      ServiceAccountIssuerKeys issuerKeys) {
+      ServiceAccountIssuerKeys issuerKeys,
+      ObservabilityPolicyReconciler reconciler) {
     this.operator = operator;
     this.clusterView = clusterView;
     this.reports = reports;
     this.throttle = throttle;
     this.intake = intake;
     this.issuerKeys = issuerKeys;
+    this.reconciler = reconciler;
   }
 
   /**
@@ -103,7 +107,7 @@ public final class OutriggerOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new OutriggerOperator(operator, view, reports, throttle, intake, issuerKeys);
+    return new OutriggerOperator(operator, view, reports, throttle, intake, issuerKeys, reconciler);
   }
 
   /**
@@ -146,6 +150,14 @@ public final class OutriggerOperator implements AutoCloseable {
   /** {@code POST /v1/reports} without the HTTP. */
   public ReportIntake reportIntake() {
     return intake;
+  }
+
+  /**
+   * The pod as the pod informers hold it: what a sidecar token's bound pod is checked against when
+   * the token is verified locally. Empty until this replica leads and its informers hold the pod.
+   */
+  public Optional<Pod> cachedPod(String namespace, String name) {
+    return reconciler.cachedPod(namespace, name);
   }
 
   public ReportStore reports() {

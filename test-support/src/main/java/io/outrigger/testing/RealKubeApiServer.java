@@ -98,6 +98,55 @@ public final class RealKubeApiServer {
     }
   }
 
+  /**
+   * A test directory like {@code dir} (its certificates and binaries linked) whose kube-apiserver
+   * is a wrapper that keeps the service-account issuer an HTTPS URL.
+   *
+   * <p>kube-api-test 7.5.2 passes {@code --service-account-issuer https://localhost} and then again
+   * {@code --service-account-issuer <its apiserver.crt path>}, after any flag of ours; in 1.20 the
+   * flag is a single value, the last one wins, and an issuer that is not an HTTPS URL makes the API
+   * server skip its OIDC discovery endpoints ({@code /.well-known/openid-configuration}, {@code
+   * /openid/v1/jwks}), which a real cluster serves. The wrapper drops the path-valued repetition,
+   * so the real server runs with issuer {@code https://localhost} and serves both endpoints.
+   */
+  private static Path withServiceAccountIssuer(Path dir, Path apiserver) throws IOException {
+    Path testDir = Files.createTempDirectory("outrigger-kube-api-test");
+    Path binaries = testDir.resolve("k8s").resolve(VERSION + "-linux-amd64");
+    Files.createDirectories(binaries);
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Files.createSymbolicLink(testDir.resolve(file.getFileName()), file);
+      }
+    }
+    try (var files = Files.list(apiserver.getParent())) {
+      for (Path file : files.toList()) {
+        if (!file.getFileName().toString().equals("kube-apiserver")) {
+          Files.createSymbolicLink(binaries.resolve(file.getFileName()), file);
+        }
+      }
+    }
+    Path wrapper = binaries.resolve("kube-apiserver");
+    Files.writeString(
+        wrapper,
+        """
+        #!/usr/bin/env bash
+        # Drops kube-api-test's --service-account-issuer <file path> (see RealKubeApiServer).
+        args=()
+        while [ $# -gt 0 ]; do
+          if [ "$1" = --service-account-issuer ] && [ "${2#https://}" = "$2" ]; then
+            shift 2
+            continue
+          fi
+          args+=("$1")
+          shift
+        done
+        exec %s "${args[@]}"
+        """
+            .formatted(apiserver.toAbsolutePath()));
+    wrapper.toFile().setExecutable(true);
+    return testDir;
+  }
+
   private static boolean established(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
@@ -119,11 +168,17 @@ public final class RealKubeApiServer {
               + apiserver
               + ". Run hack/kube-apiserver.sh (make test does) first.");
     }
+    Path testDir;
+    try {
+      testDir = withServiceAccountIssuer(dir, apiserver);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot prepare the kube-apiserver wrapper", e);
+    }
     KubeAPIServer started =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withOfflineMode(true)
-                .withTestDir(dir.toString())
+                .withTestDir(testDir.toString())
                 .withApiServerVersion(VERSION)
                 .withUpdateKubeConfig(false)
                 // Without it the 1.20 server looks for a non-loopback interface to advertise and

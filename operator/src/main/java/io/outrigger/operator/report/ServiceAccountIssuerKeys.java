@@ -89,7 +89,7 @@ public final class ServiceAccountIssuerKeys implements IssuerKeys.Source, AutoCl
       if (!failureLogged) {
         LOG.log(
             Level.WARNING,
-            "Cannot load the service-account issuer's keys ({0}): every sidecar token goes to"
+            "Cannot load the keys of the service-account issuer ({0}): every sidecar token goes to"
                 + " TokenReview until they load",
             e.toString());
         failureLogged = true;
