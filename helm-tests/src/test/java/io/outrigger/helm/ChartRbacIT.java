@@ -2,6 +2,7 @@ package io.outrigger.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chart's RBAC, installed in the real API server (which runs the RBAC authorizer), asked with
@@ -252,6 +254,28 @@ class ChartRbacIT {
   }
 
   /** The authorizer is RBAC and not AlwaysAllow: an account bound to nothing may do nothing. */
+  /** The service-account issuer's discovery document and keys: sidecar tokens checked locally. */
+  @ParameterizedTest(name = "get {0}")
+  @ValueSource(strings = {"/.well-known/openid-configuration", "/openid/v1/jwks"})
+  void theOperatorMayReadTheServiceAccountIssuerKeys(String path) {
+    String user =
+        "system:serviceaccount:" + DEFAULTS.namespace() + ":" + DEFAULTS.fullname() + "-operator";
+    SubjectAccessReview answer =
+        client
+            .authorization()
+            .v1()
+            .subjectAccessReview()
+            .create(
+                new SubjectAccessReviewBuilder()
+                    .withNewSpec()
+                    .withUser(user)
+                    .withNonResourceAttributes(
+                        new NonResourceAttributesBuilder().withVerb("get").withPath(path).build())
+                    .endSpec()
+                    .build());
+    assertThat(answer.getStatus().getAllowed()).as("get %s", path).isTrue();
+  }
+
   @Test
   void anAccountWithoutBindingsIsDenied() {
     SubjectAccessReview answer =
