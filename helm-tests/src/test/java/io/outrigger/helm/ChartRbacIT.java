@@ -253,7 +253,6 @@ class ChartRbacIT {
         .isFalse();
   }
 
-  /** The authorizer is RBAC and not AlwaysAllow: an account bound to nothing may do nothing. */
   /** The service-account issuer's discovery document and keys: sidecar tokens checked locally. */
   @ParameterizedTest(name = "get {0}")
   @ValueSource(strings = {"/.well-known/openid-configuration", "/openid/v1/jwks"})
@@ -276,6 +275,7 @@ class ChartRbacIT {
     assertThat(answer.getStatus().getAllowed()).as("get %s", path).isTrue();
   }
 
+  /** The authorizer is RBAC and not AlwaysAllow: an account bound to nothing may do nothing. */
   @Test
   void anAccountWithoutBindingsIsDenied() {
     SubjectAccessReview answer =
