@@ -147,6 +147,15 @@ public final class RealKubeApiServer {
     return testDir;
   }
 
+  /** The wrapper's directory: links (not followed), the wrapper and what the server wrote there. */
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // A test directory left behind in /tmp is no reason to fail the run.
+    }
+  }
+
   private static boolean established(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
@@ -186,7 +195,14 @@ public final class RealKubeApiServer {
                 .withApiServerFlag("--advertise-address", "127.0.0.1")
                 .build());
     started.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "kube-apiserver-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  started.stop();
+                  deleteQuietly(testDir);
+                },
+                "kube-apiserver-stop"));
     kubeConfigYaml = started.getKubeConfigYaml();
     server = started;
   }
