@@ -257,21 +257,15 @@ class ChartRbacIT {
   @ParameterizedTest(name = "get {0}")
   @ValueSource(strings = {"/.well-known/openid-configuration", "/openid/v1/jwks"})
   void theOperatorMayReadTheServiceAccountIssuerKeys(String path) {
-    String user =
-        "system:serviceaccount:" + DEFAULTS.namespace() + ":" + DEFAULTS.fullname() + "-operator";
     SubjectAccessReview answer =
-        client
-            .authorization()
-            .v1()
-            .subjectAccessReview()
-            .create(
-                new SubjectAccessReviewBuilder()
-                    .withNewSpec()
-                    .withUser(user)
-                    .withNonResourceAttributes(
-                        new NonResourceAttributesBuilder().withVerb("get").withPath(path).build())
-                    .endSpec()
-                    .build());
+        ask(
+            new SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(operator(DEFAULTS))
+                .withNonResourceAttributes(
+                    new NonResourceAttributesBuilder().withVerb("get").withPath(path).build())
+                .endSpec()
+                .build());
     assertThat(answer.getStatus().getAllowed()).as("get %s", path).isTrue();
   }
 
@@ -279,15 +273,11 @@ class ChartRbacIT {
   @Test
   void anAccountWithoutBindingsIsDenied() {
     SubjectAccessReview answer =
-        client
-            .authorization()
-            .v1()
-            .subjectAccessReview()
-            .create(
-                sar(
-                    "system:serviceaccount:outrigger-system:nobody",
-                    "outrigger-system",
-                    attributes(r("list", "", "pods", null, null))));
+        ask(
+            sar(
+                "system:serviceaccount:outrigger-system:nobody",
+                "outrigger-system",
+                attributes(r("list", "", "pods", null, null))));
 
     assertThat(answer.getStatus().getAllowed()).isFalse();
   }
@@ -297,12 +287,16 @@ class ChartRbacIT {
   }
 
   private static SubjectAccessReview review(ValuesSet set, Request request) {
-    String user = "system:serviceaccount:" + set.namespace() + ":" + set.fullname() + "-operator";
-    return client
-        .authorization()
-        .v1()
-        .subjectAccessReview()
-        .create(sar(user, set.namespace(), attributes(request)));
+    return ask(sar(operator(set), set.namespace(), attributes(request)));
+  }
+
+  /** The operator's service account as the API server names it. */
+  private static String operator(ValuesSet set) {
+    return "system:serviceaccount:" + set.namespace() + ":" + set.fullname() + "-operator";
+  }
+
+  private static SubjectAccessReview ask(SubjectAccessReview review) {
+    return client.authorization().v1().subjectAccessReview().create(review);
   }
 
   private static SubjectAccessReview sar(
