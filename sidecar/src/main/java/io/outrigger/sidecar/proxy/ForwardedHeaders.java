@@ -52,13 +52,7 @@ public final class ForwardedHeaders {
     MultiMap in = request.headers();
     // Vert.x's own header map: it encodes straight into Netty without another copy.
     MultiMap out = HttpHeaders.headers();
-    Set<String> skip = connectionTokens(in);
-    for (Map.Entry<String, String> header : in) {
-      String name = header.getKey();
-      if (!NOT_FORWARDED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
-        out.add(name, header.getValue());
-      }
-    }
+    copyEndToEnd(in, out, NOT_FORWARDED);
     if (upgrade) {
       out.set("connection", "Upgrade");
       out.set("upgrade", in.get("upgrade"));
@@ -94,23 +88,25 @@ public final class ForwardedHeaders {
    */
   public static MultiMap forUpstream(MultiMap in) {
     MultiMap out = HttpHeaders.headers();
-    Set<String> skip = connectionTokens(in);
-    for (Map.Entry<String, String> header : in) {
-      String name = header.getKey();
-      if (!NOT_FORWARDED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
-        out.add(name, header.getValue());
-      }
-    }
+    copyEndToEnd(in, out, NOT_FORWARDED);
     return out;
   }
 
   /** Copies the app's response headers to the client's response, without the hop-by-hop ones. */
   public static void toClient(MultiMap fromApp, MultiMap toClient) {
-    Set<String> skip = connectionTokens(fromApp);
-    for (Map.Entry<String, String> header : fromApp) {
+    copyEndToEnd(fromApp, toClient, NOT_RETURNED);
+  }
+
+  /**
+   * Adds {@code from}'s headers to {@code to}, except those in {@code excluded} and those its
+   * {@code Connection} header names.
+   */
+  private static void copyEndToEnd(MultiMap from, MultiMap to, Set<String> excluded) {
+    Set<String> skip = connectionTokens(from);
+    for (Map.Entry<String, String> header : from) {
       String name = header.getKey();
-      if (!NOT_RETURNED.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
-        toClient.add(name, header.getValue());
+      if (!excluded.contains(name) && (skip.isEmpty() || !skip.contains(name))) {
+        to.add(name, header.getValue());
       }
     }
   }

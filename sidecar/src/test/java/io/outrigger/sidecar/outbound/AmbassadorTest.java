@@ -168,15 +168,7 @@ class AmbassadorTest {
         join(
             app.request(new RequestOptions().setHost("127.0.0.1").setPort(closed).setURI("/x"))
                 .compose(r -> r.send())
-                .compose(
-                    r ->
-                        r.body()
-                            .map(
-                                b ->
-                                    new Answer(
-                                        r.statusCode(),
-                                        b.toString(),
-                                        r.getHeader("x-outrigger-error")))));
+                .compose(AmbassadorTest::answer));
     assertThat(answer.status()).isEqualTo(503);
     assertThat(answer.error()).isEqualTo("upstream_refused");
     assertThat(answer.body())
@@ -349,13 +341,16 @@ class AmbassadorTest {
                 .setPort(upstreamPort)
                 .setURI(path))
         .compose(r -> body == null ? r.send() : r.send(body))
-        .compose(
-            r ->
-                r.body()
-                    .map(
-                        b ->
-                            new Answer(
-                                r.statusCode(), b.toString(), r.getHeader("x-outrigger-error"))));
+        .compose(AmbassadorTest::answer);
+  }
+
+  private static Future<Answer> answer(HttpClientResponse response) {
+    return response
+        .body()
+        .map(
+            b ->
+                new Answer(
+                    response.statusCode(), b.toString(), response.getHeader("x-outrigger-error")));
   }
 
   private SpanData clientSpan() {
