@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds (once) and caches a real kube-apiserver 1.20.2, etcd and kubectl from Debian's archive, laid out
-# the way Fabric8 kube-api-test expects in offline mode: <dir>/k8s/1.20.2-linux-amd64/{kube-apiserver,etcd,kubectl}.
+# Builds (once) and caches a real Kubernetes 1.20.2 from Debian's archive: kube-apiserver, etcd and kubectl laid
+# out the way Fabric8 kube-api-test expects in offline mode (<dir>/k8s/1.20.2-linux-amd64/), and beside them the
+# node's binaries (kubelet, kube-scheduler, kube-controller-manager, kube-proxy) and the pause container's
+# static binary, which hack/cluster.sh runs. All Go binaries come from one `make WHAT=...` in one tree: the Go
+# build cache does not carry over to a tree at another path, so a second build would recompile everything.
 # Idempotent: when the binaries are cached it only prints where they are.
 #
 # Why build from source: this machine reaches only Debian's archive and Maven Central, and Debian ships the
@@ -15,9 +18,14 @@ WORK_DIR="${CACHE_DIR}/build"
 
 log() { echo "[kube-apiserver.sh] $*" >&2; }
 
-have_all() {
-  [[ -x "${BIN_DIR}/kube-apiserver" && -x "${BIN_DIR}/etcd" && -x "${BIN_DIR}/kubectl" ]]
+GO_BINARIES=(kube-apiserver kubelet kube-scheduler kube-controller-manager kube-proxy)
+
+have_go_binaries() {
+  local b
+  for b in "${GO_BINARIES[@]}" pause; do [[ -x "${BIN_DIR}/$b" ]] || return 1; done
 }
+
+have_all() { have_go_binaries && [[ -x "${BIN_DIR}/etcd" && -x "${BIN_DIR}/kubectl" ]]; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -42,7 +50,7 @@ ensure_deb_src() {
 
 install_build_deps() {
   local missing=()
-  for p in golang-go etcd-server rsync golang-github-modern-go-reflect2-dev dpkg-dev; do
+  for p in golang-go etcd-server rsync golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -52,7 +60,7 @@ install_build_deps() {
   fi
 }
 
-build_apiserver() {
+build_binaries() {
   mkdir -p "$WORK_DIR"
   cd "$WORK_DIR"
   local src
@@ -71,9 +79,15 @@ build_apiserver() {
     rsync -a --exclude go.mod /usr/share/gocode/src/github.com/modern-go/reflect2/ "$reflect2/"
     touch "$reflect2/.outrigger-replaced"
   fi
-  log "building kube-apiserver (about 12 minutes on 2 cores)"
-  GOPROXY=off GOFLAGS=-mod=vendor make WHAT=cmd/kube-apiserver >/dev/null
-  install -m 0755 _output/local/bin/linux/amd64/kube-apiserver "$BIN_DIR/kube-apiserver"
+  local what=() b
+  for b in "${GO_BINARIES[@]}"; do what+=("cmd/$b"); done
+  log "building ${GO_BINARIES[*]} (about 20 minutes on 2 cores)"
+  GOPROXY=off GOFLAGS=-mod=vendor make WHAT="${what[*]}" >/dev/null
+  for b in "${GO_BINARIES[@]}"; do
+    install -m 0755 "_output/local/bin/linux/amd64/$b" "$BIN_DIR/$b"
+  done
+  # The pod sandbox's process; no image registry is reachable, so hack/images.sh packs it into an image.
+  gcc -Os -static -o "$BIN_DIR/pause" build/pause/linux/pause.c
 }
 
 fetch_kubectl() {
@@ -95,7 +109,7 @@ main() {
   install_build_deps
   [[ -x "${BIN_DIR}/etcd" ]] || install -m 0755 /usr/bin/etcd "$BIN_DIR/etcd"
   [[ -x "${BIN_DIR}/kubectl" ]] || { apt_update_once; fetch_kubectl; }
-  [[ -x "${BIN_DIR}/kube-apiserver" ]] || build_apiserver
+  have_go_binaries || build_binaries
   # The source tree is 1+ GB; only the binaries are worth keeping.
   rm -rf "$WORK_DIR"
   log "built: ${BIN_DIR}"

@@ -29,6 +29,7 @@ public final class RealKubeApiServer {
 
   private static KubeAPIServer server;
   private static String kubeConfigYaml;
+  private static Path serverDir;
 
   private RealKubeApiServer() {}
 
@@ -47,6 +48,21 @@ public final class RealKubeApiServer {
   public static synchronized String kubeConfigYaml() {
     start();
     return kubeConfigYaml;
+  }
+
+  /**
+   * The running server's own directory (starts it the first time): its certificates and its
+   * service-account signing key {@code apiserver.key}, written by this run's server. Tests that
+   * sign as the server read them here, never from the cache, which holds only binaries.
+   */
+  public static synchronized Path serverDir() {
+    start();
+    return serverDir;
+  }
+
+  /** The cached binary {@code name} (kube-apiserver, etcd, kubectl, ...). */
+  public static Path binary(String name) {
+    return binariesDir().resolve("k8s").resolve(VERSION + "-linux-amd64").resolve(name);
   }
 
   /**
@@ -99,8 +115,9 @@ public final class RealKubeApiServer {
   }
 
   /**
-   * A test directory like {@code dir} (its certificates and binaries linked) whose kube-apiserver
-   * is a wrapper that keeps the service-account issuer an HTTPS URL.
+   * A new test directory with the cached binaries linked, whose kube-apiserver is a wrapper that
+   * keeps the service-account issuer an HTTPS URL. Nothing else comes from the cache: the server
+   * writes its certificates and keys into this directory in each run.
    *
    * <p>kube-api-test 7.5.2 passes {@code --service-account-issuer https://localhost} and then again
    * {@code --service-account-issuer <its apiserver.crt path>}, after any flag of ours; in 1.20 the
@@ -109,15 +126,10 @@ public final class RealKubeApiServer {
    * /openid/v1/jwks}), which a real cluster serves. The wrapper drops the path-valued repetition,
    * so the real server runs with issuer {@code https://localhost} and serves both endpoints.
    */
-  private static Path withServiceAccountIssuer(Path dir, Path apiserver) throws IOException {
+  private static Path withServiceAccountIssuer(Path apiserver) throws IOException {
     Path testDir = Files.createTempDirectory("outrigger-kube-api-test");
     Path binaries = testDir.resolve("k8s").resolve(VERSION + "-linux-amd64");
     Files.createDirectories(binaries);
-    try (var files = Files.list(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        Files.createSymbolicLink(testDir.resolve(file.getFileName()), file);
-      }
-    }
     try (var files = Files.list(apiserver.getParent())) {
       for (Path file : files.toList()) {
         if (!file.getFileName().toString().equals("kube-apiserver")) {
@@ -169,8 +181,7 @@ public final class RealKubeApiServer {
     if (server != null) {
       return;
     }
-    Path dir = binariesDir();
-    Path apiserver = dir.resolve("k8s").resolve(VERSION + "-linux-amd64").resolve("kube-apiserver");
+    Path apiserver = binary("kube-apiserver");
     if (!Files.isExecutable(apiserver)) {
       throw new IllegalStateException(
           "No kube-apiserver at "
@@ -179,7 +190,7 @@ public final class RealKubeApiServer {
     }
     Path testDir;
     try {
-      testDir = withServiceAccountIssuer(dir, apiserver);
+      testDir = withServiceAccountIssuer(apiserver);
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare the kube-apiserver wrapper", e);
     }
@@ -204,6 +215,7 @@ public final class RealKubeApiServer {
                 },
                 "kube-apiserver-stop"));
     kubeConfigYaml = started.getKubeConfigYaml();
+    serverDir = testDir;
     server = started;
   }
 }

@@ -198,11 +198,7 @@ class ObservabilityPolicyCrdIT {
   void kubectlExplainTeachesTheFields() throws Exception {
     Path kubeconfig = Files.createTempFile("outrigger-it", ".kubeconfig");
     Files.writeString(kubeconfig, RealKubeApiServer.kubeConfigYaml());
-    Path kubectl =
-        RealKubeApiServer.binariesDir()
-            .resolve("k8s")
-            .resolve(RealKubeApiServer.VERSION + "-linux-amd64")
-            .resolve("kubectl");
+    Path kubectl = RealKubeApiServer.binary("kubectl");
     // The server publishes a new CRD's OpenAPI a moment after it is established.
     await()
         .atMost(Duration.ofSeconds(60))

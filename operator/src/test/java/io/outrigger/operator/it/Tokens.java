@@ -73,7 +73,8 @@ public final class Tokens {
 
   /**
    * {@code token} with its validity moved to end at {@code expiry}, re-signed with the API server's
-   * service-account signing key (kube-api-test signs with its {@code apiserver.key}). TokenRequest
+   * service-account signing key: the {@code apiserver.key} this run's server wrote into its own
+   * directory and signs with. TokenRequest
    * cannot mint a token shorter than 10 minutes; this is how a test gets an expired one the API
    * server itself judges.
    */
@@ -89,7 +90,7 @@ public final class Tokens {
     String unsigned = parts[0] + "." + encoder.encodeToString(JSON.writeValueAsBytes(claims));
     PrivateKey key =
         CertificateIssuer.privateKey(
-            Files.readString(RealKubeApiServer.binariesDir().resolve("apiserver.key")));
+            Files.readString(RealKubeApiServer.serverDir().resolve("apiserver.key")));
     Signature rs256 = Signature.getInstance("SHA256withRSA");
     rs256.initSign(key);
     rs256.update(unsigned.getBytes(StandardCharsets.US_ASCII));
