@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The operator, sidecar, demo-app and pause images without a container engine or a registry, for the local node
+# (hack/cluster.sh): a Debian bookworm rootfs made by mmdebstrap (JRE 17, iptables, CA certificates), the
+# project's files layered on it as images/*.Dockerfile lay them out (users, paths, entrypoints, the launcher),
+# packed as one OCI layout with umoci and written as an OCI archive that `ctr images import` reads.
+#
+#   hack/images.sh build     # -> $OUT/outrigger-images.tar (needs `mvn package` of operator and sidecar)
+#   hack/images.sh import    # build, then import into the local node's containerd (hack/cluster.sh up first)
+#
+# The base rootfs is the one built artifact kept in the cache besides the Kubernetes binaries (no test reads it:
+# it is the image's base, rebuilt when its package list changes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib.sh
+
+CACHE_DIR="${OUTRIGGER_CACHE:-$HOME/.cache/outrigger}"
+OUT=${OUT:-$PWD/target/images}
+VERSION=${VERSION:-$(chart_app_version)}
+REGISTRY=${REGISTRY:-ghcr.io/outrigger}
+BASE_PACKAGES=openjdk-17-jre-headless,iptables,ca-certificates
+BASE_TAR="$CACHE_DIR/images/base-$(echo "$BASE_PACKAGES" | sha256sum | cut -c1-12).tar"
+PAUSE_IMAGE=registry.k8s.io/pause:3.2
+
+log() { echo "[images.sh] $*" >&2; }
+
+base_rootfs() {
+  [[ -s $BASE_TAR ]] && return
+  log "building the base rootfs with mmdebstrap (about 2 minutes)"
+  mkdir -p "$(dirname "$BASE_TAR")"
+  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
+    bookworm "$BASE_TAR.tmp"
+  mv "$BASE_TAR.tmp" "$BASE_TAR"
+}
+
+# A layer tar of $1 (a staging directory) with every file owned by $2 (uid:gid), directories made by the
+# Dockerfile's RUN lines included.
+layer_of() {
+  local stage=$1 owner=$2 tar=$3
+  tar --numeric-owner --owner="${owner%%:*}" --group="${owner##*:}" --sort=name --mtime=@0 -C "$stage" -cf "$tar" .
+}
+
+# /etc/passwd and /etc/group of the base with the image's own system user added (the Dockerfiles' useradd).
+add_user() {
+  local stage=$1 name=$2 id=$3 home=$4
+  mkdir -p "$stage/etc"
+  tar -xOf "$BASE_TAR" ./etc/passwd >"$stage/etc/passwd"
+  tar -xOf "$BASE_TAR" ./etc/group >"$stage/etc/group"
+  echo "$name:x:$id:$id::$home:/usr/sbin/nologin" >>"$stage/etc/passwd"
+  echo "$name:x:$id:" >>"$stage/etc/group"
+}
+
+image_from_base() {
+  local name=$1 layout=$2
+  umoci tag --image "$layout:base" "$name"
+}
+
+build() {
+  local sidecar_jar quarkus=operator/target/quarkus-app pause_bin
+  sidecar_jar=$(ls sidecar/target/outrigger-sidecar-*.jar 2>/dev/null | grep -v -e -tests -e -sources | head -1 || true)
+  pause_bin="$CACHE_DIR/kube-api-test/k8s/1.20.2-linux-amd64/pause"
+  [[ -n $sidecar_jar && -d sidecar/target/lib ]] || die "no sidecar jar in sidecar/target: run mvn package first"
+  [[ -f $quarkus/quarkus-run.jar ]] || die "no $quarkus/quarkus-run.jar: run mvn package first"
+  [[ -x $pause_bin ]] || die "no pause binary at $pause_bin: run hack/kube-apiserver.sh first"
+  base_rootfs
+  rm -rf "$OUT" && mkdir -p "$OUT"
+  local layout=$OUT/layout work=$OUT/work
+  mkdir -p "$work"
+  umoci init --layout "$layout"
+  umoci new --image "$layout:base"
+  log "adding the base layer"
+  umoci raw add-layer --image "$layout:base" "$BASE_TAR"
+  umoci config --image "$layout:base" --config.env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+  # sidecar (images/sidecar.Dockerfile)
+  local s=$work/sidecar
+  mkdir -p "$s/opt/outrigger/bin" "$s/opt/outrigger/lib/lib"
+  install -m 0755 sidecar/bin/outrigger-sidecar "$s/opt/outrigger/bin/outrigger-sidecar"
+  cp "$sidecar_jar" "$s/opt/outrigger/lib/"
+  cp sidecar/target/lib/*.jar "$s/opt/outrigger/lib/lib/"
+  add_user "$s" outrigger 1337 /opt/outrigger
+  layer_of "$s" 1337:1337 "$work/sidecar.tar"
+  image_from_base sidecar "$layout"
+  umoci raw add-layer --image "$layout:sidecar" "$work/sidecar.tar"
+  umoci config --image "$layout:sidecar" --config.user 1337:1337 \
+    --config.env "PATH=/opt/outrigger/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --config.exposedports 15006/tcp --config.exposedports 15020/tcp \
+    --config.entrypoint outrigger-sidecar --config.cmd run
+
+  # operator (images/operator.Dockerfile)
+  local o=$work/operator
+  mkdir -p "$o/deployments"
+  cp -r "$quarkus"/lib "$quarkus"/app "$quarkus"/quarkus "$o/deployments/"
+  cp "$quarkus"/*.jar "$o/deployments/"
+  add_user "$o" outrigger 65532 /deployments
+  layer_of "$o" 65532:65532 "$work/operator.tar"
+  image_from_base operator "$layout"
+  umoci raw add-layer --image "$layout:operator" "$work/operator.tar"
+  umoci config --image "$layout:operator" --config.user 65532:65532 --config.workingdir /deployments \
+    --config.env "JAVA_OPTS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+    --config.exposedports 8443/tcp --config.exposedports 8080/tcp \
+    --config.entrypoint /bin/sh --config.entrypoint -c \
+    --config.entrypoint 'exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar "$@"' --config.entrypoint --
+
+  # demo-app (images/demo-app.Dockerfile): compiled here with the build's JDK 17, as its build stage does
+  local d=$work/demo-app
+  mkdir -p "$d/app" "$d/var/log/app"
+  javac --release 17 -d "$d/app" examples/demo-app/DemoApp.java
+  layer_of "$d" 10001:10001 "$work/demo-app.tar"
+  image_from_base demo-app "$layout"
+  umoci raw add-layer --image "$layout:demo-app" "$work/demo-app.tar"
+  umoci config --image "$layout:demo-app" --config.user 10001:10001 \
+    --config.env DEMO_BIND=0.0.0.0 --config.env DEMO_LOG_FILE=/var/log/app/app.log \
+    --config.exposedports 8080/tcp \
+    --config.entrypoint java --config.entrypoint -XX:MaxRAMPercentage=60 --config.entrypoint -cp \
+    --config.entrypoint /app --config.entrypoint DemoApp
+
+  # pause: the sandbox's only process, on an empty base
+  local p=$work/pause
+  mkdir -p "$p"
+  install -m 0755 "$pause_bin" "$p/pause"
+  layer_of "$p" 0:0 "$work/pause.tar"
+  umoci new --image "$layout:pause"
+  umoci raw add-layer --image "$layout:pause" "$work/pause.tar"
+  umoci config --image "$layout:pause" --config.user 65535:65535 --config.entrypoint /pause
+
+  umoci rm --image "$layout:base"
+  name_refs "$layout/index.json"
+  tar -C "$layout" -cf "$OUT/outrigger-images.tar" .
+  rm -rf "$work"
+  log "built $OUT/outrigger-images.tar: $(image_names | tr '\n' ' ')"
+}
+
+image_names() {
+  local i
+  for i in sidecar operator demo-app; do echo "$REGISTRY/$i:$VERSION"; done
+  echo "$PAUSE_IMAGE"
+}
+
+# umoci tags are bare names; ctr needs each manifest's ref.name to be the full image name.
+name_refs() {
+  python3 - "$1" "$REGISTRY" "$VERSION" "$PAUSE_IMAGE" <<'EOF'
+import json, sys
+path, registry, version, pause = sys.argv[1:]
+index = json.load(open(path))
+for m in index["manifests"]:
+    tag = m["annotations"]["org.opencontainers.image.ref.name"]
+    full = pause if tag == "pause" else f"{registry}/{tag}:{version}"
+    m["annotations"]["org.opencontainers.image.ref.name"] = full
+json.dump(index, open(path, "w"))
+EOF
+}
+
+import_images() {
+  build
+  local address=${CONTAINERD_ADDRESS:-/var/lib/outrigger-cluster/containerd/containerd.sock}
+  ctr --address "$address" -n k8s.io images import --no-unpack=false "$OUT/outrigger-images.tar" >&2
+  log "imported into $address: $(image_names | tr '\n' ' ')"
+}
+
+case ${1:-build} in
+  build) build ;;
+  import) import_images ;;
+  names) image_names ;;
+  *) die "usage: hack/images.sh build|import|names" ;;
+esac
