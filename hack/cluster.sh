@@ -9,7 +9,7 @@
 #   hack/cluster.sh status   # exit 0 when the node is Ready
 #
 # Addresses: the node and its pods on 198.51.100.0/24 (bridge outrigger0 at .1, the node's own address),
-# Services on 203.0.113.0/24. Nothing is masqueraded out: pods reach only the node and each other.
+# Services on 203.0.113.0/25 (the sidecar's InterceptionIT links the host on 203.0.113.252/30). Nothing is masqueraded out: pods reach only the node and each other.
 # Cluster DNS: Debian has no CoreDNS; dnsmasq answers <svc>.<ns>.svc.cluster.local from a hosts directory that
 # a small loop keeps in step with the Services (ClusterIP Services only).
 set -euo pipefail
@@ -24,7 +24,7 @@ NODE=outrigger-node
 BRIDGE=outrigger0
 NODE_IP=198.51.100.1
 POD_CIDR=198.51.100.0/24
-SERVICE_CIDR=203.0.113.0/24
+SERVICE_CIDR=203.0.113.0/25
 KUBERNETES_SERVICE_IP=203.0.113.1
 API_PORT=16443
 ETCD_PORT=22379

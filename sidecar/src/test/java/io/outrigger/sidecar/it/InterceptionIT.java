@@ -128,7 +128,7 @@ class InterceptionIT {
       "--inbound-ports=8080,8081",
       "--skip-inbound-ports=9100",
       "--capture-outbound",
-      "--exclude-outbound-cidrs=192.0.2.12/30",
+      "--exclude-outbound-cidrs=203.0.113.252/30",
       "--exclude-outbound-ports=5432"
     };
     assertThat(network.init(args).code()).isZero();

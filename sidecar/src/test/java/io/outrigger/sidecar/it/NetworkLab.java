@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Network namespaces, veth pairs and processes inside them, made by a test and removed by {@link
- * #close}. Names are unique per run ({@code or<pid><n>}), addresses come only from 192.0.2.0/24
- * (TEST-NET-1), and nothing is routed beyond the pairs themselves.
+ * #close}. Names are unique per run ({@code or<pid><n>}), addresses come from 192.0.2.0/24 between
+ * namespaces and 203.0.113.252/30 for a link to this machine's namespace (192.0.2.0/24 is this
+ * machine's own network), and nothing is routed beyond the pairs themselves.
  *
  * <p>Needs root (namespaces, veth, iptables). Without it {@link #open} fails with a message saying
  * so: a test that cannot run here must not look like one that passed.

@@ -15,14 +15,19 @@ import java.util.Map;
  *
  * <pre>
  * client 192.0.2.1 ── 192.0.2.2  pod  192.0.2.5 ── 192.0.2.6 server
- *                                192.0.2.14 ── 192.0.2.13 this machine (OTLP sink)
+ *                                203.0.113.254 ── 203.0.113.253 this machine (OTLP sink)
  * </pre>
+ *
+ * <p>192.0.2.0/24 is this machine's own network, so it stays inside namespaces with no link to the
+ * host; the one host-side link is on 203.0.113.252/30 (hack/cluster.sh keeps its Services below
+ * 203.0.113.128).
  */
 final class PodNetwork implements AutoCloseable {
   static final String CLIENT_IP = "192.0.2.1";
   static final String POD_IP = "192.0.2.2";
   static final String SERVER_IP = "192.0.2.6";
-  static final String SINK_IP = "192.0.2.13";
+  static final String SINK_IP = "203.0.113.253";
+  static final String SINK_LINK_POD_SIDE = "203.0.113.254";
   static final int APP_PORT = 8080;
   static final int SKIPPED_PORT = 8081;
   static final int SERVER_PORT = 8090;
@@ -50,7 +55,7 @@ final class PodNetwork implements AutoCloseable {
       String server = lab.namespace("s");
       lab.link(client, CLIENT_IP, pod, POD_IP);
       lab.link(pod, "192.0.2.5", server, SERVER_IP);
-      lab.link(null, SINK_IP, pod, "192.0.2.14");
+      lab.link(null, SINK_IP, pod, SINK_LINK_POD_SIDE);
       Path dir = NetworkLab.scratch();
       PodNetwork network = new PodNetwork(lab, client, pod, server, dir);
       network.nginx(
