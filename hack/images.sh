@@ -6,6 +6,7 @@
 #
 #   hack/images.sh build     # -> $OUT/outrigger-images.tar (needs `mvn package` of operator and sidecar)
 #   hack/images.sh import    # build, then import into the local node's containerd (hack/cluster.sh up first)
+#   hack/images.sh base      # only the base rootfs (make test builds it in its own timed phase)
 #
 # The base rootfs is the one built artifact kept in the cache besides the Kubernetes binaries (no test reads it:
 # it is the image's base, rebuilt when its package list changes).
@@ -33,11 +34,17 @@ base_rootfs() {
   mv "$BASE_TAR.tmp" "$BASE_TAR"
 }
 
-# A layer tar of $1 (a staging directory) with every file owned by $2 (uid:gid), directories made by the
-# Dockerfile's RUN lines included.
+# A layer tar of the staging directory $1, owned by root as a Dockerfile's COPY leaves it, except the
+# subtrees named after it as OWNER:PATH (COPY --chown, or a RUN chown).
 layer_of() {
-  local stage=$1 owner=$2 tar=$3
-  tar --numeric-owner --owner="${owner%%:*}" --group="${owner##*:}" --sort=name --mtime=@0 -C "$stage" -cf "$tar" .
+  local stage=$1 tar=$2 excludes=() spec
+  shift 2
+  for spec in "$@"; do excludes+=(--exclude="./${spec#*:}"); done
+  tar --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 "${excludes[@]}" -C "$stage" -cf "$tar" .
+  for spec in "$@"; do
+    local owner=${spec%%:*}
+    tar --numeric-owner --owner="$owner" --group="$owner" --sort=name --mtime=@0 -C "$stage" -rf "$tar" "./${spec#*:}"
+  done
 }
 
 # /etc/passwd and /etc/group of the base with the image's own system user added (the Dockerfiles' useradd).
@@ -48,6 +55,23 @@ add_user() {
   tar -xOf "$BASE_TAR" ./etc/group >"$stage/etc/group"
   echo "$name:x:$id:$id::$home:/usr/sbin/nologin" >>"$stage/etc/passwd"
   echo "$name:x:$id:" >>"$stage/etc/group"
+}
+
+# The image's configuration is the one images/<name>.Dockerfile declares (USER, ENV, EXPOSE, WORKDIR,
+# ENTRYPOINT, CMD), read from the file itself so the two cannot disagree.
+dockerfile_config() {
+  local name=$1 layout=$2 flags
+  mapfile -t flags < <(python3 hack/dockerfile-config.py "images/$name.Dockerfile")
+  ((${#flags[@]})) || die "no configuration read from images/$name.Dockerfile"
+  umoci config --image "$layout:$name" "${flags[@]}"
+}
+
+# Every path the Dockerfile's final stage COPYs to is in the staged layer.
+check_destinations() {
+  local name=$1 stage=$2 d
+  while read -r d; do
+    [[ -e $stage$d ]] || die "images/$name.Dockerfile copies to $d, which hack/images.sh does not stage"
+  done < <(python3 hack/dockerfile-config.py --destinations "images/$name.Dockerfile")
 }
 
 image_from_base() {
@@ -79,13 +103,11 @@ build() {
   cp "$sidecar_jar" "$s/opt/outrigger/lib/"
   cp sidecar/target/lib/*.jar "$s/opt/outrigger/lib/lib/"
   add_user "$s" outrigger 1337 /opt/outrigger
-  layer_of "$s" 1337:1337 "$work/sidecar.tar"
+  check_destinations sidecar "$s"
+  layer_of "$s" "$work/sidecar.tar"
   image_from_base sidecar "$layout"
   umoci raw add-layer --image "$layout:sidecar" "$work/sidecar.tar"
-  umoci config --image "$layout:sidecar" --config.user 1337:1337 \
-    --config.env "PATH=/opt/outrigger/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    --config.exposedports 15006/tcp --config.exposedports 15020/tcp \
-    --config.entrypoint outrigger-sidecar --config.cmd run
+  dockerfile_config sidecar "$layout"
 
   # operator (images/operator.Dockerfile)
   local o=$work/operator
@@ -93,33 +115,27 @@ build() {
   cp -r "$quarkus"/lib "$quarkus"/app "$quarkus"/quarkus "$o/deployments/"
   cp "$quarkus"/*.jar "$o/deployments/"
   add_user "$o" outrigger 65532 /deployments
-  layer_of "$o" 65532:65532 "$work/operator.tar"
+  check_destinations operator "$o"
+  layer_of "$o" "$work/operator.tar" 65532:deployments
   image_from_base operator "$layout"
   umoci raw add-layer --image "$layout:operator" "$work/operator.tar"
-  umoci config --image "$layout:operator" --config.user 65532:65532 --config.workingdir /deployments \
-    --config.env "JAVA_OPTS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
-    --config.exposedports 8443/tcp --config.exposedports 8080/tcp \
-    --config.entrypoint /bin/sh --config.entrypoint -c \
-    --config.entrypoint 'exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar "$@"' --config.entrypoint --
+  dockerfile_config operator "$layout"
 
   # demo-app (images/demo-app.Dockerfile): compiled here with the build's JDK 17, as its build stage does
   local d=$work/demo-app
   mkdir -p "$d/app" "$d/var/log/app"
   javac --release 17 -d "$d/app" examples/demo-app/DemoApp.java
-  layer_of "$d" 10001:10001 "$work/demo-app.tar"
+  check_destinations demo-app "$d"
+  layer_of "$d" "$work/demo-app.tar" 10001:var/log/app
   image_from_base demo-app "$layout"
   umoci raw add-layer --image "$layout:demo-app" "$work/demo-app.tar"
-  umoci config --image "$layout:demo-app" --config.user 10001:10001 \
-    --config.env DEMO_BIND=0.0.0.0 --config.env DEMO_LOG_FILE=/var/log/app/app.log \
-    --config.exposedports 8080/tcp \
-    --config.entrypoint java --config.entrypoint -XX:MaxRAMPercentage=60 --config.entrypoint -cp \
-    --config.entrypoint /app --config.entrypoint DemoApp
+  dockerfile_config demo-app "$layout"
 
   # pause: the sandbox's only process, on an empty base
   local p=$work/pause
   mkdir -p "$p"
   install -m 0755 "$pause_bin" "$p/pause"
-  layer_of "$p" 0:0 "$work/pause.tar"
+  layer_of "$p" "$work/pause.tar"
   umoci new --image "$layout:pause"
   umoci raw add-layer --image "$layout:pause" "$work/pause.tar"
   umoci config --image "$layout:pause" --config.user 65535:65535 --config.entrypoint /pause
@@ -159,6 +175,7 @@ import_images() {
 }
 
 case ${1:-build} in
+  base) base_rootfs ;;
   build) build ;;
   import) import_images ;;
   names) image_names ;;

@@ -14,6 +14,9 @@ PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics python3-prometheus
 # Interception tier (root): network namespaces and veth pairs (iproute2), the rules (iptables, both backends),
 # dropping capabilities and user namespaces (util-linux setpriv/unshare), nginx as the real app and upstream.
 PACKAGES+=(iptables iproute2 util-linux nginx)
+# e2e tier (root): a real node (hack/cluster.sh: containerd, runc, CNI plugins, dnsmasq as the cluster DNS,
+# conntrack for kube-proxy) and its images without a registry (hack/images.sh: mmdebstrap, umoci).
+PACKAGES+=(containerd runc containernetworking-plugins dnsmasq-base conntrack mmdebstrap umoci)
 
 log() { echo "[test-deps.sh] $*" >&2; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

@@ -24,5 +24,6 @@ trap summary EXIT
 
 phase "packages (hack/test-deps.sh)" bash hack/test-deps.sh
 phase "kubernetes binaries (build or cache)" bash hack/kube-apiserver.sh >/dev/null
+phase "base image rootfs (build or cache)" bash hack/images.sh base
 phase "maven verify (all tiers)" $MVN verify
 phase "no skipped test (check-skips)" bash hack/check-skips.sh
