@@ -170,7 +170,7 @@ EOF
 import_images() {
   build
   local address=${CONTAINERD_ADDRESS:-/var/lib/outrigger-cluster/containerd/containerd.sock}
-  ctr --address "$address" -n k8s.io images import --no-unpack=false "$OUT/outrigger-images.tar" >&2
+  ctr --address "$address" -n k8s.io images import "$OUT/outrigger-images.tar" >&2
   log "imported into $address: $(image_names | tr '\n' ' ')"
 }
 
