@@ -74,9 +74,8 @@ public final class Tokens {
   /**
    * {@code token} with its validity moved to end at {@code expiry}, re-signed with the API server's
    * service-account signing key: the {@code apiserver.key} this run's server wrote into its own
-   * directory and signs with. TokenRequest
-   * cannot mint a token shorter than 10 minutes; this is how a test gets an expired one the API
-   * server itself judges.
+   * directory and signs with. TokenRequest cannot mint a token shorter than 10 minutes; this is how
+   * a test gets an expired one the API server itself judges.
    */
   public static String resigned(String token, Instant expiry) throws Exception {
     String[] parts = token.split("\\.");
