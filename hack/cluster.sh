@@ -9,7 +9,8 @@
 #   hack/cluster.sh status   # exit 0 when the node is Ready
 #
 # Addresses: the node and its pods on 198.51.100.0/24 (bridge outrigger0 at .1, the node's own address),
-# Services on 203.0.113.0/25 (the sidecar's InterceptionIT links the host on 203.0.113.252/30). Nothing is masqueraded out: pods reach only the node and each other.
+# Services on 203.0.113.128/26: this sandbox reaches its package registries at 203.0.113.80, so no route of
+# ours may cover that address (and the sidecar's InterceptionIT links the host on 203.0.113.252/30). Nothing is masqueraded out: pods reach only the node and each other.
 # Cluster DNS: Debian has no CoreDNS; dnsmasq answers <svc>.<ns>.svc.cluster.local from a hosts directory that
 # a small loop keeps in step with the Services (ClusterIP Services only).
 set -euo pipefail
@@ -24,8 +25,8 @@ NODE=outrigger-node
 BRIDGE=outrigger0
 NODE_IP=198.51.100.1
 POD_CIDR=198.51.100.0/24
-SERVICE_CIDR=203.0.113.0/25
-KUBERNETES_SERVICE_IP=203.0.113.1
+SERVICE_CIDR=203.0.113.128/26
+KUBERNETES_SERVICE_IP=203.0.113.129
 API_PORT=16443
 ETCD_PORT=22379
 SOCK=$STATE/containerd/containerd.sock
@@ -305,6 +306,7 @@ down() {
   stop kube-apiserver
   stop etcd
   "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  remove_kube_chains
   findmnt -rn -o TARGET | grep "^$STATE/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-' || true); do ip netns delete "$ns" || true; done
   ip link delete "$BRIDGE" 2>/dev/null || true
@@ -320,6 +322,22 @@ down() {
   [[ -f $STATE/ip_forward.saved ]] && sysctl -qw net.ipv4.ip_forward="$(cat "$STATE/ip_forward.saved")"
   rm -rf "$STATE"
   log "down: nothing left"
+}
+
+# The kubelet's own chains (KUBE-FIREWALL, KUBE-MARK-*, the canaries), which kube-proxy --cleanup leaves.
+remove_kube_chains() {
+  local table chain rule
+  for table in filter nat mangle; do
+    iptables-save -t "$table" | grep -E '^-A [A-Z]+ .*-j KUBE-' | grep -vE '^-A KUBE-' | while read -r rule; do
+      eval "iptables -w -t $table -D ${rule#-A }" 2>/dev/null || true
+    done
+    for chain in $(iptables-save -t "$table" | sed -n 's/^:\(KUBE-[^ ]*\) .*/\1/p'); do
+      iptables -w -t "$table" -F "$chain" 2>/dev/null || true
+    done
+    for chain in $(iptables-save -t "$table" | sed -n 's/^:\(KUBE-[^ ]*\) .*/\1/p'); do
+      iptables -w -t "$table" -X "$chain" 2>/dev/null || true
+    done
+  done
 }
 
 status() {

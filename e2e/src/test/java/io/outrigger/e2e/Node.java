@@ -36,7 +36,9 @@ final class Node {
   }
 
   static KubernetesClient client() {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml())).build();
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(kubeconfigYaml()))
+        .build();
   }
 
   /** Paths in the repository, from {@code outrigger.repoRoot} (set by the POM). */

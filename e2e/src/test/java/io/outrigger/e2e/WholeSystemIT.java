@@ -31,8 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Outrigger as a cluster admin and an app team run it, on a real node: the chart installed with
  * Helm's own code, the operator running as pods from its image, the examples applied unchanged, the
- * demo pods injected and Ready, the policy's status from the sidecars' own reports, and an uninstall
- * that leaves nothing of the release behind. The steps build on each other, so they run in order.
+ * demo pods injected and Ready, the policy's status from the sidecars' own reports, and an
+ * uninstall that leaves nothing of the release behind. The steps build on each other, so they run
+ * in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WholeSystemIT {
@@ -82,7 +83,12 @@ class WholeSystemIT {
         .untilAsserted(
             () -> {
               Deployment operator =
-                  client.apps().deployments().inNamespace(SYSTEM).withName(RELEASE + "-operator").get();
+                  client
+                      .apps()
+                      .deployments()
+                      .inNamespace(SYSTEM)
+                      .withName(RELEASE + "-operator")
+                      .get();
               assertThat(operator.getStatus().getReadyReplicas())
                   .isEqualTo(operator.getSpec().getReplicas());
             });
@@ -115,7 +121,10 @@ class WholeSystemIT {
   @Test
   @Order(2)
   void theDemoPodsAreInjectedReadyAndReportedByTheirSidecars() throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DEMO).endMetadata().build()).serverSideApply();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(DEMO).endMetadata().build())
+        .serverSideApply();
     apply(DEMO, "examples/policy-metrics.yaml");
     apply(DEMO, "examples/demo-app/kubernetes.yaml");
 
@@ -124,7 +133,8 @@ class WholeSystemIT {
         .pollInterval(Duration.ofSeconds(2))
         .untilAsserted(
             () -> {
-              List<Pod> pods = client.pods().inNamespace(DEMO).withLabel("app", "demo-app").list().getItems();
+              List<Pod> pods =
+                  client.pods().inNamespace(DEMO).withLabel("app", "demo-app").list().getItems();
               assertThat(pods).hasSize(2);
               for (Pod pod : pods) {
                 assertThat(pod.getSpec().getContainers().stream().map(Container::getName))
@@ -144,13 +154,19 @@ class WholeSystemIT {
         .untilAsserted(
             () -> {
               GenericKubernetesResource policy =
-                  client.genericKubernetesResources(POLICIES).inNamespace(DEMO).withName("demo-metrics").get();
+                  client
+                      .genericKubernetesResources(POLICIES)
+                      .inNamespace(DEMO)
+                      .withName("demo-metrics")
+                      .get();
               @SuppressWarnings("unchecked")
-              Map<String, Object> status = (Map<String, Object>) policy.getAdditionalProperties().get("status");
+              Map<String, Object> status =
+                  (Map<String, Object>) policy.getAdditionalProperties().get("status");
               assertThat(status).isNotNull();
               assertThat(String.valueOf(status)).contains("Ready");
               @SuppressWarnings("unchecked")
-              List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
+              List<Map<String, Object>> conditions =
+                  (List<Map<String, Object>>) status.get("conditions");
               assertThat(conditions)
                   .anySatisfy(
                       c -> {
@@ -176,26 +192,85 @@ class WholeSystemIT {
 
   private static List<String> labelledWithTheRelease() {
     List<HasMetadata> left = new ArrayList<>();
-    left.addAll(client.apps().deployments().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.pods().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.services().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.secrets().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.configMaps().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.serviceAccounts().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.rbac().clusterRoles().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.rbac().clusterRoleBindings().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.rbac().roles().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.rbac().roleBindings().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
     left.addAll(
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    left.addAll(client.policy().v1beta1().podDisruptionBudget().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
-    return left.stream().map(o -> o.getKind() + " " + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()).toList();
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    left.addAll(
+        client.pods().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client.services().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client.secrets().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client.configMaps().inAnyNamespace().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client
+            .serviceAccounts()
+            .inAnyNamespace()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    left.addAll(client.rbac().clusterRoles().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client.rbac().clusterRoleBindings().withLabelSelector(RELEASE_SELECTOR).list().getItems());
+    left.addAll(
+        client
+            .rbac()
+            .roles()
+            .inAnyNamespace()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    left.addAll(
+        client
+            .rbac()
+            .roleBindings()
+            .inAnyNamespace()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    left.addAll(
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    left.addAll(
+        client
+            .policy()
+            .v1beta1()
+            .podDisruptionBudget()
+            .inAnyNamespace()
+            .withLabelSelector(RELEASE_SELECTOR)
+            .list()
+            .getItems());
+    return left.stream()
+        .map(
+            o ->
+                o.getKind()
+                    + " "
+                    + o.getMetadata().getNamespace()
+                    + "/"
+                    + o.getMetadata().getName())
+        .toList();
   }
 
   private static void apply(String namespace, String file) throws Exception {
     try (InputStream in = Files.newInputStream(Node.repo(file))) {
       for (HasMetadata object : client.load(in).items()) {
-        client.resource(object).inNamespace(namespace).fieldManager("e2e").forceConflicts().serverSideApply();
+        client
+            .resource(object)
+            .inNamespace(namespace)
+            .fieldManager("e2e")
+            .forceConflicts()
+            .serverSideApply();
       }
     }
   }

@@ -19,8 +19,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>192.0.2.0/24 is this machine's own network, so it stays inside namespaces with no link to the
- * host; the one host-side link is on 203.0.113.252/30 (hack/cluster.sh keeps its Services below
- * 203.0.113.128).
+ * host; the one host-side link is on 203.0.113.252/30 (below it, hack/cluster.sh's Services use
+ * 203.0.113.128/26 and the sandbox's package registries answer at 203.0.113.80).
  */
 final class PodNetwork implements AutoCloseable {
   static final String CLIENT_IP = "192.0.2.1";
