@@ -328,7 +328,7 @@ down() {
 remove_kube_chains() {
   local table chain rule
   for table in filter nat mangle; do
-    iptables-save -t "$table" | grep -E '^-A [A-Z]+ .*-j KUBE-' | grep -vE '^-A KUBE-' | while read -r rule; do
+    { iptables-save -t "$table" | grep -E '^-A [A-Z]+ .*-j KUBE-' | grep -vE '^-A KUBE-' || true; } | while read -r rule; do
       eval "iptables -w -t $table -D ${rule#-A }" 2>/dev/null || true
     done
     for chain in $(iptables-save -t "$table" | sed -n 's/^:\(KUBE-[^ ]*\) .*/\1/p'); do
