@@ -9,6 +9,7 @@
 # Why build from source: this machine reaches only Debian's archive and Maven Central, and Debian ships the
 # kubernetes 1.20.2 source (with vendor/) but no server binaries.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 K8S_VERSION=1.20.2
 CACHE_DIR="${OUTRIGGER_CACHE:-$HOME/.cache/outrigger}"
@@ -26,16 +27,6 @@ have_go_binaries() {
 }
 
 have_all() { have_go_binaries && [[ -x "${BIN_DIR}/etcd" && -x "${BIN_DIR}/kubectl" ]]; }
-
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-
-apt_update_once() {
-  local stamp=/var/lib/apt/outrigger-updated
-  if [[ ! -f $stamp || $(find "$stamp" -mmin +720 2>/dev/null) ]]; then
-    as_root apt-get update -qq
-    as_root touch "$stamp"
-  fi
-}
 
 ensure_deb_src() {
   if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
