@@ -77,9 +77,8 @@ class WholeSystemIT {
             .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
 
-    await("the operator's Deployment available with every replica ready")
-        .atMost(Duration.ofMinutes(4))
-        .pollInterval(Duration.ofSeconds(2))
+    eventually(
+            "the operator's Deployment available with every replica ready", Duration.ofMinutes(4))
         .untilAsserted(
             () -> {
               Deployment operator =
@@ -128,9 +127,7 @@ class WholeSystemIT {
     apply(DEMO, "examples/policy-metrics.yaml");
     apply(DEMO, "examples/demo-app/kubernetes.yaml");
 
-    await("two demo pods Running and Ready with the sidecar")
-        .atMost(Duration.ofMinutes(4))
-        .pollInterval(Duration.ofSeconds(2))
+    eventually("two demo pods Running and Ready with the sidecar", Duration.ofMinutes(4))
         .untilAsserted(
             () -> {
               List<Pod> pods =
@@ -148,9 +145,7 @@ class WholeSystemIT {
                         });
               }
             });
-    await("the policy Ready from the sidecars' reports")
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofSeconds(2))
+    eventually("the policy Ready from the sidecars' reports", Duration.ofMinutes(2))
         .untilAsserted(
             () -> {
               GenericKubernetesResource policy =
@@ -260,6 +255,13 @@ class WholeSystemIT {
                     + "/"
                     + o.getMetadata().getName())
         .toList();
+  }
+
+  /**
+   * Waits up to {@code max} for {@code what}, asking every 2 s (pods and status move in seconds).
+   */
+  private static org.awaitility.core.ConditionFactory eventually(String what, Duration max) {
+    return await(what).atMost(max).pollInterval(Duration.ofSeconds(2));
   }
 
   private static void apply(String namespace, String file) throws Exception {
