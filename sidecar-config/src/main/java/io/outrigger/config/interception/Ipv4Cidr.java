@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import java.util.regex.Pattern;
 
@@ -6,14 +6,14 @@ import java.util.regex.Pattern;
  * IPv4 CIDR checks for {@code --exclude-outbound-cidrs}; the rules are IPv4 (iptables, not
  * ip6tables).
  */
-final class Cidr {
-  private Cidr() {}
+public final class Ipv4Cidr {
+  private Ipv4Cidr() {}
 
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?");
 
   /** Throws with the offending value when {@code text} is not {@code a.b.c.d[/n]}. */
-  static void check(String text) {
+  public static void check(String text) {
     var match = IPV4.matcher(text);
     boolean valid = match.matches();
     for (int group = 1; valid && group <= 4; group++) {

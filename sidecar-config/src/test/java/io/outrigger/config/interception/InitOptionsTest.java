@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +72,36 @@ class InitOptionsTest {
     assertThatThrownBy(() -> InitOptions.parse(list, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void theRenderedArgumentsParseBackToTheSameRules() {
+    InterceptionRules rules =
+        new InterceptionRules(
+            List.of(8080, 9090),
+            15006,
+            List.of(9100),
+            true,
+            15001,
+            1337,
+            List.of("10.0.0.0/8", "169.254.169.254"),
+            List.of(5432),
+            InitOptions.SIDECAR_PORTS);
+    assertThat(InitOptions.parse(InitOptions.arguments(rules), Map.of()).rules()).isEqualTo(rules);
+    InterceptionRules inboundOnly =
+        new InterceptionRules(
+            List.of(80),
+            15006,
+            List.of(),
+            false,
+            15001,
+            1337,
+            List.of(),
+            List.of(),
+            InitOptions.SIDECAR_PORTS);
+    assertThat(InitOptions.arguments(inboundOnly))
+        .containsExactly(
+            "--inbound-ports=80", "--inbound-listener-base=15006", "--sidecar-uid=1337");
   }
 
   @Test
