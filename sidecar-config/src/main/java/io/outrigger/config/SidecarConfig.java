@@ -122,6 +122,11 @@ public record SidecarConfig(
       List<String> routePatterns,
       OutboundConfig outbound) {
 
+    /** The app ports the sidecar listens for, in listener order: the i-th on {@code 15006 + i}. */
+    public List<Integer> listenerAppPorts() {
+      return appPorts.stream().filter(port -> !skipPorts.contains(port)).toList();
+    }
+
     public ProxyConfig withAppPorts(List<Integer> ports) {
       return new ProxyConfig(
           enabled,

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar;
 
+import io.outrigger.config.SidecarCommand;
 import io.outrigger.sidecar.config.ConfigSource;
 import io.outrigger.sidecar.interception.InitCommand;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    if (args.length > 0 && args[0].equals("init")) {
+    if (args.length > 0 && args[0].equals(SidecarCommand.INIT)) {
       // The iptables init container: runs once, prints its rules, exits (docs/interception.md).
       System.exit(InitCommand.run(List.of(args).subList(1, args.length), env));
       return;
@@ -61,19 +62,10 @@ public final class Main {
   }
 
   static Sidecar.Options options(List<String> args, Map<String, String> env) {
-    List<String> arguments =
-        args.isEmpty() || !args.get(0).equals("run") ? args : args.subList(1, args.size());
-    int at = arguments.indexOf("--config");
-    Path file = null;
-    if (at >= 0) {
-      if (at + 1 >= arguments.size()) {
-        throw new IllegalArgumentException("--config needs a file");
-      }
-      file = Path.of(arguments.get(at + 1));
-    } else if (!arguments.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown arguments " + arguments + "; usage: outrigger-sidecar [run] [--config FILE]");
+    if (!(SidecarCommand.parse(args, env) instanceof SidecarCommand.Run run)) {
+      throw new IllegalArgumentException("expected the run command, got " + args);
     }
+    Path file = run.config();
     PortLayout ports =
         new PortLayout(intEnv(env, "OUTRIGGER_PORT_BASE", PortLayout.DEFAULT.base()));
     int loops =
