@@ -20,6 +20,7 @@ import io.outrigger.config.LogFormat;
 import io.outrigger.config.Ports;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.TraceProtocol;
+import io.outrigger.config.interception.Ipv4Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +160,8 @@ public final class PolicyValidator {
         indexed(Objects.requireNonNullElse(injection.getExcludeOutboundCIDRs(), List.of()))
             .flatMap(
                 e ->
-                    Syntax.cidr(e.value())
+                    // The init command's own check: a CIDR it would refuse must never reach a pod.
+                    Ipv4Cidr.problem(e.value())
                         .map(
                             p ->
                                 new Violation(
