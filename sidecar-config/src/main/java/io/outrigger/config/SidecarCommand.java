@@ -2,6 +2,7 @@ package io.outrigger.config;
 
 import io.outrigger.config.interception.InitOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,10 @@ public sealed interface SidecarCommand {
 
   String RUN = "run";
   String INIT = "init";
+  String WAIT = "wait";
+
+  /** How long {@code wait} waits when the command line does not say. */
+  Duration DEFAULT_WAIT = Duration.ofSeconds(120);
 
   /**
    * The sidecar itself.
@@ -28,12 +33,21 @@ public sealed interface SidecarCommand {
   record Init(InitOptions options) implements SidecarCommand {}
 
   /**
+   * The classic sidecar's {@code postStart} hook: returns once the sidecar's listeners are bound
+   * ({@code /healthz} answers), so the kubelet starts the app only then.
+   */
+  record Wait(Duration timeout) implements SidecarCommand {}
+
+  /**
    * Parses the arguments after {@link #BINARY}; {@code env} fills the flags of {@code init} that
    * the arguments leave out. Throws {@link IllegalArgumentException} naming the bad argument.
    */
   static SidecarCommand parse(List<String> args, Map<String, String> env) {
     if (!args.isEmpty() && args.get(0).equals(INIT)) {
       return new Init(InitOptions.parse(args.subList(1, args.size()), env));
+    }
+    if (!args.isEmpty() && args.get(0).equals(WAIT)) {
+      return waitCommand(args.subList(1, args.size()));
     }
     List<String> arguments =
         args.isEmpty() || !args.get(0).equals(RUN) ? args : args.subList(1, args.size());
@@ -49,5 +63,21 @@ public sealed interface SidecarCommand {
           "unknown arguments " + arguments + "; usage: outrigger-sidecar [run] [--config FILE]");
     }
     return new Run(null);
+  }
+
+  private static Wait waitCommand(List<String> args) {
+    Duration timeout = DEFAULT_WAIT;
+    for (String arg : args) {
+      if (!arg.startsWith("--timeout=")) {
+        throw new IllegalArgumentException(
+            "unknown argument '" + arg + "'; usage: outrigger-sidecar wait [--timeout=120s]");
+      }
+      try {
+        timeout = DurationText.parse(arg.substring("--timeout=".length()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--timeout: " + e.getMessage());
+      }
+    }
+    return new Wait(timeout);
   }
 }

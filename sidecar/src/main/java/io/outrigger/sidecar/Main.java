@@ -3,14 +3,17 @@ package io.outrigger.sidecar;
 import io.outrigger.config.SidecarCommand;
 import io.outrigger.sidecar.config.ConfigSource;
 import io.outrigger.sidecar.interception.InitCommand;
+import io.outrigger.sidecar.lifecycle.WaitCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Command line: {@code outrigger-sidecar [run] [--config FILE]}, or {@code outrigger-sidecar init
- * [flags]} for the iptables init container ({@link InitCommand}).
+ * Command line ({@link SidecarCommand}): {@code outrigger-sidecar [run] [--config FILE]}, {@code
+ * outrigger-sidecar init [flags]} for the iptables init container ({@link InitCommand}), or {@code
+ * outrigger-sidecar wait [--timeout=120s]} for the classic sidecar's postStart hook ({@link
+ * WaitCommand}).
  *
  * <p>Environment: {@code OUTRIGGER_INBOUND_PORTS} (comma-separated app ports; overrides the config,
  * the webhook sets it per pod), {@code OUTRIGGER_PORT_BASE} (default 15000), {@code OUTRIGGER_BIND}
@@ -26,6 +29,21 @@ public final class Main {
     if (args.length > 0 && args[0].equals(SidecarCommand.INIT)) {
       // The iptables init container: runs once, prints its rules, exits (docs/interception.md).
       System.exit(InitCommand.run(List.of(args).subList(1, args.length), env));
+      return;
+    }
+    if (args.length > 0 && args[0].equals(SidecarCommand.WAIT)) {
+      // The classic sidecar's postStart hook (docs/webhook.md): returns once /healthz answers.
+      SidecarCommand.Wait wait;
+      PortLayout ports;
+      try {
+        wait = (SidecarCommand.Wait) SidecarCommand.parse(List.of(args), env);
+        ports = new PortLayout(intEnv(env, "OUTRIGGER_PORT_BASE", PortLayout.DEFAULT.base()));
+      } catch (IllegalArgumentException e) {
+        System.err.println("outrigger-sidecar wait: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+      System.exit(WaitCommand.run(ports.telemetry(), wait.timeout(), System.err));
       return;
     }
     Sidecar.Options options;

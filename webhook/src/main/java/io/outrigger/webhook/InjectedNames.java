@@ -40,7 +40,7 @@ public final class InjectedNames {
 
   public static final String RUN_COMMAND = SidecarCommand.RUN;
   public static final String INIT_COMMAND = SidecarCommand.INIT;
-  public static final String WAIT_COMMAND = "wait";
+  public static final String WAIT_COMMAND = SidecarCommand.WAIT;
 
   /** Path of each original probe, per container and kind, on the telemetry port. */
   public static String appHealthPath(String container, String kind) {
