@@ -127,11 +127,12 @@ public record SidecarConfig(
       return appPorts.stream().filter(port -> !skipPorts.contains(port)).toList();
     }
 
-    public ProxyConfig withAppPorts(List<Integer> ports) {
+    /** The app ports to listen for, in order, with nothing left to skip. */
+    public ProxyConfig withListenerAppPorts(List<Integer> ports) {
       return new ProxyConfig(
           enabled,
           ports,
-          skipPorts,
+          List.of(),
           connectTimeout,
           requestTimeout,
           idleTimeout,

@@ -29,14 +29,23 @@ public final class SidecarEnvironment {
   /** {@code true}: exit after the app's processes (classic sidecars in Jobs). */
   public static final String WAIT_FOR_APP_EXIT = "OUTRIGGER_WAIT_FOR_APP_EXIT";
 
-  /** The config with the pod's settings from {@code env} laid over it. */
+  /**
+   * The config with the pod's settings from {@code env} laid over it. The webhook's port list is
+   * final: it already left out the ports to skip (the pod's annotation or the policy's), and the
+   * init container redirects its i-th port to {@code 15006 + i}. So it replaces the policy's lists
+   * entirely, skips included, and an empty list means no listener; skipping again here would shift
+   * every later port onto another port's listener.
+   */
   public static SidecarConfig apply(SidecarConfig config, Map<String, String> env) {
     String ports = env.get(INBOUND_PORTS);
-    if (ports == null || ports.isBlank()) {
+    if (ports == null) {
       return config;
     }
     List<Integer> appPorts = new ArrayList<>();
     for (String port : ports.split(",")) {
+      if (port.isBlank()) {
+        continue;
+      }
       try {
         appPorts.add(Integer.parseInt(port.trim()));
       } catch (NumberFormatException e) {
@@ -44,7 +53,7 @@ public final class SidecarEnvironment {
             INBOUND_PORTS + ": '" + port.trim() + "' is not a port number");
       }
     }
-    return config.withProxy(config.proxy().withAppPorts(List.copyOf(appPorts)));
+    return config.withProxy(config.proxy().withListenerAppPorts(List.copyOf(appPorts)));
   }
 
   /** The scrape port the webhook found for this pod, or null when it found none. */
