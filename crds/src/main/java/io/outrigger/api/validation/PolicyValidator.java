@@ -9,12 +9,14 @@ import io.outrigger.api.v1alpha1.spec.LogsSpec;
 import io.outrigger.api.v1alpha1.spec.MetricsSpec;
 import io.outrigger.api.v1alpha1.spec.MultilineSpec;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.api.v1alpha1.spec.OutboundSpec;
 import io.outrigger.api.v1alpha1.spec.ParserSpec;
 import io.outrigger.api.v1alpha1.spec.ProxySpec;
 import io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec;
 import io.outrigger.api.v1alpha1.spec.TraceExporterSpec;
 import io.outrigger.api.v1alpha1.spec.TracingSpec;
 import io.outrigger.config.DurationText;
+import io.outrigger.config.HostPattern;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.LogFormat;
 import io.outrigger.config.Ports;
@@ -301,7 +303,33 @@ public final class PolicyValidator {
                         "spec.proxy.outbound.circuitBreakerOpenDuration",
                         proxy.getOutbound().getCircuitBreakerOpenDuration()))
                 .flatMap(Optional::stream);
-    return Stream.concat(own, outbound);
+    return Stream.of(own, outbound, tokenDestinations(proxy.getOutbound())).flatMap(s -> s);
+  }
+
+  /** The same reading of a host pattern the ambassador matches with. */
+  private static Stream<Violation> tokenDestinations(OutboundSpec outbound) {
+    if (outbound == null || outbound.getBearerTokenDestinations() == null) {
+      return Stream.empty();
+    }
+    return indexed(outbound.getBearerTokenDestinations())
+        .flatMap(
+            e -> {
+              String field = "spec.proxy.outbound.bearerTokenDestinations[" + e.index() + "]";
+              if (e.value() == null) {
+                return Stream.of(new Violation(field, "a destination needs a host"));
+              }
+              Stream<Violation> host =
+                  HostPattern.problem(e.value().getHost())
+                      .map(p -> new Violation(field + ".host", p))
+                      .stream();
+              Stream<Violation> port =
+                  e.value().getPort() == null
+                      ? Stream.empty()
+                      : Syntax.port(e.value().getPort())
+                          .map(p -> new Violation(field + ".port", p))
+                          .stream();
+              return Stream.concat(host, port);
+            });
   }
 
   private static Stream<Violation> routePatterns(ObservabilityPolicySpec spec) {

@@ -97,7 +97,8 @@ class AmbassadorTest {
       Duration open,
       Duration timeout,
       String token) {
-    return new OutboundConfig(true, timeout, maxRetries, ratio, breakerFailures, open, token);
+    return new OutboundConfig(
+        true, timeout, maxRetries, ratio, breakerFailures, open, token, List.of());
   }
 
   private static OutboundConfig retrying() {
