@@ -11,7 +11,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfig.OutboundConfig;
+import io.outrigger.config.SidecarConfig.TokenDestination;
 import io.outrigger.sidecar.PodIdentity;
+import io.outrigger.sidecar.it.Certificates;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
@@ -29,8 +31,11 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
+import io.vertx.core.net.TrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +65,10 @@ class AmbassadorTest {
   private HttpClient app;
 
   private void start(OutboundConfig config) {
+    start(config, null);
+  }
+
+  private void start(OutboundConfig config, TrustOptions destinationTrust) {
     HttpServer server =
         join(
             vertx
@@ -78,7 +87,8 @@ class AmbassadorTest {
             defaults.tracing().withSamplingRatio(1.0),
             new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
             SimpleSpanProcessor.create(spans));
-    OutboundProxy proxy = new OutboundProxy(vertx, tracing, new ProxyMetrics(registry));
+    OutboundProxy proxy =
+        new OutboundProxy(vertx, tracing, new ProxyMetrics(registry), destinationTrust);
     proxyPort = join(proxy.start("127.0.0.1", 0, config, Duration.ofSeconds(1)));
     app =
         vertx.createHttpClient(
@@ -99,6 +109,25 @@ class AmbassadorTest {
       String token) {
     return new OutboundConfig(
         true, timeout, maxRetries, ratio, breakerFailures, open, token, List.of());
+  }
+
+  /** The token in a file, sent to {@code destinations} only. */
+  private static OutboundConfig withToken(Path token, TokenDestination... destinations) {
+    return new OutboundConfig(
+        true,
+        Duration.ofSeconds(5),
+        2,
+        0.2,
+        1000,
+        Duration.ofSeconds(30),
+        token.toString(),
+        List.of(destinations));
+  }
+
+  private static Path tokenFile(String token) throws Exception {
+    Path file = Files.createTempFile("token", "");
+    Files.writeString(file, token + "\n");
+    return file;
   }
 
   private static OutboundConfig retrying() {
@@ -301,9 +330,8 @@ class AmbassadorTest {
 
   @Test
   void aBearerTokenFromAFileIsAddedAndFollowsRotation() throws Exception {
-    Path token = Files.createTempFile("token", "");
-    Files.writeString(token, "first\n");
-    start(config(2, 0.2, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), token.toString()));
+    Path token = tokenFile("first");
+    start(withToken(token, new TokenDestination("127.0.0.1", null, true)));
     call(HttpMethod.GET, "/auth", null);
     assertThat(seen.get(0).getHeader("authorization")).isEqualTo("Bearer first");
     Files.writeString(token, "second-token\n");
@@ -326,6 +354,81 @@ class AmbassadorTest {
             .compose(r -> r.send()));
     assertThat(seen.get(seen.size() - 1).getHeader("authorization"))
         .isEqualTo("Basic YXBwOnNlY3JldA==");
+  }
+
+  @Test
+  void theTokenReachesANamedHttpsDestination() throws Exception {
+    Path dir = Files.createTempDirectory("tls");
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Certificates.selfSigned(dir, "destination", cert, key);
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer secure =
+        join(
+            vertx
+                .createHttpServer(
+                    new HttpServerOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(0)
+                        .setSsl(true)
+                        .setKeyCertOptions(
+                            new PemKeyCertOptions()
+                                .setCertPath(cert.toString())
+                                .setKeyPath(key.toString())))
+                .requestHandler(
+                    r -> {
+                      authorizations.add(String.valueOf(r.getHeader("authorization")));
+                      r.response().end("secure");
+                    })
+                .listen());
+    start(
+        withToken(
+            tokenFile("s3cret"), new TokenDestination("127.0.0.1", secure.actualPort(), false)),
+        new PemTrustOptions().addCertPath(cert.toString()));
+    Answer answer = viaAmbassador("https://127.0.0.1:" + secure.actualPort() + "/secure");
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("secure");
+    assertThat(authorizations).containsExactly("Bearer s3cret");
+  }
+
+  @Test
+  void theTokenDoesNotReachADestinationThePolicyDoesNotName() throws Exception {
+    start(
+        withToken(
+            tokenFile("s3cret"),
+            new TokenDestination("api.example.com", null, true),
+            new TokenDestination("127.0.0.1", 1, true)));
+    assertThat(call(HttpMethod.GET, "/elsewhere", null).status()).isEqualTo(200);
+    assertThat(seen.get(0).getHeader("authorization"))
+        .as("neither the host nor the host and port are named")
+        .isNull();
+  }
+
+  @Test
+  void noDestinationNamedMeansTheTokenGoesNowhere() throws Exception {
+    start(withToken(tokenFile("s3cret")));
+    assertThat(call(HttpMethod.GET, "/anywhere", null).status()).isEqualTo(200);
+    assertThat(seen.get(0).getHeader("authorization")).isNull();
+  }
+
+  @Test
+  void theTokenDoesNotGoOverPlainHttpToANamedDestinationWithoutTheFlag() throws Exception {
+    start(withToken(tokenFile("s3cret"), new TokenDestination("127.0.0.1", null, false)));
+    assertThat(call(HttpMethod.GET, "/in-clear", null).status()).isEqualTo(200);
+    assertThat(seen.get(0).getHeader("authorization"))
+        .as("named, but plain HTTP was not allowed for it")
+        .isNull();
+  }
+
+  /** A request the way an app with {@code HTTPS} in an absolute URI sends it to its proxy. */
+  private Answer viaAmbassador(String absoluteUri) {
+    return join(
+        vertx
+            .createHttpClient()
+            .request(
+                new RequestOptions().setHost("127.0.0.1").setPort(proxyPort).setURI(absoluteUri))
+            .compose(r -> r.send())
+            .compose(AmbassadorTest::answer));
   }
 
   private record Answer(int status, String body, String error) {}
