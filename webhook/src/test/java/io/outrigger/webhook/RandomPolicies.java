@@ -42,6 +42,9 @@ final class RandomPolicies {
           " 10.1.0.0/16",
           "10.0.0.0/ 8",
           "10.0.0.0");
+  private static final List<Object> TOKEN_HOSTS =
+      List.of(
+          "api.example.com", "*.billing.svc", "10.0.0.5", "fd00::5", "*", "api.example.com:443");
   private static final List<Object> OUTBOUND_PORTS = List.of(5432, 6379, 3306, 65535, 0, 1);
 
   static Map<String, Object> spec(Random random) {
@@ -55,8 +58,29 @@ final class RandomPolicies {
     maybe(random, injection, "excludeOutboundCIDRs", some(random, CIDRS, 3));
     maybe(random, injection, "excludeOutboundPorts", some(random, OUTBOUND_PORTS, 3));
     maybe(random, spec, "injection", injection);
+    Map<String, Object> proxy = new LinkedHashMap<>();
     if (random.nextInt(5) == 0) {
-      spec.put("proxy", Map.of("enabled", random.nextBoolean()));
+      proxy.put("enabled", random.nextBoolean());
+    }
+    if (random.nextInt(4) == 0) {
+      List<Object> destinations = new ArrayList<>();
+      for (Object host : some(random, TOKEN_HOSTS, 2)) {
+        Map<String, Object> destination = new LinkedHashMap<>();
+        destination.put("host", host);
+        maybe(random, destination, "port", pick(random, 443, 8080, 0));
+        maybe(random, destination, "allowPlainHttp", random.nextBoolean());
+        destinations.add(destination);
+      }
+      proxy.put(
+          "outbound",
+          Map.of(
+              "bearerTokenFile",
+              "/var/run/secrets/outrigger/token",
+              "bearerTokenDestinations",
+              destinations));
+    }
+    if (!proxy.isEmpty()) {
+      spec.put("proxy", proxy);
     }
     if (random.nextInt(3) == 0) {
       spec.put("metrics", Map.of("scrape", Map.of("port", pick(random, 9100, 8080, 15020))));
