@@ -71,7 +71,8 @@ public record SidecarConfig(
                 Defaults.OUTBOUND_RETRY_BUDGET,
                 Defaults.CIRCUIT_BREAKER_FAILURES,
                 DurationText.parse(Defaults.CIRCUIT_BREAKER_OPEN),
-                null)),
+                null,
+                List.of())),
         new MetricsConfig(
             true,
             null,
@@ -122,11 +123,17 @@ public record SidecarConfig(
       List<String> routePatterns,
       OutboundConfig outbound) {
 
-    public ProxyConfig withAppPorts(List<Integer> ports) {
+    /** The app ports the sidecar listens for, in listener order: the i-th on {@code 15006 + i}. */
+    public List<Integer> listenerAppPorts() {
+      return appPorts.stream().filter(port -> !skipPorts.contains(port)).toList();
+    }
+
+    /** The app ports to listen for, in order, with nothing left to skip. */
+    public ProxyConfig withListenerAppPorts(List<Integer> ports) {
       return new ProxyConfig(
           enabled,
           ports,
-          skipPorts,
+          List.of(),
           connectTimeout,
           requestTimeout,
           idleTimeout,
@@ -214,7 +221,12 @@ public record SidecarConfig(
   /** PEM files for TLS termination on the inbound listeners; reloaded when they change. */
   public record TlsConfig(String certFile, String keyFile) {}
 
-  /** The ambassador on 127.0.0.1:15001 for the app's calls out. */
+  /**
+   * The ambassador on 127.0.0.1:15001 for the app's calls out.
+   *
+   * @param bearerTokenFile a file whose content the ambassador may add as a bearer token
+   * @param bearerTokenDestinations the only destinations that token goes to; none named: nowhere
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record OutboundConfig(
       boolean enabled,
@@ -223,7 +235,36 @@ public record SidecarConfig(
       double retryBudgetRatio,
       int circuitBreakerFailures,
       Duration circuitBreakerOpenDuration,
-      String bearerTokenFile) {}
+      String bearerTokenFile,
+      // Left out when empty, so configs that name none keep the hash they had.
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TokenDestination> bearerTokenDestinations) {
+
+    public OutboundConfig {
+      bearerTokenDestinations =
+          bearerTokenDestinations == null ? List.of() : List.copyOf(bearerTokenDestinations);
+    }
+  }
+
+  /**
+   * A destination the ambassador may send the bearer token to.
+   *
+   * @param host a host name or address as the app calls it, or {@code *.domain} for every name
+   *     under domain ({@link HostPattern})
+   * @param port the destination port; null: any
+   * @param allowPlainHttp also over plain HTTP, where the token crosses the network in clear and
+   *     the destination is not authenticated; otherwise only over TLS the ambassador verified
+   *     itself
+   */
+  public record TokenDestination(String host, Integer port, Boolean allowPlainHttp) {
+    public TokenDestination {
+      allowPlainHttp = Boolean.TRUE.equals(allowPlainHttp);
+    }
+
+    /** True when a request to {@code host:port} matches, whatever its protocol. */
+    public boolean names(String requestHost, int requestPort) {
+      return (port == null || port == requestPort) && HostPattern.matches(host, requestHost);
+    }
+  }
 
   /** Scraping, enriching and exporting the app's metrics. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -47,7 +47,10 @@ class SidecarConfigCodecTest {
                     0.1,
                     3,
                     Duration.ofSeconds(10),
-                    "/var/run/token")),
+                    "/var/run/token",
+                    List.of(
+                        new SidecarConfig.TokenDestination("*.example.com", 443, false),
+                        new SidecarConfig.TokenDestination("billing.internal", null, true)))),
             new SidecarConfig.MetricsConfig(
                 true,
                 new SidecarConfig.ScrapeConfig(
@@ -174,6 +177,22 @@ class SidecarConfigCodecTest {
     assertThat(outputs.retryMaxBackoff()).isEqualTo(Duration.ofMinutes(1));
     assertThat(SidecarConfigCodec.readJson(SidecarConfigCodec.toJson(config), "again"))
         .isEqualTo(config);
+  }
+
+  @Test
+  void tokenDestinationsAreLeftOutUntilNamedAndPlainHttpIsOffUnlessSaid() {
+    // Left out when empty: policies that name none keep their config hash.
+    assertThat(SidecarConfigCodec.toJson(SidecarConfig.defaults()))
+        .doesNotContain("bearerTokenDestinations");
+    SidecarConfig config =
+        SidecarConfigCodec.readYaml(
+            "proxy: {outbound: {bearerTokenFile: /t, bearerTokenDestinations:"
+                + " [{host: api.example.com}, {host: '*.svc', port: 8080, allowPlainHttp: true}]}}",
+            "test");
+    assertThat(config.proxy().outbound().bearerTokenDestinations())
+        .containsExactly(
+            new SidecarConfig.TokenDestination("api.example.com", null, false),
+            new SidecarConfig.TokenDestination("*.svc", 8080, true));
   }
 
   @Test

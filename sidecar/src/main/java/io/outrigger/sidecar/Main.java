@@ -1,15 +1,19 @@
 package io.outrigger.sidecar;
 
+import io.outrigger.config.SidecarCommand;
 import io.outrigger.sidecar.config.ConfigSource;
 import io.outrigger.sidecar.interception.InitCommand;
+import io.outrigger.sidecar.lifecycle.WaitCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Command line: {@code outrigger-sidecar [run] [--config FILE]}, or {@code outrigger-sidecar init
- * [flags]} for the iptables init container ({@link InitCommand}).
+ * Command line ({@link SidecarCommand}): {@code outrigger-sidecar [run] [--config FILE]}, {@code
+ * outrigger-sidecar init [flags]} for the iptables init container ({@link InitCommand}), or {@code
+ * outrigger-sidecar wait [--timeout=120s]} for the classic sidecar's postStart hook ({@link
+ * WaitCommand}).
  *
  * <p>Environment: {@code OUTRIGGER_INBOUND_PORTS} (comma-separated app ports; overrides the config,
  * the webhook sets it per pod), {@code OUTRIGGER_PORT_BASE} (default 15000), {@code OUTRIGGER_BIND}
@@ -22,9 +26,24 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    if (args.length > 0 && args[0].equals("init")) {
+    if (args.length > 0 && args[0].equals(SidecarCommand.INIT)) {
       // The iptables init container: runs once, prints its rules, exits (docs/interception.md).
       System.exit(InitCommand.run(List.of(args).subList(1, args.length), env));
+      return;
+    }
+    if (args.length > 0 && args[0].equals(SidecarCommand.WAIT)) {
+      // The classic sidecar's postStart hook (docs/webhook.md): returns once /healthz answers.
+      SidecarCommand.Wait wait;
+      PortLayout ports;
+      try {
+        wait = (SidecarCommand.Wait) SidecarCommand.parse(List.of(args), env);
+        ports = new PortLayout(intEnv(env, "OUTRIGGER_PORT_BASE", PortLayout.DEFAULT.base()));
+      } catch (IllegalArgumentException e) {
+        System.err.println("outrigger-sidecar wait: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+      System.exit(WaitCommand.run(ports.telemetry(), wait.timeout(), System.err));
       return;
     }
     Sidecar.Options options;
@@ -61,19 +80,10 @@ public final class Main {
   }
 
   static Sidecar.Options options(List<String> args, Map<String, String> env) {
-    List<String> arguments =
-        args.isEmpty() || !args.get(0).equals("run") ? args : args.subList(1, args.size());
-    int at = arguments.indexOf("--config");
-    Path file = null;
-    if (at >= 0) {
-      if (at + 1 >= arguments.size()) {
-        throw new IllegalArgumentException("--config needs a file");
-      }
-      file = Path.of(arguments.get(at + 1));
-    } else if (!arguments.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown arguments " + arguments + "; usage: outrigger-sidecar [run] [--config FILE]");
+    if (!(SidecarCommand.parse(args, env) instanceof SidecarCommand.Run run)) {
+      throw new IllegalArgumentException("expected the run command, got " + args);
     }
+    Path file = run.config();
     PortLayout ports =
         new PortLayout(intEnv(env, "OUTRIGGER_PORT_BASE", PortLayout.DEFAULT.base()));
     int loops =

@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outrigger.config.DurationText;
 import io.outrigger.config.SidecarConfig;
+import io.outrigger.config.SidecarEnvironment;
 import io.outrigger.sidecar.admin.AdminServer;
 import io.outrigger.sidecar.admin.Redaction;
 import io.outrigger.sidecar.config.ConfigSource;
@@ -121,7 +122,8 @@ public final class Sidecar implements AdminServer.Control {
             vertx, options.bindHost(), listeners, tracing, proxyMetrics, options.eventLoops());
     this.outbound = new OutboundProxy(vertx, tracing, proxyMetrics);
     AppProbes probes =
-        AppProbes.parse(options.env().get("OUTRIGGER_APP_PROBES"), initial.health().probeTimeout());
+        AppProbes.parse(
+            options.env().get(SidecarEnvironment.APP_PROBES), initial.health().probeTimeout());
     AppHealth appHealth = new AppHealth(probes, new ProbeRunner(vertx), registry);
     this.scraper =
         new AppMetricsScraper(vertx, registry, enrichment(initial, appContainer(options.env())));
@@ -153,7 +155,7 @@ public final class Sidecar implements AdminServer.Control {
     this.admin = new AdminServer(vertx, this);
     this.watcher = new ConfigWatcher(vertx, options.source(), config, this::applyLive);
     this.appExit =
-        "true".equalsIgnoreCase(options.env().get("OUTRIGGER_WAIT_FOR_APP_EXIT"))
+        "true".equalsIgnoreCase(options.env().get(SidecarEnvironment.WAIT_FOR_APP_EXIT))
             ? new AppExitWatcher(
                 vertx,
                 Path.of("/proc"),
@@ -277,10 +279,8 @@ public final class Sidecar implements AdminServer.Control {
   /** The app ports to intercept (config, minus skipped) and the listener each gets. */
   static List<ListenerPorts> listeners(SidecarConfig config, PortLayout ports) {
     List<ListenerPorts> listeners = new ArrayList<>();
-    for (Integer appPort : config.proxy().appPorts()) {
-      if (!config.proxy().skipPorts().contains(appPort)) {
-        listeners.add(new ListenerPorts(appPort, ports.inbound(listeners.size())));
-      }
+    for (int appPort : config.proxy().listenerAppPorts()) {
+      listeners.add(new ListenerPorts(appPort, ports.inbound(listeners.size())));
     }
     return listeners;
   }
@@ -356,7 +356,7 @@ public final class Sidecar implements AdminServer.Control {
    * "app".
    */
   private static String appContainer(Map<String, String> env) {
-    String containers = env.get("OUTRIGGER_APP_CONTAINERS");
+    String containers = env.get(SidecarEnvironment.APP_CONTAINERS);
     return containers == null || containers.isBlank() ? "app" : containers.split(",")[0].trim();
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outrigger.config.SidecarConfig;
-import io.outrigger.sidecar.config.EnvironmentOverrides;
+import io.outrigger.config.SidecarEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ class MainTest {
   @Test
   void inboundPortsFromTheEnvironmentOverrideTheConfig() {
     SidecarConfig config =
-        EnvironmentOverrides.apply(
+        SidecarEnvironment.apply(
             SidecarConfig.defaults(), Map.of("OUTRIGGER_INBOUND_PORTS", "8080, 9090"));
     assertThat(config.proxy().appPorts()).containsExactly(8080, 9090);
     assertThat(Sidecar.listeners(config, PortLayout.DEFAULT))
@@ -26,7 +26,7 @@ class MainTest {
   void aBadPortInTheEnvironmentIsNamed() {
     assertThatThrownBy(
             () ->
-                EnvironmentOverrides.apply(
+                SidecarEnvironment.apply(
                     SidecarConfig.defaults(), Map.of("OUTRIGGER_INBOUND_PORTS", "8080,http")))
         .hasMessage("OUTRIGGER_INBOUND_PORTS: 'http' is not a port number");
   }

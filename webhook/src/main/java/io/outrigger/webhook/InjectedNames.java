@@ -1,6 +1,8 @@
 package io.outrigger.webhook;
 
 import io.outrigger.api.Names;
+import io.outrigger.config.SidecarCommand;
+import io.outrigger.config.SidecarEnvironment;
 
 /**
  * Names of what the webhook adds to a pod (containers, volumes, mounts, env, annotations) that
@@ -34,18 +36,19 @@ public final class InjectedNames {
   public static final String TMP_MOUNT = "/tmp";
 
   /** Entry point of the sidecar image; the sub-commands below are its contract with the webhook. */
-  public static final String SIDECAR_BINARY = "outrigger-sidecar";
+  public static final String SIDECAR_BINARY = SidecarCommand.BINARY;
 
-  public static final String RUN_COMMAND = "run";
-  public static final String INIT_COMMAND = "init";
-  public static final String WAIT_COMMAND = "wait";
+  public static final String RUN_COMMAND = SidecarCommand.RUN;
+  public static final String INIT_COMMAND = SidecarCommand.INIT;
+  public static final String WAIT_COMMAND = SidecarCommand.WAIT;
 
   /** Path of each original probe, per container and kind, on the telemetry port. */
   public static String appHealthPath(String container, String kind) {
     return "/app-health/" + container + "/" + kind;
   }
 
-  // Environment of the sidecar container (the sidecar's env overrides, issue 4).
+  // Environment of the sidecar container; those the sidecar parses are defined with their parsers
+  // in SidecarEnvironment.
   public static final String ENV_POD_NAME = "POD_NAME";
   public static final String ENV_POD_NAMESPACE = "POD_NAMESPACE";
   public static final String ENV_POD_UID = "POD_UID";
@@ -57,13 +60,13 @@ public final class InjectedNames {
   public static final String ENV_TOKEN_FILE = "OUTRIGGER_TOKEN_FILE";
   public static final String ENV_SIDECAR_MODE = "OUTRIGGER_SIDECAR_MODE";
   public static final String ENV_INTERCEPTION = "OUTRIGGER_INTERCEPTION";
-  public static final String ENV_INBOUND_PORTS = "OUTRIGGER_INBOUND_PORTS";
-  public static final String ENV_APP_CONTAINERS = "OUTRIGGER_APP_CONTAINERS";
-  public static final String ENV_APP_PROBES = "OUTRIGGER_APP_PROBES";
-  public static final String ENV_SCRAPE_PORT = "OUTRIGGER_SCRAPE_PORT";
-  public static final String ENV_SCRAPE_PATH = "OUTRIGGER_SCRAPE_PATH";
+  public static final String ENV_INBOUND_PORTS = SidecarEnvironment.INBOUND_PORTS;
+  public static final String ENV_APP_CONTAINERS = SidecarEnvironment.APP_CONTAINERS;
+  public static final String ENV_APP_PROBES = SidecarEnvironment.APP_PROBES;
+  public static final String ENV_SCRAPE_PORT = SidecarEnvironment.SCRAPE_PORT;
+  public static final String ENV_SCRAPE_PATH = SidecarEnvironment.SCRAPE_PATH;
   public static final String ENV_LOG_PATHS = "OUTRIGGER_LOG_PATHS";
-  public static final String ENV_WAIT_FOR_APP_EXIT = "OUTRIGGER_WAIT_FOR_APP_EXIT";
+  public static final String ENV_WAIT_FOR_APP_EXIT = SidecarEnvironment.WAIT_FOR_APP_EXIT;
   public static final String ENV_REPORT_URL = "OUTRIGGER_REPORT_URL";
   public static final String ENV_REPORT_CA_FILE = "OUTRIGGER_REPORT_CA_FILE";
 

@@ -22,6 +22,8 @@ import io.outrigger.api.Names;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.config.Defaults;
 import io.outrigger.config.Ports;
+import io.outrigger.config.interception.InitOptions;
+import io.outrigger.config.interception.InterceptionRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,21 +84,22 @@ final class SidecarContainers {
    */
   static Container iptablesInit(
       String name, InjectionPlan plan, EffectivePolicy.Injection injection) {
+    // The rules validate themselves the way the init command will: a value it would refuse fails
+    // here, at admission (fail-open), instead of crash-looping the pod's init container.
+    InterceptionRules rules =
+        new InterceptionRules(
+            plan.inboundPorts(),
+            Ports.INBOUND_BASE,
+            List.of(),
+            injection.captureOutbound(),
+            Ports.OUTBOUND,
+            Defaults.SIDECAR_UID,
+            injection.captureOutbound() ? injection.excludeOutboundCIDRs() : List.of(),
+            injection.captureOutbound() ? injection.excludeOutboundPorts() : List.of(),
+            InitOptions.SIDECAR_PORTS);
     List<String> args = new ArrayList<>();
     args.add(InjectedNames.INIT_COMMAND);
-    args.add("--inbound-ports=" + join(plan.inboundPorts()));
-    args.add("--inbound-listener-base=" + Ports.INBOUND_BASE);
-    args.add("--sidecar-uid=" + Defaults.SIDECAR_UID);
-    if (injection.captureOutbound()) {
-      args.add("--capture-outbound");
-      args.add("--outbound-port=" + Ports.OUTBOUND);
-      if (!injection.excludeOutboundCIDRs().isEmpty()) {
-        args.add("--exclude-outbound-cidrs=" + String.join(",", injection.excludeOutboundCIDRs()));
-      }
-      if (!injection.excludeOutboundPorts().isEmpty()) {
-        args.add("--exclude-outbound-ports=" + join(injection.excludeOutboundPorts()));
-      }
-    }
+    args.addAll(InitOptions.arguments(rules));
     return new ContainerBuilder()
         .withName(name)
         .withImage(plan.image())

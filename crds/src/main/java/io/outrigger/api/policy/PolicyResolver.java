@@ -138,7 +138,13 @@ public final class PolicyResolver {
             or(out.getRetryBudgetRatio(), Defaults.OUTBOUND_RETRY_BUDGET),
             or(out.getCircuitBreakerFailures(), Defaults.CIRCUIT_BREAKER_FAILURES),
             duration(out.getCircuitBreakerOpenDuration(), Defaults.CIRCUIT_BREAKER_OPEN),
-            out.getBearerTokenFile()));
+            out.getBearerTokenFile(),
+            list(out.getBearerTokenDestinations()).stream()
+                .map(
+                    d ->
+                        new SidecarConfig.TokenDestination(
+                            d.getHost(), d.getPort(), or(d.getAllowPlainHttp(), false)))
+                .toList()));
   }
 
   private static SidecarConfig.MetricsConfig metrics(MetricsSpec given) {

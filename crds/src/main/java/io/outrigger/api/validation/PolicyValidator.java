@@ -9,17 +9,20 @@ import io.outrigger.api.v1alpha1.spec.LogsSpec;
 import io.outrigger.api.v1alpha1.spec.MetricsSpec;
 import io.outrigger.api.v1alpha1.spec.MultilineSpec;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.api.v1alpha1.spec.OutboundSpec;
 import io.outrigger.api.v1alpha1.spec.ParserSpec;
 import io.outrigger.api.v1alpha1.spec.ProxySpec;
 import io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec;
 import io.outrigger.api.v1alpha1.spec.TraceExporterSpec;
 import io.outrigger.api.v1alpha1.spec.TracingSpec;
 import io.outrigger.config.DurationText;
+import io.outrigger.config.HostPattern;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.LogFormat;
 import io.outrigger.config.Ports;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.TraceProtocol;
+import io.outrigger.config.interception.Ipv4Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +162,8 @@ public final class PolicyValidator {
         indexed(Objects.requireNonNullElse(injection.getExcludeOutboundCIDRs(), List.of()))
             .flatMap(
                 e ->
-                    Syntax.cidr(e.value())
+                    // The init command's own check: a CIDR it would refuse must never reach a pod.
+                    Ipv4Cidr.problem(e.value())
                         .map(
                             p ->
                                 new Violation(
@@ -299,7 +303,33 @@ public final class PolicyValidator {
                         "spec.proxy.outbound.circuitBreakerOpenDuration",
                         proxy.getOutbound().getCircuitBreakerOpenDuration()))
                 .flatMap(Optional::stream);
-    return Stream.concat(own, outbound);
+    return Stream.of(own, outbound, tokenDestinations(proxy.getOutbound())).flatMap(s -> s);
+  }
+
+  /** The same reading of a host pattern the ambassador matches with. */
+  private static Stream<Violation> tokenDestinations(OutboundSpec outbound) {
+    if (outbound == null || outbound.getBearerTokenDestinations() == null) {
+      return Stream.empty();
+    }
+    return indexed(outbound.getBearerTokenDestinations())
+        .flatMap(
+            e -> {
+              String field = "spec.proxy.outbound.bearerTokenDestinations[" + e.index() + "]";
+              if (e.value() == null) {
+                return Stream.of(new Violation(field, "a destination needs a host"));
+              }
+              Stream<Violation> host =
+                  HostPattern.problem(e.value().getHost())
+                      .map(p -> new Violation(field + ".host", p))
+                      .stream();
+              Stream<Violation> port =
+                  e.value().getPort() == null
+                      ? Stream.empty()
+                      : Syntax.port(e.value().getPort())
+                          .map(p -> new Violation(field + ".port", p))
+                          .stream();
+              return Stream.concat(host, port);
+            });
   }
 
   private static Stream<Violation> routePatterns(ObservabilityPolicySpec spec) {

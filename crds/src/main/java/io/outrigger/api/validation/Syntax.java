@@ -1,9 +1,7 @@
 package io.outrigger.api.validation;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.FileSystems;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -107,34 +105,6 @@ final class Syntax {
     return host != null && host.length() <= 253 && HOST_NAME.matcher(host).matches()
         ? Optional.empty()
         : Optional.of("'" + host + "' is not a host name or IPv4 address");
-  }
-
-  /** An IPv4 or IPv6 CIDR such as 10.0.0.0/8; literal addresses only, never a DNS lookup. */
-  static Optional<String> cidr(String cidr) {
-    String problem = "'" + cidr + "' is not a CIDR such as 10.0.0.0/8 or fd00::/8";
-    if (cidr == null) {
-      return Optional.of(problem);
-    }
-    int slash = cidr.indexOf('/');
-    if (slash < 0) {
-      return Optional.of(problem);
-    }
-    String address = cidr.substring(0, slash);
-    boolean v4 = address.matches("^\\d{1,3}(\\.\\d{1,3}){3}$");
-    boolean v6 = address.contains(":") && address.matches("^[0-9a-fA-F:.]+$");
-    if (!v4 && !v6) {
-      return Optional.of(problem);
-    }
-    int bits;
-    try {
-      bits = Integer.parseInt(cidr.substring(slash + 1));
-      // The checks above make this a literal, so getByName parses and never resolves.
-      InetAddress.getByName(address);
-    } catch (NumberFormatException | UnknownHostException e) {
-      return Optional.of(problem);
-    }
-    int max = v4 ? 32 : 128;
-    return bits < 0 || bits > max ? Optional.of(problem) : Optional.empty();
   }
 
   static Optional<String> port(Integer port) {

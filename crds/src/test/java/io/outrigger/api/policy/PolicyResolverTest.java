@@ -68,6 +68,10 @@ class PolicyResolverTest {
     assertThat(config.proxy().tls().certFile()).isEqualTo("/etc/outrigger/tls/tls.crt");
     assertThat(config.proxy().outbound().enabled()).isTrue();
     assertThat(config.proxy().outbound().maxRetries()).isEqualTo(1);
+    assertThat(config.proxy().outbound().bearerTokenDestinations())
+        .containsExactly(
+            new SidecarConfig.TokenDestination("api.example.com", 443, false),
+            new SidecarConfig.TokenDestination("*.billing.svc", null, true));
 
     assertThat(config.metrics().scrape().port()).isEqualTo(9100);
     assertThat(config.metrics().scrape().path()).isEqualTo("/metrics");

@@ -3,6 +3,7 @@ package io.outrigger.sidecar.config;
 import io.outrigger.config.InvalidConfigException;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfigCodec;
+import io.outrigger.config.SidecarEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,16 +39,16 @@ public final class ConfigSource {
   /** Reads and parses the file; {@link InvalidConfigException} names the file, field and reason. */
   public Loaded load() {
     if (file == null) {
-      return new Loaded(EnvironmentOverrides.apply(SidecarConfig.defaults(), env), "defaults");
+      return new Loaded(SidecarEnvironment.apply(SidecarConfig.defaults(), env), "defaults");
     }
     byte[] bytes = read();
     SidecarConfig config =
         SidecarConfigCodec.readYaml(new String(bytes, StandardCharsets.UTF_8), file.toString());
     try {
-      config = EnvironmentOverrides.apply(config, env);
+      config = SidecarEnvironment.apply(config, env);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(
-          "environment", "", EnvironmentOverrides.INBOUND_PORTS, e.getMessage());
+          "environment", "", SidecarEnvironment.INBOUND_PORTS, e.getMessage());
     }
     return new Loaded(config, fingerprint(bytes));
   }

@@ -1,5 +1,7 @@
 package io.outrigger.sidecar.interception;
 
+import io.outrigger.config.interception.InitOptions;
+import io.outrigger.config.interception.IptablesBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

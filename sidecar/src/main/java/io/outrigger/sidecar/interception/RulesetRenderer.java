@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.interception;
 
+import io.outrigger.config.interception.InterceptionRules;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import io.outrigger.config.DurationText;
 import io.outrigger.config.Scheme;
 import io.outrigger.config.SidecarConfig.MetricsConfig;
 import io.outrigger.config.SidecarConfig.ScrapeConfig;
+import io.outrigger.config.SidecarEnvironment;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,18 +23,11 @@ public final class ScrapeTarget {
     if (configured != null && configured.port() > 0) {
       return configured;
     }
-    String port = env.get("OUTRIGGER_SCRAPE_PORT");
-    if (port == null || port.isBlank()) {
+    Integer number = SidecarEnvironment.scrapePort(env);
+    if (number == null) {
       return null;
     }
-    int number;
-    try {
-      number = Integer.parseInt(port.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "OUTRIGGER_SCRAPE_PORT: '" + port + "' is not a port number");
-    }
-    String path = env.getOrDefault("OUTRIGGER_SCRAPE_PATH", Defaults.METRICS_PATH);
+    String path = env.getOrDefault(SidecarEnvironment.SCRAPE_PATH, Defaults.METRICS_PATH);
     Duration interval =
         configured != null ? configured.interval() : DurationText.parse(Defaults.SCRAPE_INTERVAL);
     Duration timeout =

@@ -33,8 +33,9 @@ import java.util.function.Supplier;
 
 /**
  * The ambassador's HTTP side: forwards the app's requests to their destination with a client span,
- * trace headers, an optional bearer token, a timeout, retries within a budget and a circuit breaker
- * per destination; tunnels CONNECT untouched.
+ * trace headers, a bearer token for the destinations the policy names ({@link BearerTokenScope}), a
+ * timeout, retries within a budget and a circuit breaker per destination; tunnels CONNECT
+ * untouched.
  */
 final class OutboundHandler implements Handler<HttpServerRequest> {
   /** RFC 9110 §9.2.2: safe to send twice. POST and PATCH never are. */
@@ -91,21 +92,31 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
     Buffer body;
     int retries;
 
-    Exchange(HttpServerRequest request, OutboundTarget target) {
+    Exchange(HttpServerRequest request, OutboundTarget requested) {
       this.request = request;
-      this.target = target;
-      this.destination = metrics.label(target);
-      this.state = destinations.of(target.connectHost() + ":" + target.connectPort());
       this.config = destinations.config();
       this.headers = ForwardedHeaders.forUpstream(request.headers());
-      this.span = startSpan();
-      BearerToken bearer = token.get();
-      if (bearer != null && !headers.contains("authorization")) {
-        String authorization = bearer.authorization();
-        if (authorization != null) {
-          headers.set("authorization", authorization);
-        }
+      String authorization = authorization(requested);
+      // A token only ever goes to the destination it is meant for: by name, never to whatever
+      // address a captured connection was dialling under that name.
+      this.target = authorization != null ? requested.byName() : requested;
+      if (authorization != null) {
+        headers.set("authorization", authorization);
       }
+      this.destination = metrics.label(target);
+      this.state = destinations.of(target.connectHost() + ":" + target.connectPort());
+      this.span = startSpan();
+    }
+
+    /** The token for this request, or null: none set, the app's own, or not a named destination. */
+    private String authorization(OutboundTarget requested) {
+      BearerToken bearer = token.get();
+      if (bearer == null
+          || headers.contains("authorization")
+          || !BearerTokenScope.admits(config.bearerTokenDestinations(), requested)) {
+        return null;
+      }
+      return bearer.authorization();
     }
 
     private Span startSpan() {

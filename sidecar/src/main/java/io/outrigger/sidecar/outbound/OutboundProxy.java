@@ -2,6 +2,7 @@ package io.outrigger.sidecar.outbound;
 
 import io.micrometer.core.instrument.Gauge;
 import io.outrigger.config.SidecarConfig.OutboundConfig;
+import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +40,7 @@ public final class OutboundProxy {
   private final Vertx vertx;
   private final Tracing tracing;
   private final ProxyMetrics red;
+  private final TrustOptions destinationTrust;
   private final Map<Integer, SocketAddress> hops = new ConcurrentHashMap<>();
   private volatile BearerToken token;
   private volatile String tokenFile;
@@ -48,9 +51,18 @@ public final class OutboundProxy {
   private NetClient tunnels;
 
   public OutboundProxy(Vertx vertx, Tracing tracing, ProxyMetrics red) {
+    this(vertx, tracing, red, null);
+  }
+
+  /**
+   * @param destinationTrust the CAs HTTPS destinations must be signed by; null: the JDK's (tests
+   *     pass their own CA)
+   */
+  OutboundProxy(Vertx vertx, Tracing tracing, ProxyMetrics red, TrustOptions destinationTrust) {
     this.vertx = vertx;
     this.tracing = tracing;
     this.red = red;
+    this.destinationTrust = destinationTrust;
   }
 
   /** Binds {@code host:port} (port 0: any free one) and returns the bound port. */
@@ -80,12 +92,17 @@ public final class OutboundProxy {
 
   private Future<Integer> listen(
       String host, int port, Duration connectTimeout, OutboundMetrics metrics) {
-    client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setKeepAlive(true)
-                .setConnectTimeout((int) connectTimeout.toMillis()),
-            new PoolOptions().setHttp1MaxSize(32));
+    // HTTPS destinations are authenticated (certificate chain and host name): it is what lets the
+    // bearer token go to a destination by name.
+    HttpClientOptions clientOptions =
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setVerifyHost(true)
+            .setConnectTimeout((int) connectTimeout.toMillis());
+    if (destinationTrust != null) {
+      clientOptions.setTrustOptions(destinationTrust);
+    }
+    client = vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(32));
     tunnels =
         vertx.createNetClient(
             new NetClientOptions()
@@ -137,6 +154,13 @@ public final class OutboundProxy {
     } else if (!file.equals(tokenFile)) {
       token = new BearerToken(Path.of(file), System::nanoTime);
       tokenFile = file;
+    }
+    if (token != null && config.bearerTokenDestinations().isEmpty()) {
+      JsonLog.warn(
+          "proxy.outbound.bearerTokenFile is set but bearerTokenDestinations names no"
+              + " destination, so the token is sent to none",
+          "bearerTokenFile",
+          file);
     }
   }
 

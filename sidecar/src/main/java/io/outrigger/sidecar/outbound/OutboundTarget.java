@@ -22,6 +22,17 @@ import java.net.URISyntaxException;
 public record OutboundTarget(
     String connectHost, int connectPort, String host, int port, String uri, boolean ssl) {
 
+  /**
+   * The same request sent to the destination by its name rather than to the address the connection
+   * was redirected from. A captured connection's name is only the app's Host header; connecting to
+   * that name (resolved the way the app would) makes the name true before a credential rides on it.
+   */
+  public OutboundTarget byName() {
+    return connectHost.equals(host) && connectPort == port
+        ? this
+        : new OutboundTarget(host, port, host, port, uri, ssl);
+  }
+
   /** Thrown with a message for the client when a request names no usable destination. */
   public static final class NoDestinationException extends Exception {
     NoDestinationException(String message) {

@@ -2,6 +2,7 @@ package io.outrigger.sidecar.interception;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.outrigger.config.interception.InterceptionRules;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

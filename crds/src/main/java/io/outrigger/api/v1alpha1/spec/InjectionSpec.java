@@ -36,7 +36,8 @@ public class InjectionSpec {
   @Default("false")
   private Boolean captureOutbound;
 
-  @JsonPropertyDescription("Destinations (CIDRs) the outbound capture leaves alone.")
+  @JsonPropertyDescription(
+      "IPv4 destinations the outbound capture leaves alone: CIDRs (10.0.0.0/8) or addresses (169.254.169.254). IPv6 is refused: capture is IPv4 only, so IPv6 traffic is never captured.")
   @Size(max = 64)
   private List<String> excludeOutboundCIDRs;
 

@@ -6,8 +6,10 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.outrigger.config.Defaults;
 import io.outrigger.config.DurationText;
+import java.util.List;
 
 /** The ambassador proxy for the app's calls out (HTTP_PROXY or transparent capture). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,9 +48,14 @@ public class OutboundSpec {
   private String circuitBreakerOpenDuration;
 
   @JsonPropertyDescription(
-      "Absolute path of a file whose content is sent as a bearer token on outbound requests.")
+      "Absolute path of a file whose content is sent as a bearer token on outbound requests to the destinations in bearerTokenDestinations, and to no other.")
   @Pattern("^/.*")
   private String bearerTokenFile;
+
+  @JsonPropertyDescription(
+      "The only destinations that get the bearer token (when the app sent no Authorization of its own). Empty: none does. Only over HTTPS unless a destination sets allowPlainHttp.")
+  @Size(max = 64)
+  private List<TokenDestinationSpec> bearerTokenDestinations;
 
   public Boolean getEnabled() {
     return enabled;
@@ -104,5 +111,13 @@ public class OutboundSpec {
 
   public void setBearerTokenFile(String bearerTokenFile) {
     this.bearerTokenFile = bearerTokenFile;
+  }
+
+  public List<TokenDestinationSpec> getBearerTokenDestinations() {
+    return bearerTokenDestinations;
+  }
+
+  public void setBearerTokenDestinations(List<TokenDestinationSpec> bearerTokenDestinations) {
+    this.bearerTokenDestinations = bearerTokenDestinations;
   }
 }

@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,26 +39,5 @@ class IptablesBackendTest {
                 "# Generated\n*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j X\n-A X -j RETURN\n"
                     + "COMMIT\n"))
         .isEqualTo(2);
-  }
-
-  @Test
-  void netAdminFromCapEff() {
-    assertThat(Capabilities.hasNetAdmin("Name:\tjava\nCapEff:\t000001fffeffffff\n")).isTrue();
-    assertThat(Capabilities.hasNetAdmin("CapEff:\t00000000a80425fb\n")).isFalse();
-    assertThat(Capabilities.hasNetAdmin("CapEff:\t0000000000001000\n")).isTrue();
-    assertThat(Capabilities.hasNetAdmin("CapEff:\t0000000000000000\n")).isFalse();
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "iptables-restore v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)|true",
-        "iptables-restore v1.8.7 (legacy): iptables-restore: unable to initialize table 'nat'|false",
-        "can't initialize iptables table `nat': Permission denied (you must be root)|true",
-        "iptables-restore: line 3 failed|false",
-      })
-  void permissionErrors(String output, boolean permission) {
-    assertThat(Capabilities.isPermissionError(output)).isEqualTo(permission);
   }
 }

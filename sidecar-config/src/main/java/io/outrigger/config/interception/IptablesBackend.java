@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,7 +59,9 @@ class InitOptionsTest {
         "port listed twice|--inbound-ports=80,80|lists a port twice",
         "sidecar's own port|--inbound-ports=15020|15020 is one of the sidecar's own ports",
         "bad cidr|--capture-outbound --exclude-outbound-cidrs=10.0.0.0/33|'10.0.0.0/33' is not an IPv4",
-        "ipv6 cidr|--capture-outbound --exclude-outbound-cidrs=fd00::/8|'fd00::/8' is not an IPv4",
+        "ipv6 cidr|--capture-outbound --exclude-outbound-cidrs=fd00::/8|'fd00::/8' is IPv6; outbound capture is IPv4 only",
+        "signed prefix|--capture-outbound --exclude-outbound-cidrs=10.0.0.0/+8|'10.0.0.0/+8' is not an IPv4",
+        "leading zero|--capture-outbound --exclude-outbound-cidrs=010.0.0.0/8|'010.0.0.0/8' is not an IPv4",
         "unknown flag|--inbound-ports=80 --redirect-all|unknown flag --redirect-all",
         "flag without value|--inbound-ports|--inbound-ports needs a value",
         "positional argument|8080|unexpected argument '8080'",
@@ -72,6 +74,36 @@ class InitOptionsTest {
     assertThatThrownBy(() -> InitOptions.parse(list, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void theRenderedArgumentsParseBackToTheSameRules() {
+    InterceptionRules rules =
+        new InterceptionRules(
+            List.of(8080, 9090),
+            15006,
+            List.of(9100),
+            true,
+            15001,
+            1337,
+            List.of("10.0.0.0/8", "169.254.169.254"),
+            List.of(5432),
+            InitOptions.SIDECAR_PORTS);
+    assertThat(InitOptions.parse(InitOptions.arguments(rules), Map.of()).rules()).isEqualTo(rules);
+    InterceptionRules inboundOnly =
+        new InterceptionRules(
+            List.of(80),
+            15006,
+            List.of(),
+            false,
+            15001,
+            1337,
+            List.of(),
+            List.of(),
+            InitOptions.SIDECAR_PORTS);
+    assertThat(InitOptions.arguments(inboundOnly))
+        .containsExactly(
+            "--inbound-ports=80", "--inbound-listener-base=15006", "--sidecar-uid=1337");
   }
 
   @Test

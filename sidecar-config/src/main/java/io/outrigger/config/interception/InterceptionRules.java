@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import java.util.List;
 import java.util.Set;
@@ -54,7 +54,7 @@ public record InterceptionRules(
                 + "; redirecting it would cut the sidecar off");
       }
     }
-    excludeOutboundCidrs.forEach(Cidr::check);
+    excludeOutboundCidrs.forEach(Ipv4Cidr::check);
   }
 
   /** The listener an intercepted app port is redirected to. */

@@ -1,4 +1,4 @@
-package io.outrigger.sidecar.interception;
+package io.outrigger.config.interception;
 
 import io.outrigger.config.Ports;
 import java.util.ArrayList;
@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The flags of {@code outrigger-sidecar init}, each also settable by an environment variable
  * ({@code --inbound-ports} ↔ {@code OUTRIGGER_INBOUND_PORTS}); a flag wins over its variable. The
- * webhook passes flags (see {@code SidecarContainers.iptablesInit}).
+ * webhook renders its flags with {@link #arguments} and the init command reads them with {@link
+ * #parse}: one definition of the command line on both sides.
  */
 public record InitOptions(InterceptionRules rules, IptablesBackend backend, boolean dryRun) {
 
@@ -63,7 +64,7 @@ public record InitOptions(InterceptionRules rules, IptablesBackend backend, bool
             number(values, "sidecar-uid"),
             list(values.get("exclude-outbound-cidrs")),
             ports(values, "exclude-outbound-ports"),
-            List.of(Ports.ADMIN, Ports.OUTBOUND, Ports.TELEMETRY));
+            SIDECAR_PORTS);
     if (rules.inboundPorts().isEmpty() && !rules.captureOutbound()) {
       throw new IllegalArgumentException(
           "nothing to intercept: --inbound-ports is empty and --capture-outbound is off");
@@ -72,11 +73,45 @@ public record InitOptions(InterceptionRules rules, IptablesBackend backend, bool
         rules, IptablesBackend.parse(values.get("iptables-backend")), bool(values, "dry-run"));
   }
 
-  static String envName(String flag) {
+  /**
+   * The flags that make {@link #parse} return {@code rules}: what the webhook passes to the init
+   * container. Lists that are empty and switches that are off are left out, as are flags of
+   * outbound capture when it is off.
+   */
+  public static List<String> arguments(InterceptionRules rules) {
+    List<String> args = new ArrayList<>();
+    args.add("--inbound-ports=" + join(rules.inboundPorts()));
+    args.add("--inbound-listener-base=" + rules.listenerBase());
+    if (!rules.skipInboundPorts().isEmpty()) {
+      args.add("--skip-inbound-ports=" + join(rules.skipInboundPorts()));
+    }
+    args.add("--sidecar-uid=" + rules.sidecarUid());
+    if (rules.captureOutbound()) {
+      args.add("--capture-outbound");
+      args.add("--outbound-port=" + rules.outboundPort());
+      if (!rules.excludeOutboundCidrs().isEmpty()) {
+        args.add("--exclude-outbound-cidrs=" + String.join(",", rules.excludeOutboundCidrs()));
+      }
+      if (!rules.excludeOutboundPorts().isEmpty()) {
+        args.add("--exclude-outbound-ports=" + join(rules.excludeOutboundPorts()));
+      }
+    }
+    return List.copyOf(args);
+  }
+
+  /** The sidecar's own ports, which no rule may redirect. */
+  public static final List<Integer> SIDECAR_PORTS =
+      List.of(Ports.ADMIN, Ports.OUTBOUND, Ports.TELEMETRY);
+
+  private static String join(List<Integer> ports) {
+    return String.join(",", ports.stream().map(String::valueOf).toList());
+  }
+
+  public static String envName(String flag) {
     return "OUTRIGGER_" + flag.replace('-', '_').toUpperCase(Locale.ROOT);
   }
 
-  static String usage() {
+  public static String usage() {
     return "usage: outrigger-sidecar init --inbound-ports=P[,P...] [--inbound-listener-base=15006]"
         + " [--skip-inbound-ports=P,...] [--sidecar-uid=1337] [--capture-outbound"
         + " [--outbound-port=15001] [--exclude-outbound-cidrs=CIDR,...]"

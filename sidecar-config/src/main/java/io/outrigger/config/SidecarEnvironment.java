@@ -1,0 +1,71 @@
+package io.outrigger.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-pod settings the webhook passes to the sidecar as environment variables, and how the
+ * sidecar reads them: one definition for both sides. They are laid over the policy's config, which
+ * every pod of the policy shares.
+ */
+public final class SidecarEnvironment {
+  private SidecarEnvironment() {}
+
+  /** App ports in listener order: the i-th is served on {@code 15006 + i}. */
+  public static final String INBOUND_PORTS = "OUTRIGGER_INBOUND_PORTS";
+
+  /** The app's metrics port when the policy names none (annotations, {@code prometheus.io/*}). */
+  public static final String SCRAPE_PORT = "OUTRIGGER_SCRAPE_PORT";
+
+  public static final String SCRAPE_PATH = "OUTRIGGER_SCRAPE_PATH";
+
+  /** The app's original probes, JSON keyed {@code <container>/<livez|readyz|startupz>}. */
+  public static final String APP_PROBES = "OUTRIGGER_APP_PROBES";
+
+  /** Comma-separated app container names; the first is the {@code container} label. */
+  public static final String APP_CONTAINERS = "OUTRIGGER_APP_CONTAINERS";
+
+  /** {@code true}: exit after the app's processes (classic sidecars in Jobs). */
+  public static final String WAIT_FOR_APP_EXIT = "OUTRIGGER_WAIT_FOR_APP_EXIT";
+
+  /**
+   * The config with the pod's settings from {@code env} laid over it. The webhook's port list is
+   * final: it already left out the ports to skip (the pod's annotation or the policy's), and the
+   * init container redirects its i-th port to {@code 15006 + i}. So it replaces the policy's lists
+   * entirely, skips included, and an empty list means no listener; skipping again here would shift
+   * every later port onto another port's listener.
+   */
+  public static SidecarConfig apply(SidecarConfig config, Map<String, String> env) {
+    String ports = env.get(INBOUND_PORTS);
+    if (ports == null) {
+      return config;
+    }
+    List<Integer> appPorts = new ArrayList<>();
+    for (String port : ports.split(",")) {
+      if (port.isBlank()) {
+        continue;
+      }
+      try {
+        appPorts.add(Integer.parseInt(port.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            INBOUND_PORTS + ": '" + port.trim() + "' is not a port number");
+      }
+    }
+    return config.withProxy(config.proxy().withListenerAppPorts(List.copyOf(appPorts)));
+  }
+
+  /** The scrape port the webhook found for this pod, or null when it found none. */
+  public static Integer scrapePort(Map<String, String> env) {
+    String port = env.get(SCRAPE_PORT);
+    if (port == null || port.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(port.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(SCRAPE_PORT + ": '" + port + "' is not a port number");
+    }
+  }
+}
