@@ -4,7 +4,6 @@ import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -115,7 +114,7 @@ public final class Tracing implements AutoCloseable {
             .map(
                 p ->
                     switch (p) {
-                      case TRACECONTEXT -> W3CTraceContextPropagator.getInstance();
+                      case TRACECONTEXT -> new W3CTraceContext();
                       case BAGGAGE -> W3CBaggagePropagator.getInstance();
                       case B3 -> B3Propagator.injectingSingleHeader();
                       case B3MULTI -> B3Propagator.injectingMultiHeaders();
