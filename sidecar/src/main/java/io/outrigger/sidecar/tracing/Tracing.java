@@ -116,12 +116,21 @@ public final class Tracing implements AutoCloseable {
                     switch (p) {
                       case TRACECONTEXT -> new W3CTraceContext();
                       case BAGGAGE -> W3CBaggagePropagator.getInstance();
-                      case B3 -> B3Propagator.injectingSingleHeader();
-                      case B3MULTI -> B3Propagator.injectingMultiHeaders();
-                      case JAEGER -> JaegerPropagator.getInstance();
+                      case B3 -> b3(B3Propagator.injectingSingleHeader());
+                      case B3MULTI -> b3(B3Propagator.injectingMultiHeaders());
+                      case JAEGER ->
+                          new WellFormedOnly(
+                              JaegerPropagator.getInstance(),
+                              List.of(JaegerHeaders.TRACE),
+                              JaegerHeaders::malformed);
                       case XTRACE -> new XTracePropagator();
                     })
             .toList());
+  }
+
+  /** B3 either way in, written one way out (the caller's other encoding is not left behind). */
+  private static TextMapPropagator b3(B3Propagator injecting) {
+    return new WellFormedOnly(injecting, B3Headers.ALL, B3Headers::malformed);
   }
 
   static SpanExporter exporterFor(TraceExporterConfig config) {
