@@ -28,10 +28,7 @@ public final class HeaderCarrier {
     INVALID
   }
 
-  /**
-   * The propagation fields that are not single values; every other field is {@link
-   * Repeated#INVALID} when repeated.
-   */
+  /** The propagation fields whose repeated lines still have a value; for any other, none. */
   private static final Map<String, Repeated> FIELDS = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
   static {
@@ -55,7 +52,11 @@ public final class HeaderCarrier {
 
         @Override
         public String get(MultiMap carrier, String key) {
-          return carrier == null ? null : value(carrier.getAll(key), repeated(key));
+          // Most propagation fields are absent from most requests: answer those without a list.
+          if (carrier == null || !carrier.contains(key)) {
+            return null;
+          }
+          return value(carrier.getAll(key), repeated(key));
         }
 
         @Override
