@@ -4,7 +4,6 @@ import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -115,14 +114,23 @@ public final class Tracing implements AutoCloseable {
             .map(
                 p ->
                     switch (p) {
-                      case TRACECONTEXT -> W3CTraceContextPropagator.getInstance();
+                      case TRACECONTEXT -> new W3CTraceContext();
                       case BAGGAGE -> W3CBaggagePropagator.getInstance();
-                      case B3 -> B3Propagator.injectingSingleHeader();
-                      case B3MULTI -> B3Propagator.injectingMultiHeaders();
-                      case JAEGER -> JaegerPropagator.getInstance();
+                      case B3 -> b3(B3Propagator.injectingSingleHeader());
+                      case B3MULTI -> b3(B3Propagator.injectingMultiHeaders());
+                      case JAEGER ->
+                          new WellFormedOnly(
+                              JaegerPropagator.getInstance(),
+                              List.of(JaegerHeaders.TRACE),
+                              JaegerHeaders::malformed);
                       case XTRACE -> new XTracePropagator();
                     })
             .toList());
+  }
+
+  /** B3 either way in, written one way out (the caller's other encoding is not left behind). */
+  private static TextMapPropagator b3(B3Propagator injecting) {
+    return new WellFormedOnly(injecting, B3Headers.ALL, B3Headers::malformed);
   }
 
   static SpanExporter exporterFor(TraceExporterConfig config) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Sends bytes exactly as written and reads the raw answer: for headers an HTTP client library would
  * not send.
  */
-final class RawHttp {
+public final class RawHttp {
   private static final Pattern CONTENT_LENGTH =
       Pattern.compile("(?m)^content-length:\\s*(\\d+)\\s*$");
 
@@ -23,7 +23,7 @@ final class RawHttp {
    * Writes {@code request} and reads one response: up to its Content-Length when it has one, else
    * until the server closes the connection.
    */
-  static String exchange(int port, String request) throws IOException {
+  public static String exchange(int port, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
