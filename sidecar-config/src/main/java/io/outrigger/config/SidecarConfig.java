@@ -320,6 +320,22 @@ public record SidecarConfig(
       int bufferLines,
       LogOutputsConfig outputs) {
 
+    /** This config tailing {@code paths} instead. */
+    public LogsConfig withPaths(List<String> paths) {
+      return new LogsConfig(
+          enabled,
+          directory,
+          paths,
+          readFrom,
+          multiline,
+          parser,
+          traceCorrelation,
+          podLabels,
+          maxLineBytes,
+          bufferLines,
+          outputs);
+    }
+
     /**
      * This config with the fields only a restart applies (enabled, directory, maxLineBytes,
      * bufferLines) taken from {@code running}.

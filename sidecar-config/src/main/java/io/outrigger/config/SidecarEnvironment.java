@@ -29,6 +29,15 @@ public final class SidecarEnvironment {
   /** {@code true}: exit after the app's processes (classic sidecars in Jobs). */
   public static final String WAIT_FOR_APP_EXIT = "OUTRIGGER_WAIT_FOR_APP_EXIT";
 
+  /** The downward API directory: the pod's {@code labels} and {@code annotations} files. */
+  public static final String PODINFO_DIR = "OUTRIGGER_PODINFO_DIR";
+
+  /** The pod's workload (Deployment, StatefulSet, DaemonSet, Job...), from its owner. */
+  public static final String WORKLOAD = "OUTRIGGER_WORKLOAD";
+
+  /** Comma-separated log globs that replace the policy's ({@code outrigger.io/log-paths}). */
+  public static final String LOG_PATHS = "OUTRIGGER_LOG_PATHS";
+
   /**
    * The config with the pod's settings from {@code env} laid over it. The webhook's port list is
    * final: it already left out the ports to skip (the pod's annotation or the policy's), and the
@@ -37,23 +46,38 @@ public final class SidecarEnvironment {
    * every later port onto another port's listener.
    */
   public static SidecarConfig apply(SidecarConfig config, Map<String, String> env) {
+    SidecarConfig applied = config;
     String ports = env.get(INBOUND_PORTS);
-    if (ports == null) {
-      return config;
+    if (ports != null) {
+      applied = applied.withProxy(applied.proxy().withListenerAppPorts(appPorts(ports)));
     }
+    String logPaths = env.get(LOG_PATHS);
+    if (logPaths != null && !logPaths.isBlank()) {
+      applied = applied.withLogs(applied.logs().withPaths(list(logPaths)));
+    }
+    return applied;
+  }
+
+  private static List<Integer> appPorts(String ports) {
     List<Integer> appPorts = new ArrayList<>();
-    for (String port : ports.split(",")) {
-      if (port.isBlank()) {
-        continue;
-      }
+    for (String port : list(ports)) {
       try {
-        appPorts.add(Integer.parseInt(port.trim()));
+        appPorts.add(Integer.parseInt(port));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            INBOUND_PORTS + ": '" + port.trim() + "' is not a port number");
+        throw new IllegalArgumentException(INBOUND_PORTS + ": '" + port + "' is not a port number");
       }
     }
-    return config.withProxy(config.proxy().withListenerAppPorts(List.copyOf(appPorts)));
+    return List.copyOf(appPorts);
+  }
+
+  private static List<String> list(String commaSeparated) {
+    List<String> items = new ArrayList<>();
+    for (String item : commaSeparated.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return List.copyOf(items);
   }
 
   /** The scrape port the webhook found for this pod, or null when it found none. */

@@ -73,4 +73,16 @@ class SidecarEnvironmentTest {
     assertThatThrownBy(() -> SidecarEnvironment.scrapePort(Map.of("OUTRIGGER_SCRAPE_PORT", "x")))
         .hasMessage("OUTRIGGER_SCRAPE_PORT: 'x' is not a port number");
   }
+
+  /** The {@code outrigger.io/log-paths} annotation reaches the sidecar as this variable. */
+  @Test
+  void thePodsLogPathsReplaceThePolicys() {
+    SidecarConfig config =
+        SidecarEnvironment.apply(
+            SidecarConfig.defaults(),
+            Map.of("OUTRIGGER_LOG_PATHS", "/var/log/app/a.log, /var/log/app/b/*.log"));
+    assertThat(config.logs().paths()).containsExactly("/var/log/app/a.log", "/var/log/app/b/*.log");
+    assertThat(SidecarEnvironment.apply(SidecarConfig.defaults(), Map.of()).logs().paths())
+        .isEqualTo(SidecarConfig.defaults().logs().paths());
+  }
 }

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar;
 
+import io.outrigger.config.SidecarEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +23,18 @@ public record PodIdentity(
     Map<String, String> labels) {
 
   /**
-   * Reads the identity from the environment (POD_NAME, POD_NAMESPACE, NODE_NAME, POD_UID,
-   * OUTRIGGER_WORKLOAD).
+   * Reads the identity from the environment the webhook sets (POD_NAME, POD_NAMESPACE, NODE_NAME,
+   * POD_UID, OUTRIGGER_WORKLOAD) and the labels file of the downward API volume in
+   * OUTRIGGER_PODINFO_DIR.
    */
   public static PodIdentity fromEnvironment(Map<String, String> env) {
     String host = env.getOrDefault("HOSTNAME", localHostName());
     String pod = env.getOrDefault("POD_NAME", host);
     Map<String, String> labels = Map.of();
-    String labelsFile = env.get("OUTRIGGER_LABELS_FILE");
-    if (labelsFile != null) {
+    String podinfo = env.get(SidecarEnvironment.PODINFO_DIR);
+    if (podinfo != null) {
       try {
-        labels = parseLabelsFile(Files.readString(Path.of(labelsFile)));
+        labels = parseLabelsFile(Files.readString(Path.of(podinfo, "labels")));
       } catch (IOException e) {
         labels = Map.of();
       }
@@ -42,7 +44,7 @@ public record PodIdentity(
         env.getOrDefault("POD_NAMESPACE", "standalone"),
         env.getOrDefault("NODE_NAME", host),
         env.getOrDefault("POD_UID", ""),
-        env.getOrDefault("OUTRIGGER_WORKLOAD", pod),
+        env.getOrDefault(SidecarEnvironment.WORKLOAD, pod),
         labels);
   }
 

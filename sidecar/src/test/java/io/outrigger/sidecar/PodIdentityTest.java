@@ -2,8 +2,12 @@ package io.outrigger.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.outrigger.config.SidecarEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PodIdentityTest {
   @Test
@@ -13,6 +17,19 @@ class PodIdentityTest {
                 "app=\"shop\"\npod-template-hash=\"7d9f\"\nquote=\"a\\\"b\"\nbroken line\n"))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("app", "shop", "pod-template-hash", "7d9f", "quote", "a\"b"));
+  }
+
+  /** The webhook mounts the downward API volume and names its directory, not the file. */
+  @Test
+  void readsThePodLabelsFromThePodinfoDirectoryTheWebhookMounts(@TempDir Path podinfo)
+      throws Exception {
+    Files.writeString(podinfo.resolve("labels"), "app=\"demo-app\"\nversion=\"1\"\n");
+    PodIdentity pod =
+        PodIdentity.fromEnvironment(
+            Map.of(
+                "POD_NAME", "demo-app-7d9f-x", SidecarEnvironment.PODINFO_DIR, podinfo.toString()));
+    assertThat(pod.labels())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("app", "demo-app", "version", "1"));
   }
 
   @Test

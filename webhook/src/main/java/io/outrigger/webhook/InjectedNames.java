@@ -56,7 +56,8 @@ public final class InjectedNames {
   public static final String ENV_NODE_NAME = "NODE_NAME";
   public static final String ENV_SERVICE_ACCOUNT = "SERVICE_ACCOUNT";
   public static final String ENV_MEMORY_LIMIT = "OUTRIGGER_MEMORY_LIMIT";
-  public static final String ENV_PODINFO_DIR = "OUTRIGGER_PODINFO_DIR";
+  public static final String ENV_PODINFO_DIR = SidecarEnvironment.PODINFO_DIR;
+  public static final String ENV_WORKLOAD = SidecarEnvironment.WORKLOAD;
   public static final String ENV_TOKEN_FILE = "OUTRIGGER_TOKEN_FILE";
   public static final String ENV_SIDECAR_MODE = "OUTRIGGER_SIDECAR_MODE";
   public static final String ENV_INTERCEPTION = "OUTRIGGER_INTERCEPTION";
@@ -65,7 +66,7 @@ public final class InjectedNames {
   public static final String ENV_APP_PROBES = SidecarEnvironment.APP_PROBES;
   public static final String ENV_SCRAPE_PORT = SidecarEnvironment.SCRAPE_PORT;
   public static final String ENV_SCRAPE_PATH = SidecarEnvironment.SCRAPE_PATH;
-  public static final String ENV_LOG_PATHS = "OUTRIGGER_LOG_PATHS";
+  public static final String ENV_LOG_PATHS = SidecarEnvironment.LOG_PATHS;
   public static final String ENV_WAIT_FOR_APP_EXIT = SidecarEnvironment.WAIT_FOR_APP_EXIT;
   public static final String ENV_REPORT_URL = "OUTRIGGER_REPORT_URL";
   public static final String ENV_REPORT_CA_FILE = "OUTRIGGER_REPORT_CA_FILE";

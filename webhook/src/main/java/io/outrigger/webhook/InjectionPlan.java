@@ -22,6 +22,7 @@ import java.util.Set;
  * @param nativeSidecar an init container with {@code restartPolicy: Always}, else a first container
  * @param inboundPorts app ports in listener order: port i is served on {@code 15006 + i}
  * @param scrapePort the app's metrics port, {@code null} when there is nothing to scrape
+ * @param workload the pod's workload ({@link WorkloadName}), {@code null} for a bare pod
  */
 record InjectionPlan(
     boolean nativeSidecar,
@@ -37,7 +38,8 @@ record InjectionPlan(
     String scrapePath,
     boolean rewriteProbes,
     boolean waitForAppExit,
-    String reportUrl) {
+    String reportUrl,
+    String workload) {
 
   static InjectionPlan of(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
     PodOverrides overrides = PodOverrides.parse(PodFacts.annotations(pod));
@@ -82,7 +84,8 @@ record InjectionPlan(
         injection.rewriteProbes(),
         // Classic sidecars outlive the app unless told otherwise: a Job would never complete.
         !nativeSidecar && finishes,
-        facts.reportUrl());
+        facts.reportUrl(),
+        WorkloadName.of(pod));
   }
 
   /**

@@ -218,6 +218,9 @@ final class SidecarContainers {
             .endValueFrom()
             .build());
     env.add(value(InjectedNames.ENV_PODINFO_DIR, InjectedNames.PODINFO_MOUNT));
+    if (plan.workload() != null) {
+      env.add(value(InjectedNames.ENV_WORKLOAD, plan.workload()));
+    }
     env.add(
         value(
             InjectedNames.ENV_TOKEN_FILE,
