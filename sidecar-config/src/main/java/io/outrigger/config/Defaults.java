@@ -50,8 +50,8 @@ public final class Defaults {
   public static final String PROBE_TIMEOUT = "1s";
 
   public static final String SIDECAR_CPU_REQUEST = "50m";
-  public static final String SIDECAR_MEMORY_REQUEST = "64Mi";
-  public static final String SIDECAR_MEMORY_LIMIT = "128Mi";
+  public static final String SIDECAR_MEMORY_REQUEST = "128Mi";
+  public static final String SIDECAR_MEMORY_LIMIT = "192Mi";
 
   /** The sidecar's fixed, non-root UID (the iptables OUTPUT rule excludes it to avoid loops). */
   public static final long SIDECAR_UID = 1337;
