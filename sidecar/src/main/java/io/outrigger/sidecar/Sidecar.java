@@ -479,12 +479,15 @@ public final class Sidecar implements AdminServer.Control {
     if (appExit != null) {
       appExit.stop();
     }
+    // In a pod, connections keep arriving until every node has dropped the pod from the Service's
+    // endpoints: refusing them at once fails requests during every rollout.
+    long accept = options.env().containsKey("KUBERNETES_SERVICE_HOST") ? drain.toMillis() : 0;
     try {
       proxy
-          .close(drain.toMillis())
+          .close(accept, drain.toMillis())
           .toCompletionStage()
           .toCompletableFuture()
-          .get(drain.toMillis() + 2000, TimeUnit.MILLISECONDS);
+          .get(accept + drain.toMillis() + 2000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       JsonLog.warn("drain did not finish cleanly", "error", String.valueOf(e));
     }

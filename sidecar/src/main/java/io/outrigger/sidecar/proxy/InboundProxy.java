@@ -125,6 +125,20 @@ public final class InboundProxy {
   }
 
   /**
+   * Keeps accepting for {@code acceptMillis} while every answer closes its connection (clients and
+   * kube-proxy move on as the pod leaves the Service's endpoints, which takes a moment after
+   * SIGTERM), then stops accepting and gives requests in flight up to {@code timeoutMillis} to
+   * finish, then undeploys the listeners (closing their pools to the app).
+   */
+  public Future<Void> close(long acceptMillis, long timeoutMillis) {
+    settings.forEach(ListenerSettings::startDraining);
+    if (acceptMillis <= 0) {
+      return close(timeoutMillis);
+    }
+    return vertx.timer(acceptMillis).compose(ignored -> close(timeoutMillis));
+  }
+
+  /**
    * Stops accepting new connections at once and gives requests in flight up to {@code
    * timeoutMillis} to finish, then undeploys the listeners (closing their pools to the app).
    */

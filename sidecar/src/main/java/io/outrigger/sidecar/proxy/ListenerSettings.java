@@ -12,6 +12,7 @@ public final class ListenerSettings {
   private volatile ProxyConfig config;
   private volatile TokenBucket bucket;
   private volatile RouteLabeler routes;
+  private volatile boolean draining;
 
   public ListenerSettings(ProxyConfig config) {
     apply(config);
@@ -30,6 +31,18 @@ public final class ListenerSettings {
       this.routes = new RouteLabeler(next.routePatterns());
     }
     this.config = next;
+  }
+
+  /**
+   * From now on every HTTP/1.x answer says {@code Connection: close}, so keep-alive clients open
+   * their next connection where the Service now sends them, while this listener still accepts.
+   */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
   }
 
   /** A burst left out (0) is one second's worth, as the policy's schema documents. */

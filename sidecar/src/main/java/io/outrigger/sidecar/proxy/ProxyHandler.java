@@ -154,6 +154,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       response.setStatusCode(fromApp.statusCode());
       response.setStatusMessage(fromApp.statusMessage());
       ForwardedHeaders.toClient(fromApp.headers(), response.headers());
+      if (settings.draining() && request.version() != HttpVersion.HTTP_2) {
+        response.headers().set("connection", "close");
+      }
       if (!response.headers().contains("content-length")
           && request.version() != HttpVersion.HTTP_2) {
         response.setChunked(true);

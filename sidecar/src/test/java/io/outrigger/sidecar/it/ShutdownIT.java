@@ -101,4 +101,36 @@ class ShutdownIT {
       }
     }
   }
+
+  /**
+   * In a pod the Service keeps sending new connections for a moment after SIGTERM (every node's
+   * kube-proxy has to drop the pod first): they are still answered, each with {@code Connection:
+   * close}, for the drain timeout; only then does the sidecar stop accepting and exit.
+   */
+  @Test
+  void inAPodNewConnectionsAfterSigtermAreStillAnsweredForTheDrainTimeout() throws Exception {
+    try (Backend app = new Backend()) {
+      app.handle(r -> r.response().end("ok"));
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(
+              "proxy: {drainTimeout: 3s}\n",
+              Map.of(
+                  "OUTRIGGER_INBOUND_PORTS",
+                  Integer.toString(app.port()),
+                  "KUBERNETES_SERVICE_HOST",
+                  "203.0.113.129"),
+              List.of("-Xmx64m"))) {
+        URI target = URI.create("http://127.0.0.1:" + sidecar.inboundPort(0) + "/late");
+        sidecar.signalTerm();
+        Thread.sleep(1_000);
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> late =
+            fresh.send(
+                HttpRequest.newBuilder(target).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(late.statusCode()).as("a new connection 1 s after SIGTERM").isEqualTo(200);
+        assertThat(late.headers().firstValue("connection")).hasValue("close");
+        assertThat(sidecar.awaitExit(Duration.ofSeconds(20))).isZero();
+      }
+    }
+  }
 }

@@ -90,6 +90,20 @@ final class SidecarProcess implements AutoCloseable {
     return portBase + 20;
   }
 
+  /** Sends SIGTERM without waiting. */
+  void signalTerm() {
+    process.destroy();
+  }
+
+  /** Waits for the exit status; -1 (and killed) when it does not come in time. */
+  int awaitExit(Duration wait) throws InterruptedException {
+    if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      return -1;
+    }
+    return process.exitValue();
+  }
+
   /** Sends SIGTERM and waits for the exit status. */
   int terminate(Duration wait) throws InterruptedException {
     process.destroy();
