@@ -63,9 +63,9 @@ docs:
 images:
 	bash images/build.sh
 
-## e2e: the Kind suite (needs kind, a container engine, helm and kubectl; not in CI; see e2e/README.md)
+## e2e: the e2e tier on a Kind cluster (needs kind and docker); make test runs the same tests on this machine's node
 e2e:
-	bash e2e/run.sh
+	MVN="$(MVN)" bash hack/e2e-kind.sh
 
 ## bench: the proxy benchmark against nginx and HAProxy (bench/proxy.sh; installs wrk, nginx, haproxy)
 bench:

@@ -124,7 +124,7 @@ build() {
   # demo-app (images/demo-app.Dockerfile): compiled here with the build's JDK 17, as its build stage does
   local d=$work/demo-app
   mkdir -p "$d/app" "$d/var/log/app"
-  javac --release 17 -d "$d/app" examples/demo-app/DemoApp.java
+  javac --release 17 -d "$d/app" examples/demo-app/DemoApp.java examples/demo-app/DemoLoad.java
   check_destinations demo-app "$d"
   layer_of "$d" "$work/demo-app.tar" 10001:var/log/app
   image_from_base demo-app "$layout"

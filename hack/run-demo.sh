@@ -26,7 +26,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-DEMO_LOG_FILE="$DEMO_DIR/app.log" java examples/demo-app/DemoApp.java > "$DEMO_DIR/demo-app.out" 2>&1 &
+DEMO_SHUTDOWN_DELAY_SECONDS=0 DEMO_LOG_FILE="$DEMO_DIR/app.log" java examples/demo-app/DemoApp.java > "$DEMO_DIR/demo-app.out" 2>&1 &
 PIDS+=($!)
 OUTRIGGER_BIND=127.0.0.1 sidecar/bin/outrigger-sidecar --config examples/sidecar.yaml > "$DEMO_DIR/sidecar.out" 2>&1 &
 PIDS+=($!)

@@ -1,8 +1,8 @@
 # The demo app (examples/demo-app) for examples/demo-app/kubernetes.yaml and the e2e suite.
 # Re-pin the bases with: crane digest eclipse-temurin:17-jdk-jammy / eclipse-temurin:17-jre-jammy
 FROM eclipse-temurin:17-jdk-jammy@sha256:723151f3fc88ca2060153ee08ab8dbbea7983d6ed6f2622fe440acf178737c94 AS build
-COPY examples/demo-app/DemoApp.java /src/DemoApp.java
-RUN javac -d /classes /src/DemoApp.java
+COPY examples/demo-app/DemoApp.java examples/demo-app/DemoLoad.java /src/
+RUN javac -d /classes /src/DemoApp.java /src/DemoLoad.java
 
 FROM eclipse-temurin:17-jre-jammy@sha256:475d8e96b4b2bfe08999e5e854755c773af1581acdf959a4545d88f0696a2339
 COPY --from=build /classes /app

@@ -3,30 +3,52 @@ package io.outrigger.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.outrigger.sidecar.logs.sink.ForwardSink;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Outrigger as a cluster admin and an app team run it, on a real node: the chart installed with
@@ -36,6 +58,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ClusterDiagnostics.class)
 class WholeSystemIT {
   private static final String RELEASE = "outrigger";
   private static final String SYSTEM = "outrigger-system";
@@ -50,7 +73,10 @@ class WholeSystemIT {
           .withNamespaced(true)
           .build();
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static KubernetesClient client;
+  private static Receivers receivers;
 
   @BeforeAll
   static void connect() {
@@ -58,7 +84,10 @@ class WholeSystemIT {
   }
 
   @AfterAll
-  static void close() {
+  static void close() throws Exception {
+    if (receivers != null) {
+      receivers.close();
+    }
     if (client != null) {
       client.close();
     }
@@ -125,6 +154,7 @@ class WholeSystemIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName(DEMO).endMetadata().build())
         .serverSideApply();
     apply(DEMO, "examples/policy-metrics.yaml");
+    awaitInjectionOf("demo-metrics");
     apply(DEMO, "examples/demo-app/kubernetes.yaml");
 
     eventually("two demo pods Running and Ready with the sidecar", Duration.ofMinutes(4))
@@ -169,6 +199,294 @@ class WholeSystemIT {
                         assertThat(c.get("status")).isEqualTo("True");
                       });
             });
+  }
+
+  @Test
+  @Order(3)
+  void requestsThroughTheServiceAreAnsweredAndTheirTelemetryReachesRealReceivers()
+      throws Exception {
+    receivers = Receivers.start(client);
+    client.genericKubernetesResources(POLICIES).inNamespace(DEMO).withName("demo-metrics").delete();
+    apply(DEMO, "src/test/resources/policy-telemetry.yaml", true);
+    awaitInjectionOf("demo-telemetry");
+    // The app reports spans of its own, as an instrumented app does; new pods pick up the policy.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(DEMO)
+        .withName("demo-app")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getEnv()
+                  .add(new EnvVar("DEMO_ZIPKIN_URL", Receivers.ZIPKIN_SPANS, null));
+              return d;
+            });
+    awaitDemoPodsReadyUnder("demo-telemetry");
+
+    LoadJob load =
+        LoadJob.start(
+            client,
+            DEMO,
+            demoImage(),
+            "traffic",
+            "http://demo-app." + DEMO + ".svc.cluster.local/orders/7",
+            20,
+            10);
+    JsonNode summary = load.summary(Duration.ofMinutes(3));
+    assertThat(summary.get("ok").asInt()).as("answered of " + summary).isEqualTo(200);
+
+    eventually("every request's log line at the Forward receiver", Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(requestIds(receivers.forward, "traffic-"))
+                    .as("distinct request ids received")
+                    .hasSize(200));
+    Map<String, Object> line = logLineOf(receivers.forward, "traffic-0");
+    assertThat(line)
+        .as("a forwarded line keeps the app's fields and gets the pod's")
+        .containsEntry("path", "/orders/7")
+        .containsKey("trace_id");
+
+    String traceId = String.valueOf(line.get("trace_id"));
+    eventually(
+            "the request's trace at Zipkin: the app's span a child of the sidecar's",
+            Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              JsonNode spans = getJson(receivers.zipkin.uri("/api/v2/trace/" + traceId));
+              JsonNode server = null;
+              for (JsonNode span : spans) {
+                if ("SERVER".equals(span.path("kind").asText())) {
+                  server = span;
+                }
+              }
+              assertThat(server).as("the sidecar's server span in " + spans).isNotNull();
+              String serverId = server.get("id").asText();
+              assertThat(spans)
+                  .as("the app's own span under the sidecar's")
+                  .anySatisfy(
+                      span -> {
+                        assertThat(span.path("name").asText()).isEqualTo("handle /orders/7");
+                        assertThat(span.path("parentId").asText()).isEqualTo(serverId);
+                      });
+            });
+
+    eventually(
+            "the app's metrics with pod labels and the RED metrics in Prometheus",
+            Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              receivers.discoverPods(client, DEMO);
+              assertThat(
+                      values(
+                          "count(count by (pod) (demo_requests_total{namespace=\"demo\",app=\"demo-app\","
+                              + "version=\"1\",workload=\"demo-app\",code=\"200\"}))"))
+                  .as("pods whose app metrics carry the pod labels")
+                  .containsExactly(2.0);
+              assertThat(
+                      values(
+                          "sum(outrigger_requests_total{direction=\"inbound\",route=\"/orders/{id}\","
+                              + "status_code=\"200\"})"))
+                  .as("requests counted by the sidecars")
+                  .singleElement()
+                  .satisfies(v -> assertThat(v).isGreaterThanOrEqualTo(200.0));
+            });
+  }
+
+  @Test
+  @Order(4)
+  void theSidecarsMemoryIdleAndAtAThousandRequestsPerSecondStaysWithinItsLimit() throws Exception {
+    Map<String, Integer> restarts = sidecarRestarts();
+    String node = demoPods().get(0).getSpec().getNodeName();
+    Map<String, Long> idle = SidecarMemory.workingSets(client, node, DEMO);
+
+    LoadJob load = LoadJob.start(client, DEMO, demoImage(), "rate", demoUrl(), 1000, 30);
+    Map<String, Long> peak = new LinkedHashMap<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    while (System.nanoTime() < deadline) {
+      SidecarMemory.workingSets(client, node, DEMO)
+          .forEach((pod, b) -> peak.merge(pod, b, Math::max));
+      Thread.sleep(2_000);
+    }
+    JsonNode summary = load.summary(Duration.ofMinutes(2));
+    Map<String, String> resources = sidecarResources(demoPods().get(0));
+    System.out.printf(
+        "[e2e] sidecar memory (working set): idle %s, peak at %s req/s offered (%s answered of %s in"
+            + " %s s) %s; requests %s, limits %s%n",
+        idle.values().stream().map(SidecarMemory::mebibytes).toList(),
+        1000,
+        summary.get("ok"),
+        summary.get("sent"),
+        summary.get("seconds"),
+        peak.values().stream().map(SidecarMemory::mebibytes).toList(),
+        resources.get("requests"),
+        resources.get("limits"));
+    assertThat(sidecarRestarts()).as("no sidecar restarted (no OOM kill)").isEqualTo(restarts);
+    long limit = sidecarMemoryLimit(demoPods().get(0));
+    assertThat(peak.values())
+        .as("peak working sets below the default limit")
+        .allSatisfy(b -> assertThat(b).isLessThan(limit));
+  }
+
+  @Test
+  @Order(5)
+  void aKilledSidecarIsRestartedAndNoLogLineIsLost() throws Exception {
+    Pod victim = demoPods().get(0);
+    int restartsBefore = sidecarStatus(victim.getMetadata().getName()).getRestartCount();
+    LoadJob load = LoadJob.start(client, DEMO, demoImage(), "crash", demoUrl(), 20, 40);
+    Thread.sleep(10_000);
+    Node.killContainer(sidecarStatus(victim.getMetadata().getName()).getContainerID());
+
+    eventually("the killed sidecar restarted by the kubelet and ready", Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              ContainerStatus status = sidecarStatus(victim.getMetadata().getName());
+              assertThat(status.getRestartCount()).isEqualTo(restartsBefore + 1);
+              assertThat(status.getReady()).isTrue();
+            });
+    JsonNode summary = load.summary(Duration.ofMinutes(2));
+    Set<String> written = new HashSet<>();
+    for (Pod pod : demoPods()) {
+      written.addAll(requestIdsInAppLog(pod.getMetadata().getName(), "crash-"));
+    }
+    eventually("every line the app wrote at the Forward receiver", Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              Set<String> lost = new HashSet<>(written);
+              lost.removeAll(requestIds(receivers.forward, "crash-"));
+              assertThat(lost).as("lines written but never received").isEmpty();
+            });
+    long duplicates =
+        receivers.forward.countsBy("request_id").entrySet().stream()
+            .filter(e -> e.getKey().startsWith("crash-"))
+            .mapToLong(e -> e.getValue() - 1)
+            .sum();
+    System.out.printf(
+        "[e2e] sidecar killed under load: %d lines written, 0 lost, %d duplicated at the receiver;"
+            + " client %s%n",
+        written.size(), duplicates, summary);
+    assertThat(written).as("lines the app wrote during the run").isNotEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void aRolloutRestartUnderSteadyLoadFailsNoRequest() throws Exception {
+    Set<String> before = podNames(demoPods());
+    LoadJob load = LoadJob.start(client, DEMO, demoImage(), "rollout", demoUrl(), 20, 60);
+    Thread.sleep(5_000);
+    client.apps().deployments().inNamespace(DEMO).withName("demo-app").rolling().restart();
+    eventually("every demo pod replaced", Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods =
+                  client.pods().inNamespace(DEMO).withLabel("app", "demo-app").list().getItems();
+              assertThat(podNames(pods)).doesNotContainAnyElementsOf(before).hasSize(2);
+            });
+    JsonNode summary = load.summary(Duration.ofMinutes(2));
+    System.out.println("[e2e] rollout restart under load: " + summary);
+    assertThat(summary.get("failed").asInt()).as("failed requests of " + summary).isZero();
+  }
+
+  @Test
+  @Order(7)
+  void aPolicyEditIsAppliedLiveByTheRunningSidecars() throws Exception {
+    awaitDemoPodsReadyUnder("demo-telemetry");
+    List<Pod> pods = demoPods();
+    Map<String, Integer> restarts = sidecarRestarts();
+    client
+        .genericKubernetesResources(POLICIES)
+        .inNamespace(DEMO)
+        .withName("demo-telemetry")
+        .edit(
+            policy -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> spec =
+                  (Map<String, Object>) policy.getAdditionalProperties().get("spec");
+              @SuppressWarnings("unchecked")
+              Map<String, Object> tracing = (Map<String, Object>) spec.get("tracing");
+              tracing.put("samplingRatio", 0.0);
+              return policy;
+            });
+    LoadJob load = LoadJob.start(client, DEMO, demoImage(), "edit", demoUrl(), 4, 150);
+    eventually(
+            "both running sidecars stop sampling (trace flags 00 reach the app)",
+            Duration.ofMinutes(3))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        receivers.forward.events().stream()
+                            .map(ForwardSink.Event::record)
+                            .filter(r -> String.valueOf(r.get("request_id")).startsWith("edit-"))
+                            .filter(r -> "00".equals(r.get("trace_flags")))
+                            .map(r -> String.valueOf(r.get("k8s.pod.name")))
+                            .collect(Collectors.toSet()))
+                    .containsExactlyInAnyOrderElementsOf(podNames(pods)));
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(DEMO)
+        .withName("edit")
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    assertThat(podNames(demoPods())).as("the same pods: applied live").isEqualTo(podNames(pods));
+    assertThat(sidecarRestarts()).as("no sidecar restarted").isEqualTo(restarts);
+  }
+
+  @Test
+  @Order(8)
+  void withTheOperatorDownAPodIsCreatedWithoutTheSidecarAndCountedMissedOnceItIsBack() {
+    String operator = RELEASE + "-operator";
+    int replicas =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(SYSTEM)
+            .withName(operator)
+            .get()
+            .getSpec()
+            .getReplicas();
+    client.apps().deployments().inNamespace(SYSTEM).withName(operator).scale(0);
+    eventually("no operator pod left", Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(SYSTEM)
+                            .withLabelSelector(RELEASE_SELECTOR)
+                            .list()
+                            .getItems())
+                    .isEmpty());
+
+    Pod created =
+        client
+            .pods()
+            .inNamespace(DEMO)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("created-while-the-operator-was-down")
+                    .addToLabels("app", "demo-app")
+                    .addToLabels("outrigger.io/inject", "true")
+                    .endMetadata()
+                    .withSpec(demoDeployment().getSpec().getTemplate().getSpec())
+                    .build())
+            .create();
+    assertThat(created.getSpec().getContainers().stream().map(Container::getName))
+        .as("admitted fail-open, without the sidecar")
+        .containsExactly("app");
+
+    client.apps().deployments().inNamespace(SYSTEM).withName(operator).scale(replicas);
+    eventually("the operator back and the pod counted missed", Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> assertThat(policyStatus("demo-telemetry").get("missedPods")).isEqualTo(1));
+    client.pods().inNamespace(DEMO).withName("created-while-the-operator-was-down").delete();
   }
 
   @Test
@@ -258,6 +576,209 @@ class WholeSystemIT {
   }
 
   /**
+   * Waits until the webhook, called by the API server through its Service, injects a demo pod under
+   * {@code policy} (a dry-run create: nothing is stored). Before that, pods would be admitted as
+   * the webhook's fail-open policy admits them when it cannot answer in time, or before it knows
+   * the policy: without a sidecar.
+   */
+  private static void awaitInjectionOf(String policy) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withGenerateName("demo-app-dry-run-")
+            .addToLabels("app", "demo-app")
+            .addToLabels("outrigger.io/inject", "true")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("registry.k8s.io/pause:3.2")
+            .addNewPort()
+            .withContainerPort(8080)
+            .endPort()
+            .endContainer()
+            .endSpec()
+            .build();
+    eventually("the webhook injects a demo pod under " + policy, Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              Pod admitted = client.pods().inNamespace(DEMO).resource(pod).dryRun().create();
+              assertThat(admitted.getMetadata().getAnnotations())
+                  .as("annotations of the admitted pod")
+                  .containsKey("outrigger.io/status");
+              assertThat(admitted.getMetadata().getAnnotations().get("outrigger.io/status"))
+                  .contains("\"policy\":\"" + policy + "\"");
+            });
+  }
+
+  /** Waits until the demo runs exactly two pods, all Ready and injected under {@code policy}. */
+  private static void awaitDemoPodsReadyUnder(String policy) {
+    eventually("two demo pods Ready, injected under " + policy, Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> {
+              List<Pod> pods =
+                  client.pods().inNamespace(DEMO).withLabel("app", "demo-app").list().getItems();
+              assertThat(pods).hasSize(2);
+              for (Pod pod : pods) {
+                assertThat(pod.getMetadata().getDeletionTimestamp()).isNull();
+                assertThat(pod.getMetadata().getAnnotations().get("outrigger.io/status"))
+                    .contains("\"policy\":\"" + policy + "\"");
+                assertThat(pod.getStatus().getConditions())
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Ready");
+                          assertThat(c.getStatus()).isEqualTo("True");
+                        });
+              }
+            });
+  }
+
+  private static String demoImage() {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(DEMO)
+        .withName("demo-app")
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  private static String demoUrl() {
+    return "http://demo-app." + DEMO + ".svc.cluster.local/orders/7";
+  }
+
+  private static Deployment demoDeployment() {
+    return client.apps().deployments().inNamespace(DEMO).withName("demo-app").get();
+  }
+
+  /** The demo Deployment's running pods (not those terminating). */
+  private static List<Pod> demoPods() {
+    return client.pods().inNamespace(DEMO).withLabel("app", "demo-app").list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences() != null
+                    && !p.getMetadata().getOwnerReferences().isEmpty())
+        .toList();
+  }
+
+  private static Set<String> podNames(List<Pod> pods) {
+    return pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
+  private static ContainerStatus sidecarStatus(String pod) {
+    return client
+        .pods()
+        .inNamespace(DEMO)
+        .withName(pod)
+        .get()
+        .getStatus()
+        .getContainerStatuses()
+        .stream()
+        .filter(c -> c.getName().equals("outrigger-sidecar"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Map<String, Integer> sidecarRestarts() {
+    Map<String, Integer> restarts = new TreeMap<>();
+    for (Pod pod : demoPods()) {
+      restarts.put(
+          pod.getMetadata().getName(),
+          sidecarStatus(pod.getMetadata().getName()).getRestartCount());
+    }
+    return restarts;
+  }
+
+  private static long sidecarMemoryLimit(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> c.getName().equals("outrigger-sidecar"))
+        .map(c -> Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Map<String, String> sidecarResources(Pod pod) {
+    Container sidecar =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> c.getName().equals("outrigger-sidecar"))
+            .findFirst()
+            .orElseThrow();
+    return Map.of(
+        "requests", String.valueOf(sidecar.getResources().getRequests()),
+        "limits", String.valueOf(sidecar.getResources().getLimits()));
+  }
+
+  /** The request ids with {@code prefix} in the app container's own log file. */
+  private static Set<String> requestIdsInAppLog(String pod, String prefix) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExecWatch cat =
+        client
+            .pods()
+            .inNamespace(DEMO)
+            .withName(pod)
+            .inContainer("app")
+            .writingOutput(out)
+            .exec("cat", "/var/log/app/app.log")) {
+      cat.exitCode().get(1, TimeUnit.MINUTES);
+    }
+    Set<String> ids = new HashSet<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        String id = JSON.readTree(line).path("request_id").asText();
+        if (id.startsWith(prefix)) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> policyStatus(String name) {
+    GenericKubernetesResource policy =
+        client.genericKubernetesResources(POLICIES).inNamespace(DEMO).withName(name).get();
+    return (Map<String, Object>) policy.getAdditionalProperties().get("status");
+  }
+
+  private static JsonNode getJson(URI uri) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(uri + " answered " + response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** The values of an instant PromQL query's result vector. */
+  private static List<Double> values(String promql) throws Exception {
+    JsonNode answer = JSON.readTree(receivers.prometheus.query(promql));
+    List<Double> values = new ArrayList<>();
+    for (JsonNode sample : answer.path("data").path("result")) {
+      values.add(Double.parseDouble(sample.path("value").get(1).asText()));
+    }
+    return values;
+  }
+
+  /** The distinct request ids with {@code prefix} among the received log lines. */
+  private static Set<String> requestIds(ForwardSink sink, String prefix) {
+    return sink.countsBy("request_id").keySet().stream()
+        .filter(id -> id.startsWith(prefix))
+        .collect(Collectors.toSet());
+  }
+
+  private static Map<String, Object> logLineOf(ForwardSink sink, String requestId) {
+    return sink.events().stream()
+        .map(ForwardSink.Event::record)
+        .filter(r -> requestId.equals(r.get("request_id")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
    * Waits up to {@code max} for {@code what}, asking every 2 s (pods and status move in seconds).
    */
   private static org.awaitility.core.ConditionFactory eventually(String what, Duration max) {
@@ -265,7 +786,13 @@ class WholeSystemIT {
   }
 
   private static void apply(String namespace, String file) throws Exception {
-    try (InputStream in = Files.newInputStream(Node.repo(file))) {
+    apply(namespace, file, false);
+  }
+
+  /** Applies a file of the repository, or of this module when {@code ownFile}. */
+  private static void apply(String namespace, String file, boolean ownFile) throws Exception {
+    try (InputStream in =
+        Files.newInputStream(ownFile ? Node.repo("e2e").resolve(file) : Node.repo(file))) {
       for (HasMetadata object : client.load(in).items()) {
         client
             .resource(object)

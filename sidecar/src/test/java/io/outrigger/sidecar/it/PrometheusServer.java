@@ -15,9 +15,9 @@ import java.time.Duration;
  * A real Prometheus (Debian's /usr/bin/prometheus, installed by hack/test-deps.sh) on a free
  * loopback port.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  final int port;
+  public final int port;
   private final Process process;
 
   private PrometheusServer(int port, Process process) {
@@ -27,18 +27,22 @@ final class PrometheusServer implements AutoCloseable {
 
   /** Starts Prometheus scraping {@code target} (host:port) every second as job {@code job}. */
   static PrometheusServer scraping(String job, String target) throws Exception {
+    return withScrapeConfigs(
+        "  - job_name: " + job + "\n" + "    static_configs: [{targets: ['" + target + "']}]\n");
+  }
+
+  /**
+   * Starts Prometheus with these {@code scrape_configs} entries (YAML list items, indented by two),
+   * scraping every second.
+   */
+  public static PrometheusServer withScrapeConfigs(String scrapeConfigs) throws Exception {
     Path dir = Files.createTempDirectory("prometheus");
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(
         config,
         "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
             + "scrape_configs:\n"
-            + "  - job_name: "
-            + job
-            + "\n"
-            + "    static_configs: [{targets: ['"
-            + target
-            + "']}]\n");
+            + scrapeConfigs);
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -52,7 +56,7 @@ final class PrometheusServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("prometheus.log").toFile())
             .start();
-    PrometheusServer prometheus = new PrometheusServer(port, process);
+    PrometheusServer prometheus = new PrometheusServer(port, stoppedWithTheJvm(process));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
@@ -75,18 +79,26 @@ final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
   /** The JSON answer of an instant PromQL query. */
-  String query(String promql) throws Exception {
+  public String query(String promql) throws Exception {
     return HTTP.send(
             HttpRequest.newBuilder(
                     uri("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
                 .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /**
+   * Stopped with the JVM too, so a test that fails before {@link #close} leaves no process behind.
+   */
+  private static Process stoppedWithTheJvm(Process process) {
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return process;
   }
 
   @Override

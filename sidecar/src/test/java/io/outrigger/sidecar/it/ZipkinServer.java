@@ -13,8 +13,8 @@ import java.time.Duration;
  * A real Zipkin server (io.zipkin:zipkin-server:3.6.1 exec jar, in-memory storage) on a free
  * loopback port.
  */
-final class ZipkinServer implements AutoCloseable {
-  final int port;
+public final class ZipkinServer implements AutoCloseable {
+  public final int port;
   private final Process process;
   private final Path log;
 
@@ -24,7 +24,7 @@ final class ZipkinServer implements AutoCloseable {
     this.log = log;
   }
 
-  static ZipkinServer start() throws Exception {
+  public static ZipkinServer start() throws Exception {
     Path jar = Path.of(System.getProperty("outrigger.zipkinJar", "target/it/zipkin-server.jar"));
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -42,7 +42,7 @@ final class ZipkinServer implements AutoCloseable {
     builder.environment().put("QUERY_PORT", Integer.toString(port));
     builder.environment().put("STORAGE_TYPE", "mem");
     builder.environment().put("COLLECTOR_SCRIBE_ENABLED", "false");
-    ZipkinServer zipkin = new ZipkinServer(port, builder.start(), log);
+    ZipkinServer zipkin = new ZipkinServer(port, stoppedWithTheJvm(builder.start()), log);
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
@@ -66,12 +66,20 @@ final class ZipkinServer implements AutoCloseable {
     }
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  String spansEndpoint() {
+  public String spansEndpoint() {
     return uri("/api/v2/spans").toString();
+  }
+
+  /**
+   * Stopped with the JVM too, so a test that fails before {@link #close} leaves no process behind.
+   */
+  private static Process stoppedWithTheJvm(Process process) {
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return process;
   }
 
   @Override

@@ -91,17 +91,26 @@ public final class ForwardSink implements AutoCloseable {
   private volatile ServerSocket server;
 
   private final ServerSocketFactory factory;
+  private final InetAddress address;
 
-  private ForwardSink(ServerSocketFactory factory) throws IOException {
+  private ForwardSink(ServerSocketFactory factory, InetAddress address) throws IOException {
     this.factory = factory;
-    this.server = listen(factory, 0);
+    this.address = address;
+    this.server = listen(factory, address, 0);
     this.port = server.getLocalPort();
     acceptOn(server);
   }
 
   /** Listens on an ephemeral loopback port. */
   public static ForwardSink start() throws IOException {
-    return new ForwardSink(ServerSocketFactory.getDefault());
+    return new ForwardSink(ServerSocketFactory.getDefault(), InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Listens on an ephemeral port of {@code address} (the e2e tier: the node's address, for pods).
+   */
+  public static ForwardSink startOn(InetAddress address) throws IOException {
+    return new ForwardSink(ServerSocketFactory.getDefault(), address);
   }
 
   /** Listens with TLS, presenting the key and certificate of a PKCS#12 key store. */
@@ -114,18 +123,19 @@ public final class ForwardSink implements AutoCloseable {
     keys.init(store, password);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keys.getKeyManagers(), null, null);
-    return new ForwardSink(tls.getServerSocketFactory());
+    return new ForwardSink(tls.getServerSocketFactory(), InetAddress.getLoopbackAddress());
   }
 
-  private static ServerSocket listen(ServerSocketFactory factory, int port) throws IOException {
+  private static ServerSocket listen(ServerSocketFactory factory, InetAddress address, int port)
+      throws IOException {
     ServerSocket socket = factory.createServerSocket();
     socket.setReuseAddress(true);
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    socket.bind(new InetSocketAddress(address, port));
     return socket;
   }
 
   public String host() {
-    return "127.0.0.1";
+    return address.getHostAddress();
   }
 
   public int port() {
@@ -221,7 +231,7 @@ public final class ForwardSink implements AutoCloseable {
   /** Receiver up again, on the same port. */
   public synchronized void resume() throws IOException {
     if (server == null) {
-      server = listen(factory, port);
+      server = listen(factory, address, port);
       acceptOn(server);
     }
   }
