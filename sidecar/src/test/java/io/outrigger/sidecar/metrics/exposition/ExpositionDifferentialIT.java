@@ -10,6 +10,8 @@ import io.outrigger.sidecar.metrics.exposition.KnownDifferences.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,6 +59,15 @@ class ExpositionDifferentialIT {
     System.out.println(report);
     assertThat(cases).hasSizeGreaterThanOrEqualTo(count);
     assertThat(tally.failures).as(report).isEmpty();
+  }
+
+  @Test
+  void everyListedDifferenceIsInTheDocs() throws Exception {
+    // The module's tests run in sidecar/; the docs are the repository's.
+    String docs = Files.readString(Path.of("..", "docs", "sidecar-metrics.md"));
+    for (Difference d : KnownDifferences.all()) {
+      assertThat(docs).as("docs/sidecar-metrics.md lists " + d.key()).contains("`" + d.key() + "`");
+    }
   }
 
   /** The rule a refusal of an exposition the generator broke this way should name. */
