@@ -9,7 +9,7 @@ PACKAGES=(openjdk-17-jdk-headless maven git make openssl)
 PACKAGES+=(etcd-server)
 # Sidecar tier: a real Prometheus scrapes the sidecar, promtool lints its exposition, a real Pushgateway takes pushes,
 # a real VictoriaMetrics takes remote write; the Prometheus project's Python client parses OpenMetrics strictly
-# (promtool lints only the text format).
+# (promtool lints only the text format) and is the reference parser of ExpositionDifferentialIT.
 PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics python3-prometheus-client)
 # Interception tier (root): network namespaces and veth pairs (iproute2), the rules (iptables, both backends),
 # dropping capabilities and user namespaces (util-linux setpriv/unshare), nginx as the real app and upstream.

@@ -186,10 +186,7 @@ public final class AppMetricsScraper {
               latest.set(List.of());
               up.set(0);
               samples.set(0);
-              String reason =
-                  error instanceof ScrapeFailure f
-                      ? f.reason
-                      : error instanceof ExpositionException ? "malformed" : "unreachable";
+              String reason = reason(error);
               lastFailure =
                   "scrape of :"
                       + scrape.port()
@@ -288,6 +285,21 @@ public final class AppMetricsScraper {
               exposition, exposition.families().stream().map(labels::apply).toList());
         },
         false);
+  }
+
+  /**
+   * The {@code reason} label of a failed scrape, from a bounded set: {@code malformed_<rule>} names
+   * the exposition rule a refused body broke ({@link ExpositionException.Rule}), the others say why
+   * there was no body to parse.
+   */
+  static String reason(Throwable error) {
+    if (error instanceof ScrapeFailure f) {
+      return f.reason;
+    }
+    if (error instanceof ExpositionException e) {
+      return "malformed_" + e.rule().reason();
+    }
+    return "unreachable";
   }
 
   /** A parsed scrape and its families with the pod's labels added. */

@@ -84,9 +84,13 @@ class AppMetricsScraperTest {
             text(explosion(1000)),
             MAX_SERIES),
         ok("a 10 MB exposition", text(big(10 * 1024 * 1024)), MAX_SERIES),
-        refused("broken escape", text("a{x=\"\\q\"} 1\n"), "malformed"),
-        refused("duplicate TYPE", text("# TYPE a gauge\n# TYPE a counter\na 1\n"), "malformed"),
-        refused("duplicate series", text("a{x=\"1\"} 1\na{x=\"1\"} 2\n"), "malformed"),
+        refused("unterminated label value", text("a{x=\"\\\"} 1\n"), "malformed_labels"),
+        refused(
+            "duplicate TYPE",
+            text("# TYPE a gauge\n# TYPE a counter\na 1\n"),
+            "malformed_metadata_order"),
+        refused(
+            "duplicate series", text("a{x=\"1\"} 1\na{x=\"1\"} 2\n"), "malformed_duplicate_series"),
         refused(
             "invalid UTF-8",
             r ->
@@ -107,16 +111,17 @@ class AppMetricsScraperTest {
                               '1',
                               '\n'
                             })),
-            "malformed"),
-        refused("truncated OpenMetrics body (no # EOF)", om("# TYPE a gauge\na 1\n"), "malformed"),
+            "malformed_invalid_utf8"),
+        refused(
+            "truncated OpenMetrics body (no # EOF)", om("# TYPE a gauge\na 1\n"), "malformed_eof"),
         refused(
             "an HTML error page instead of metrics",
             text("<html><body>Oops</body></html>\n"),
-            "malformed"),
+            "malformed_metric_name"),
         refused(
             "binary garbage",
             r -> r.response().end(Buffer.buffer(new byte[] {0, 1, 2, 3, '\n'})),
-            "malformed"),
+            "malformed_metric_name"),
         refused("HTTP 500", r -> r.response().setStatusCode(500).end("boom"), "http_500"),
         refused(
             "chunked body past 64 MiB: refused as it arrives",

@@ -1,27 +1,31 @@
 package io.outrigger.sidecar.metrics.exposition;
 
+import io.outrigger.sidecar.metrics.exposition.ExpositionException.Rule;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 exposition, strictly: any malformed line
- * refuses the whole scrape with its line number and reason (as Prometheus does), so nothing is
- * half-exposed. Duplicate series, a second TYPE or HELP for a family, TYPE after the family's
- * samples, bad escapes, bad numbers and invalid UTF-8 are errors. Series beyond the cap are dropped
- * and label values beyond the length cap cut, both counted.
+ * Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 exposition, as the formats say: the
+ * OpenMetrics ABNF and its type rules exactly, the text format as Prometheus's own parser reads it
+ * (blanks anywhere between tokens, Go's float spellings). Where a format is lenient, so is this
+ * (escapes the grammar leaves as they are, any case of {@code NaN} and {@code Inf}); what it breaks
+ * refuses the whole scrape with its line, the {@link Rule} and the reason, so nothing is
+ * half-exposed. Series beyond the cap are dropped and label values beyond the length cap cut, both
+ * counted.
  */
 public final class ExpositionParser {
   /**
-   * The two formats; OpenMetrics is stricter (exact float words, {@code # EOF}, contiguous
-   * families).
+   * The two formats; OpenMetrics is stricter ({@code # EOF}, single spaces, contiguous families).
    */
   public enum Format {
     PROMETHEUS_TEXT,
@@ -32,14 +36,17 @@ public final class ExpositionParser {
   public record Limits(int maxSeries, int maxLabelValueLength) {}
 
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern TEXT_SPECIAL = Pattern.compile("(?i)[+-]?(inf|infinity|nan)");
+  private static final Pattern UNIT = Pattern.compile("[a-zA-Z0-9_:]*");
 
   /** Strings kept per scrape to share repeated label values; names are always shared. */
   private static final int MAX_SHARED_STRINGS = 8192;
 
   private final Format format;
+  private final boolean om;
   private final Limits limits;
   private final Map<String, FamilyBuilder> families = new LinkedHashMap<>();
+  // OpenMetrics: every sample name the families read so far could have, for the clash rule.
+  private final Set<String> claimedNames = new HashSet<>();
   // Every sample repeats its metric and label names (and often label values): one String each per
   // scrape instead of one per sample keeps a parsed 100k-series scrape small for the GC.
   private final Map<String, String> shared = new HashMap<>();
@@ -57,6 +64,7 @@ public final class ExpositionParser {
 
   private ExpositionParser(Format format, Limits limits) {
     this.format = format;
+    this.om = format == Format.OPENMETRICS;
     this.limits = limits;
   }
 
@@ -84,7 +92,7 @@ public final class ExpositionParser {
               .decode(ByteBuffer.wrap(body, 0, length))
               .toString();
     } catch (CharacterCodingException e) {
-      throw new ExpositionException(lineOf(body, length, e), "invalid UTF-8");
+      throw new ExpositionException(lineOf(body, length, e), Rule.INVALID_UTF8, "invalid UTF-8");
     }
     return new ExpositionParser(format, limits).run(text);
   }
@@ -122,233 +130,481 @@ public final class ExpositionParser {
       if (end < 0) {
         end = text.length();
       }
-      int lineStart = start;
+      int from = start;
+      int to = end;
       start = end + 1;
       lineNumber++;
       if (eof) {
-        throw error("content after # EOF");
+        throw error(Rule.EOF, "content after # EOF");
       }
-      if (lineStart == end) {
-        if (format == Format.OPENMETRICS) {
-          throw error("empty line (not allowed in OpenMetrics)");
+      if (!om) {
+        // "Leading and trailing whitespace is ignored"; "Empty lines are ignored".
+        while (from < to && isBlank(text.charAt(from))) {
+          from++;
         }
-        continue;
-      }
-      if (text.charAt(lineStart) == '#') {
-        // Comments are few: they get their own String, samples are read in place.
-        String line = text.substring(lineStart, end);
-        if (format == Format.OPENMETRICS && line.equals("# EOF")) {
-          eof = true;
+        while (to > from && isBlank(text.charAt(to - 1))) {
+          to--;
+        }
+        if (from == to) {
           continue;
         }
-        comment(line);
+      } else if (from == to) {
+        throw error(Rule.EMPTY_LINE, "empty line (not allowed in OpenMetrics)");
+      }
+      if (text.charAt(from) == '#') {
+        // Comments are few: they get their own String, samples are read in place.
+        String line = text.substring(from, to);
+        if (om && line.equals("# EOF")) {
+          eof = true;
+        } else if (om) {
+          openMetricsComment(line);
+        } else {
+          textComment(line);
+        }
         continue;
       }
-      sample(lines.reset(lineStart, end));
+      sample(lines.reset(from, to));
     }
-    if (format == Format.OPENMETRICS && !eof) {
-      throw new ExpositionException(lineNumber, "missing # EOF: the exposition is truncated");
+    if (om && !eof) {
+      throw new ExpositionException(
+          lineNumber, Rule.EOF, "missing # EOF: the exposition is truncated");
     }
+    close(current);
     List<MetricFamily> result = new ArrayList<>();
     for (FamilyBuilder family : families.values()) {
-      result.add(family.build());
+      result.add(family.build(format));
     }
     return new Exposition(List.copyOf(result), dropped, truncated);
   }
 
-  private void comment(String line) throws ExpositionException {
-    String[] parts = line.split(" ", 4);
-    boolean metadata =
-        parts.length >= 3
-            && (parts[1].equals("HELP") || parts[1].equals("TYPE") || parts[1].equals("UNIT"));
-    if (!metadata) {
-      if (format == Format.OPENMETRICS) {
-        throw error("unexpected comment (OpenMetrics allows only HELP, TYPE, UNIT and EOF)");
-      }
-      return; // plain comments are allowed in the text format
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /**
+   * {@code metric-descriptor = HASH SP (type / help / unit) SP metricname SP ...}: single spaces,
+   * and no other comments ("you MUST NOT expose lines beginning with a #").
+   */
+  private void openMetricsComment(String line) throws ExpositionException {
+    int keywordEnd = line.indexOf(' ', 2);
+    String keyword =
+        line.startsWith("# ") ? line.substring(2, keywordEnd < 0 ? line.length() : keywordEnd) : "";
+    if (!keyword.equals("HELP") && !keyword.equals("TYPE") && !keyword.equals("UNIT")) {
+      throw error(
+          Rule.COMMENT, "unexpected comment (OpenMetrics allows only HELP, TYPE, UNIT and EOF)");
     }
-    String name = parts[2];
+    int nameEnd = keywordEnd < 0 ? -1 : line.indexOf(' ', keywordEnd + 1);
+    String name =
+        keywordEnd < 0 ? "" : line.substring(keywordEnd + 1, nameEnd < 0 ? line.length() : nameEnd);
     if (!METRIC_NAME.matcher(name).matches()) {
-      throw error("invalid metric name '" + name + "'");
+      throw error(Rule.METRIC_NAME, "invalid metric name '" + name + "' in " + keyword);
     }
-    String rest = parts.length == 4 ? parts[3] : "";
-    FamilyBuilder family = family(name);
-    switch (parts[1]) {
+    if (nameEnd < 0) {
+      throw error(
+          Rule.METADATA,
+          keyword
+              + " "
+              + name
+              + " needs a space after the name, then its value (which may be empty)");
+    }
+    metadata(keyword, name, line.substring(nameEnd + 1));
+  }
+
+  /**
+   * "Lines with a # as the first non-whitespace character are comments. They are ignored unless the
+   * first token after # is either HELP or TYPE"; tokens are separated by blanks and tabs.
+   */
+  private void textComment(String line) throws ExpositionException {
+    int at = skipBlanks(line, 1);
+    int end = tokenEnd(line, at);
+    String keyword = line.substring(at, end);
+    if (!keyword.equals("HELP") && !keyword.equals("TYPE")) {
+      return; // a plain comment
+    }
+    at = skipBlanks(line, end);
+    end = tokenEnd(line, at);
+    String name = line.substring(at, end);
+    if (!METRIC_NAME.matcher(name).matches()) {
+      throw error(Rule.METRIC_NAME, "invalid metric name '" + name + "' in " + keyword);
+    }
+    String rest = line.substring(skipBlanks(line, end)); // the line's end is trimmed already
+    if (keyword.equals("TYPE") && (rest.isEmpty() || tokenEnd(rest, 0) != rest.length())) {
+      throw error(Rule.METADATA, "TYPE takes exactly two tokens: a metric name and a type");
+    }
+    metadata(keyword, name, rest);
+  }
+
+  private static int skipBlanks(String line, int at) {
+    while (at < line.length() && isBlank(line.charAt(at))) {
+      at++;
+    }
+    return at;
+  }
+
+  private static int tokenEnd(String line, int at) {
+    while (at < line.length() && !isBlank(line.charAt(at))) {
+      at++;
+    }
+    return at;
+  }
+
+  private void metadata(String keyword, String name, String value) throws ExpositionException {
+    FamilyBuilder family = familyNamed(name);
+    if (family.samplesSeen > 0 && (om || keyword.equals("TYPE"))) {
+      throw error(Rule.METADATA_ORDER, keyword + " for " + name + " after its samples");
+    }
+    switch (keyword) {
       case "HELP" -> {
-        if (family.help != null) {
-          throw error("second HELP for " + name);
+        if (family.helpSeen) {
+          throw error(Rule.METADATA_ORDER, "second HELP for " + name);
         }
-        family.help = unescapeHelp(rest);
+        family.helpSeen = true;
+        String help = unescapeHelp(value);
+        // "The value of a UNIT or HELP line MAY be empty. This MUST be treated as if no metadata
+        // line for the MetricFamily existed."
+        family.help = help.isEmpty() ? null : help;
       }
       case "TYPE" -> {
         if (family.typeDeclared) {
-          throw error("second TYPE for " + name);
+          throw error(Rule.METADATA_ORDER, "second TYPE for " + name);
         }
-        if (!family.samples.isEmpty()) {
-          throw error("TYPE for " + name + " after its samples");
-        }
-        MetricType type = MetricType.parse(rest.trim());
+        MetricType type = MetricType.of(value, format);
         if (type == null) {
-          throw error("unknown type '" + rest.trim() + "' for " + name);
+          throw error(Rule.METADATA, "unknown type '" + value + "' for " + name);
         }
         family.type = type;
         family.typeDeclared = true;
       }
-      default -> family.unit = rest;
+      default -> {
+        if (family.unitSeen) {
+          throw error(Rule.METADATA_ORDER, "second UNIT for " + name);
+        }
+        if (!UNIT.matcher(value).matches()) {
+          throw error(
+              Rule.METADATA,
+              "unit '" + value + "' of " + name + " has characters a metric name may not");
+        }
+        family.unitSeen = true;
+        family.unit = value.isEmpty() ? null : value;
+      }
     }
   }
 
-  private FamilyBuilder family(String name) throws ExpositionException {
-    FamilyBuilder family = families.get(name);
-    if (family == null) {
-      family = new FamilyBuilder(name);
-      families.put(name, family);
-    } else if (format == Format.OPENMETRICS && family != current && !family.samples.isEmpty()) {
-      throw error("metadata for " + name + " after other families: families must be contiguous");
+  /** The family a metadata line names, started when it is new. */
+  private FamilyBuilder familyNamed(String name) throws ExpositionException {
+    if (current != null && current.name.equals(name)) {
+      return current;
     }
+    FamilyBuilder family = families.get(name);
+    if (family != null) {
+      if (om) {
+        throw error(
+            Rule.INTERLEAVED,
+            "metadata for " + name + " after other families: families must not be interleaved");
+      }
+      current = family;
+      return family;
+    }
+    return start(name);
+  }
+
+  private FamilyBuilder start(String name) throws ExpositionException {
+    close(current);
+    if (om && claimedNames.contains(name)) {
+      throw error(
+          Rule.NAME_CLASH, "family " + name + " clashes with a sample name of an earlier family");
+    }
+    FamilyBuilder family = new FamilyBuilder(name);
+    families.put(name, family);
     current = family;
     return family;
+  }
+
+  /**
+   * OpenMetrics, as a family ends: its last histogram point is complete, its unit is the name's
+   * suffix ("an underscore and the unit MUST be the suffix of the MetricFamily name", empty for
+   * info and stateset), and none of its sample names clashes with another family's.
+   */
+  private void close(FamilyBuilder family) throws ExpositionException {
+    if (!om || family == null) {
+      return;
+    }
+    if (family.rules != null) {
+      family.rules.close();
+    }
+    if (family.unit != null) {
+      if (!family.name.endsWith("_" + family.unit)) {
+        throw error(Rule.UNIT, "unit " + family.unit + " is not the suffix of " + family.name);
+      }
+      if (family.type == MetricType.INFO || family.type == MetricType.STATESET) {
+        throw error(Rule.UNIT, family.type.word() + " " + family.name + " may not have a unit");
+      }
+    }
+    if (!claimedNames.add(family.name)) {
+      throw error(
+          Rule.NAME_CLASH,
+          "family " + family.name + " clashes with a sample name of another family");
+    }
+    for (String suffix : family.type.suffixes()) {
+      if (!suffix.isEmpty() && !claimedNames.add(family.name + suffix)) {
+        throw error(
+            Rule.NAME_CLASH,
+            "family "
+                + family.name
+                + "'s "
+                + family.name
+                + suffix
+                + " clashes with another family");
+      }
+    }
   }
 
   private void sample(Cursor cursor) throws ExpositionException {
     int nameStart = cursor.at;
     int nameEnd = cursor.scanName(true);
     if (nameEnd == nameStart) {
-      throw error("expected a metric name at column 1");
+      throw error(Rule.METRIC_NAME, "expected a metric name at column 1");
     }
     String name = names.intern(text, nameStart, nameEnd);
     cursor.at = nameEnd;
-    List<Sample.Label> labels = cursor.peek() == '{' ? labels(cursor) : List.of();
-    if (!cursor.skipSpaces()) {
-      throw error("expected a space and a value after " + name);
+    char next = cursor.peek();
+    if (!cursor.atEnd() && next != '{' && next != ' ' && next != '\t') {
+      throw error(Rule.METRIC_NAME, "invalid metric name at '" + name + next + "'");
+    }
+    boolean blank = !om && cursor.skipSpaces();
+    List<Sample.Label> labels = List.of();
+    if (cursor.peek() == '{') {
+      labels = labels(cursor);
+      blank = !om && cursor.skipSpaces() || !om; // after '}' the text format needs no blank
+    }
+    if (om ? !cursor.consume(' ') : !blank) {
+      throw error(
+          Rule.SAMPLE,
+          om && next == '\t' || om && cursor.peek() == '\t'
+              ? "tab after " + name + ": OpenMetrics separates with single spaces"
+              : "expected a space and a value after " + name);
     }
     int valueStart = cursor.at;
-    int valueEnd = cursor.tokenEnd();
+    int valueEnd = cursor.tokenEnd(om);
     cursor.at = valueEnd;
+    if (valueStart == valueEnd) {
+      throw error(Rule.SAMPLE, "expected a value after " + name + (om ? " (after one space)" : ""));
+    }
     double value =
-        isDecimalNumber(text, valueStart, valueEnd)
-            ? parseDecimal(text, valueStart, valueEnd)
-            : number(text.substring(valueStart, valueEnd), "value");
+        om
+            ? Numbers.openMetricsNumber(text, valueStart, valueEnd)
+            : Numbers.goFloat(text, valueStart, valueEnd);
+    if (Numbers.invalid(value)) {
+      throw badNumber(Rule.VALUE, "value", valueStart, valueEnd);
+    }
     Long timestamp = null;
     String exemplar = null;
-    if (cursor.skipSpaces() && !cursor.atEnd() && cursor.peek() != '#') {
-      timestamp = timestamp(cursor.token());
-      cursor.skipSpaces();
-    }
-    if (!cursor.atEnd() && cursor.peek() == '#') {
-      if (format != Format.OPENMETRICS) {
-        throw error("exemplars are OpenMetrics only");
+    if (om) {
+      // sample = metricname [labels] SP number [SP timestamp] [exemplar] LF
+      if (cursor.consume(' ')) {
+        if (cursor.peek() != '#') {
+          timestamp = timestamp(cursor);
+          if (!cursor.atEnd() && (!cursor.consume(' ') || cursor.peek() != '#')) {
+            throw error(
+                Rule.SAMPLE, "unexpected text after the timestamp: '" + cursor.rest() + "'");
+          }
+        }
+        if (!cursor.atEnd()) {
+          exemplar = exemplar(cursor);
+        }
+      } else if (!cursor.atEnd()) {
+        throw error(Rule.SAMPLE, "unexpected text after the value: '" + cursor.rest() + "'");
       }
-      exemplar = exemplar(cursor.rest());
-    } else if (!cursor.atEnd()) {
-      throw error("unexpected text after the value: '" + cursor.rest() + "'");
+    } else if (cursor.skipSpaces()) {
+      if (cursor.peek() == '#') {
+        throw error(Rule.EXEMPLAR, "exemplars are OpenMetrics only");
+      }
+      timestamp = timestamp(cursor);
+      if (cursor.skipSpaces() && !cursor.atEnd()) {
+        throw error(
+            cursor.peek() == '#' ? Rule.EXEMPLAR : Rule.SAMPLE,
+            cursor.peek() == '#'
+                ? "exemplars are OpenMetrics only"
+                : "unexpected text after the timestamp: '" + cursor.rest() + "'");
+      }
     }
     FamilyBuilder family = familyOf(name);
-    checkLabels(family, name, labels);
     Sample sample = new Sample(name, labels, value, timestamp, exemplar);
-    if (!series.add(sample)) {
-      throw error("duplicate series " + name + labels(labels));
+    boolean repeated = !series.add(sample);
+    boolean keep = true;
+    if (om) {
+      keep = family.rules().check(sample, repeated, lineNumber);
+    } else {
+      checkTextLabels(family, name, labels);
+      if (repeated) {
+        // "Each line must have a unique combination of metric name and labels."
+        throw error(Rule.DUPLICATE_SERIES, "duplicate series " + name + labels(labels));
+      }
     }
+    family.samplesSeen++;
     if (series.size() > limits.maxSeries()) {
-      dropped++;
+      // Past the cap, new series are dropped, and so are later points of earlier ones: only
+      // OpenMetrics repeats a series, and its Metrics are contiguous, so this loses little.
+      if (!repeated) {
+        dropped++;
+      }
       return;
     }
-    family.samples.add(sample);
+    if (keep) {
+      family.samples.add(sample);
+    }
+  }
+
+  private Long timestamp(Cursor cursor) throws ExpositionException {
+    int from = cursor.at;
+    int to = cursor.tokenEnd(om);
+    cursor.at = to;
+    if (from == to) {
+      throw error(Rule.SAMPLE, "expected a timestamp after one space");
+    }
+    Long timestamp =
+        om ? Numbers.openMetricsTimestamp(text, from, to) : Numbers.goInt64(text, from, to);
+    if (timestamp == null) {
+      throw badNumber(
+          Rule.TIMESTAMP, om ? "timestamp" : "timestamp (milliseconds as an int64)", from, to);
+    }
+    return timestamp;
+  }
+
+  private ExpositionException badNumber(Rule rule, String what, int from, int to) {
+    String token = text.substring(from, to);
+    if (token.indexOf('\r') >= 0) {
+      return error(Rule.SAMPLE, "carriage return: lines end with \\n alone");
+    }
+    return error(rule, "invalid " + what + " '" + token + "'");
+  }
+
+  /** {@code exemplar = SP HASH SP labels SP number [SP timestamp]}, the leading space consumed. */
+  private String exemplar(Cursor cursor) throws ExpositionException {
+    cursor.expect('#');
+    int start = cursor.at + 1;
+    if (!cursor.consume(' ') || cursor.peek() != '{') {
+      throw error(Rule.EXEMPLAR, "an exemplar is # {labels} value [timestamp]");
+    }
+    List<Sample.Label> labels = labels(cursor);
+    int runes = 0;
+    for (Sample.Label label : labels) {
+      runes += label.name().codePointCount(0, label.name().length());
+      runes += label.value().codePointCount(0, label.value().length());
+    }
+    if (runes > 128) {
+      throw error(Rule.EXEMPLAR, "exemplar labels longer than 128 code points");
+    }
+    if (!cursor.consume(' ')) {
+      throw error(Rule.EXEMPLAR, "an exemplar needs a space and a value after its labels");
+    }
+    int valueStart = cursor.at;
+    int valueEnd = cursor.tokenEnd(true);
+    cursor.at = valueEnd;
+    if (Numbers.invalid(Numbers.openMetricsNumber(text, valueStart, valueEnd))) {
+      throw error(
+          Rule.EXEMPLAR, "invalid exemplar value '" + text.substring(valueStart, valueEnd) + "'");
+    }
+    if (cursor.consume(' ')) {
+      int from = cursor.at;
+      int to = cursor.tokenEnd(true);
+      cursor.at = to;
+      if (Numbers.openMetricsTimestamp(text, from, to) == null) {
+        throw error(Rule.EXEMPLAR, "invalid exemplar timestamp '" + text.substring(from, to) + "'");
+      }
+    }
+    if (!cursor.atEnd()) {
+      throw error(Rule.EXEMPLAR, "unexpected text after the exemplar: '" + cursor.rest() + "'");
+    }
+    return text.substring(start, cursor.end);
   }
 
   /**
-   * The family a sample belongs to: a declared family whose type allows the suffix, else an untyped
-   * one.
+   * The family a sample belongs to. OpenMetrics: the current family when its type allows the name,
+   * else a new family of the sample's name (of unknown type), unless an earlier family claims the
+   * name ("MetricFamilies MUST NOT be interleaved"). The text format: the named or typed family
+   * that allows it wherever it was, else a new untyped one.
    */
   private FamilyBuilder familyOf(String sampleName) throws ExpositionException {
-    if (current != null && current.accepts(sampleName)) {
+    if (current != null && current.accepts(sampleName, format)) {
       return current;
     }
+    if (om) {
+      if (claimedNames.contains(sampleName) || families.containsKey(sampleName)) {
+        throw error(
+            Rule.INTERLEAVED,
+            "sample " + sampleName + " away from its family: families must not be interleaved");
+      }
+      return start(sampleName);
+    }
     FamilyBuilder named = families.get(sampleName);
-    if (named != null && named.accepts(sampleName)) {
+    if (named != null && named.accepts(sampleName, format)) {
+      current = named;
       return named;
     }
     for (FamilyBuilder family : families.values()) {
-      if (family.typeDeclared && family.accepts(sampleName)) {
-        if (format == Format.OPENMETRICS && family != current) {
-          throw error(
-              "sample " + sampleName + " away from its family: families must be contiguous");
-        }
+      if (family.typeDeclared && family.accepts(sampleName, format)) {
+        current = family;
         return family;
       }
     }
-    return family(sampleName);
+    return start(sampleName);
   }
 
-  private void checkLabels(FamilyBuilder family, String name, List<Sample.Label> labels)
+  /** The text format's histogram and summary conventions that a sample line alone shows. */
+  private void checkTextLabels(FamilyBuilder family, String name, List<Sample.Label> labels)
       throws ExpositionException {
-    boolean bucket =
-        name.endsWith("_bucket")
-            && (family.type == MetricType.HISTOGRAM || family.type == MetricType.GAUGEHISTOGRAM);
-    if (bucket && labels.stream().noneMatch(l -> l.name().equals("le"))) {
-      throw error("histogram bucket " + name + " without an le label");
+    if (family.type == MetricType.HISTOGRAM
+        && name.endsWith("_bucket")
+        && labels.stream().noneMatch(l -> l.name().equals("le"))) {
+      throw error(Rule.HISTOGRAM, "histogram bucket " + name + " without an le label");
     }
     if (family.type == MetricType.SUMMARY
         && name.equals(family.name)
         && labels.stream().noneMatch(l -> l.name().equals("quantile"))) {
-      throw error("summary sample " + name + " without a quantile label");
+      throw error(Rule.SUMMARY, "summary sample " + name + " without a quantile label");
     }
   }
 
+  /**
+   * {@code labels = "{" [label *(COMMA label)] "}"}; the text format also takes blanks between the
+   * tokens and a trailing comma.
+   */
   private List<Sample.Label> labels(Cursor cursor) throws ExpositionException {
     cursor.expect('{');
     List<Sample.Label> labels = scratchLabels;
     labels.clear();
-    while (cursor.peek() != '}') {
-      Sample.Label known = knownPair(cursor);
-      if (known != null) {
-        for (int i = 0, n = labels.size(); i < n; i++) {
-          if (labels.get(i).name().equals(known.name())) {
-            throw error("label " + known.name() + " given twice");
-          }
-        }
-        labels.add(known);
-        if (!cursor.consume(',')) {
-          break;
-        }
-        continue;
-      }
-      int pairStart = cursor.at;
-      int labelNameEnd = cursor.scanName(false);
-      String labelName =
-          labelNameEnd == pairStart ? null : names.intern(cursor.text, pairStart, labelNameEnd);
-      cursor.at = labelNameEnd;
-      if (labelName == null) {
-        throw error("invalid label name at column " + (cursor.position() + 1));
-      }
-      for (int i = 0, n = labels.size(); i < n; i++) {
-        if (labels.get(i).name().equals(labelName)) {
-          throw error("label " + labelName + " given twice");
-        }
-      }
-      if (!cursor.consume('=') || !cursor.consume('"')) {
-        throw error("expected =\" after label " + labelName);
-      }
-      int valueStart = cursor.at;
-      String value = labelValue(cursor);
-      boolean plain = cursor.at - valueStart == value.length() + 1;
-      if (value.length() > limits.maxLabelValueLength()) {
-        value = value.substring(0, limits.maxLabelValueLength());
-        truncated++;
-        plain = false;
-      }
-      Sample.Label label = new Sample.Label(labelName, shareIfRoom(value));
-      if (plain && cursor.text == text) {
-        // name="value" with no escape and no cut: the same text is the same Label next time.
-        pairs.put(text, pairStart, cursor.at - 1, label);
-      }
-      labels.add(label);
-      if (!cursor.consume(',')) {
-        break;
-      }
+    if (!om) {
+      cursor.skipSpaces();
     }
     if (!cursor.consume('}')) {
-      throw error("expected , or } in the labels");
+      while (true) {
+        Sample.Label label = knownPair(cursor);
+        if (label == null) {
+          label = pair(cursor);
+        }
+        for (int i = 0, n = labels.size(); i < n; i++) {
+          if (labels.get(i).name().equals(label.name())) {
+            throw error(Rule.LABELS, "label " + label.name() + " given twice");
+          }
+        }
+        labels.add(label);
+        if (!om) {
+          cursor.skipSpaces();
+        }
+        if (cursor.consume('}')) {
+          break;
+        }
+        if (!cursor.consume(',')) {
+          throw error(Rule.LABELS, "expected , or } in the labels");
+        }
+        if (!om) {
+          cursor.skipSpaces();
+          if (cursor.consume('}')) {
+            break;
+          }
+        }
+      }
     }
     Sample.Label[] array = new Sample.Label[labels.size()];
     for (int i = 0; i < array.length; i++) {
@@ -358,11 +614,51 @@ public final class ExpositionParser {
   }
 
   /**
+   * {@code label = label-name EQ DQUOTE escaped-string DQUOTE} (with blanks in the text format).
+   */
+  private Sample.Label pair(Cursor cursor) throws ExpositionException {
+    int pairStart = cursor.at;
+    int labelNameEnd = cursor.scanName(false);
+    if (labelNameEnd == pairStart) {
+      throw error(Rule.LABELS, "invalid label name at column " + (cursor.position() + 1));
+    }
+    String labelName = names.intern(cursor.text, pairStart, labelNameEnd);
+    cursor.at = labelNameEnd;
+    boolean compact = true;
+    if (!om) {
+      compact &= !cursor.skipSpaces();
+    }
+    if (!cursor.consume('=')) {
+      throw error(Rule.LABELS, "expected =\" after label " + labelName);
+    }
+    if (!om) {
+      compact &= !cursor.skipSpaces();
+    }
+    if (!cursor.consume('"')) {
+      throw error(Rule.LABELS, "expected =\" after label " + labelName);
+    }
+    int valueStart = cursor.at;
+    String value = labelValue(cursor);
+    boolean plain = compact && cursor.at - valueStart == value.length() + 1;
+    if (value.length() > limits.maxLabelValueLength()) {
+      value = value.substring(0, limits.maxLabelValueLength());
+      truncated++;
+      plain = false;
+    }
+    Sample.Label label = new Sample.Label(labelName, shareIfRoom(value));
+    if (plain) {
+      // name="value" with no escape and no cut: the same text is the same Label next time.
+      pairs.put(text, pairStart, cursor.at - 1, label);
+    }
+    return label;
+  }
+
+  /**
    * The shared Label for the pair at the cursor when that exact text ({@code name="value"}) was
    * seen before in this scrape, with the cursor moved past it; else null, nothing consumed.
    */
   private Sample.Label knownPair(Cursor cursor) {
-    if (cursor.text != text || pairs.isEmpty()) {
+    if (pairs.isEmpty()) {
       return null;
     }
     int start = cursor.at;
@@ -394,6 +690,10 @@ public final class ExpositionParser {
     return label;
   }
 
+  /**
+   * {@code escaped-string}: {@code \\}, {@code \"} and {@code \n} are read as the character; any
+   * other backslash sequence ({@code escaped-char =/ BS normal-char}) is kept as it is written.
+   */
   private String labelValue(Cursor cursor) throws ExpositionException {
     // Most values have no escapes: take them in place.
     String plain = cursor.takeUnescapedValue();
@@ -403,7 +703,7 @@ public final class ExpositionParser {
     StringBuilder value = new StringBuilder();
     while (true) {
       if (cursor.atEnd()) {
-        throw error("unterminated label value");
+        throw error(Rule.LABELS, "unterminated label value");
       }
       char c = cursor.next();
       if (c == '"') {
@@ -411,16 +711,14 @@ public final class ExpositionParser {
       }
       if (c == '\\') {
         if (cursor.atEnd()) {
-          throw error("unterminated escape in a label value");
+          throw error(Rule.LABELS, "unterminated escape in a label value");
         }
         char escaped = cursor.next();
         switch (escaped) {
           case '\\' -> value.append('\\');
           case '"' -> value.append('"');
           case 'n' -> value.append('\n');
-          default ->
-              throw error(
-                  "invalid escape \\" + escaped + " in a label value (only \\\\, \\\" and \\n)");
+          default -> value.append('\\').append(escaped);
         }
       } else {
         value.append(c);
@@ -428,104 +726,34 @@ public final class ExpositionParser {
     }
   }
 
-  private double number(String text, String what) throws ExpositionException {
-    if (text.isEmpty()) {
-      throw error("missing " + what);
-    }
-    if (isDecimalNumber(text)) {
-      return parseDecimal(text);
-    }
-    boolean special =
-        format == Format.OPENMETRICS
-            ? text.equals("NaN") || text.equals("+Inf") || text.equals("-Inf")
-            : TEXT_SPECIAL.matcher(text).matches();
-    if (!special) {
-      throw error("invalid " + what + " '" + text + "'");
-    }
-    String word = text.toLowerCase();
-    if (word.contains("nan")) {
-      return Double.NaN;
-    }
-    return word.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-  }
-
   /**
-   * The grammar {@code [+-]? (digits [. digits*] | . digits) [(e|E) [+-] digits]}, checked in
-   * place.
+   * HELP text: {@code \\} and {@code \n} are read as the character, and in OpenMetrics {@code \"}
+   * too; other backslash sequences are kept as written (OpenMetrics' {@code BS normal-char}; the
+   * text format names no others). A backslash ending the line escapes nothing and is refused.
    */
-  static boolean isDecimalNumber(String text) {
-    return isDecimalNumber(text, 0, text.length());
-  }
-
-  private static boolean isDecimalNumber(String text, int from, int n) {
-    int i = from;
-    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-      i++;
+  private String unescapeHelp(String text) throws ExpositionException {
+    if (text.indexOf('\\') < 0) {
+      return text;
     }
-    int digits = 0;
-    while (i < n && isDigit(text.charAt(i))) {
-      i++;
-      digits++;
-    }
-    if (i < n && text.charAt(i) == '.') {
-      i++;
-      while (i < n && isDigit(text.charAt(i))) {
-        i++;
-        digits++;
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (++i == text.length()) {
+        throw error(Rule.METADATA, "unterminated escape at the end of HELP");
+      }
+      char escaped = text.charAt(i);
+      switch (escaped) {
+        case '\\' -> out.append('\\');
+        case 'n' -> out.append('\n');
+        case '"' -> out.append(om ? "\"" : "\\\"");
+        default -> out.append('\\').append(escaped);
       }
     }
-    if (digits == 0) {
-      return false;
-    }
-    if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-        i++;
-      }
-      int exponent = 0;
-      while (i < n && isDigit(text.charAt(i))) {
-        i++;
-        exponent++;
-      }
-      if (exponent == 0) {
-        return false;
-      }
-    }
-    return i == n;
-  }
-
-  /** Plain integers (most counters) skip the general float parser. */
-  private static double parseDecimal(String text) {
-    return parseDecimal(text, 0, text.length());
-  }
-
-  private static double parseDecimal(String text, int from, int to) {
-    int start = text.charAt(from) == '-' || text.charAt(from) == '+' ? from + 1 : from;
-    if (to - start > 0 && to - start <= 15) {
-      long value = 0;
-      for (int i = start; i < to; i++) {
-        char c = text.charAt(i);
-        if (!isDigit(c)) {
-          return Double.parseDouble(text.substring(from, to));
-        }
-        value = value * 10 + (c - '0');
-      }
-      return text.charAt(from) == '-' ? (value == 0 ? -0.0 : -value) : value;
-    }
-    return Double.parseDouble(text.substring(from, to));
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  /** The one String of this scrape equal to {@code text} (null stays null). */
-  private String share(String text) {
-    if (text == null) {
-      return null;
-    }
-    String known = shared.putIfAbsent(text, text);
-    return known != null ? known : text;
+    return out.toString();
   }
 
   /** Shares label values too, until the table is full (unique values would only grow it). */
@@ -545,77 +773,6 @@ public final class ExpositionParser {
     return text;
   }
 
-  private Long timestamp(String text) throws ExpositionException {
-    if (format == Format.OPENMETRICS) {
-      double seconds = number(text, "timestamp");
-      if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-        throw error("invalid timestamp '" + text + "'");
-      }
-      return Math.round(seconds * 1000);
-    }
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw error("invalid timestamp '" + text + "' (milliseconds as an integer)");
-    }
-  }
-
-  private String exemplar(String text) throws ExpositionException {
-    Cursor cursor = new Cursor(text);
-    cursor.expect('#');
-    if (!cursor.skipSpaces() || cursor.peek() != '{') {
-      throw error("an exemplar is # {labels} value [timestamp]");
-    }
-    List<Sample.Label> labels = labels(cursor);
-    int runes = labels.stream().mapToInt(l -> l.name().length() + l.value().length()).sum();
-    if (runes > 128) {
-      throw error("exemplar labels longer than 128 characters");
-    }
-    if (!cursor.skipSpaces()) {
-      throw error("an exemplar needs a value");
-    }
-    number(cursor.token(), "exemplar value");
-    if (cursor.skipSpaces() && !cursor.atEnd()) {
-      timestamp(cursor.token());
-    }
-    if (!cursor.atEnd()) {
-      throw error("unexpected text after the exemplar");
-    }
-    return text.substring(1).trim();
-  }
-
-  private String unescapeHelp(String text) throws ExpositionException {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c != '\\') {
-        out.append(c);
-        continue;
-      }
-      if (++i == text.length()) {
-        throw error("unterminated escape in HELP");
-      }
-      char escaped = text.charAt(i);
-      switch (escaped) {
-        case '\\' -> out.append('\\');
-        case 'n' -> out.append('\n');
-        case '"' -> {
-          if (format != Format.OPENMETRICS) {
-            out.append('\\');
-          }
-          out.append('"');
-        }
-        default -> {
-          if (format == Format.OPENMETRICS) {
-            throw error("invalid escape \\" + escaped + " in HELP");
-          }
-          out.append('\\').append(escaped);
-        }
-      }
-    }
-    return out.toString();
-  }
-
   private static String labels(List<Sample.Label> labels) {
     StringBuilder text = new StringBuilder("{");
     for (Sample.Label label : labels) {
@@ -627,8 +784,8 @@ public final class ExpositionParser {
     return text.append('}').toString();
   }
 
-  private ExpositionException error(String reason) {
-    return new ExpositionException(lineNumber, reason);
+  private ExpositionException error(Rule rule, String reason) {
+    return new ExpositionException(lineNumber, rule, reason);
   }
 
   private static int lineOf(byte[] body, int length, CharacterCodingException e) {
@@ -834,16 +991,31 @@ public final class ExpositionParser {
     final String name;
     MetricType type = MetricType.UNTYPED;
     boolean typeDeclared;
+    boolean helpSeen;
+    boolean unitSeen;
     String help;
     String unit;
+
+    /** Samples read, kept or not (the cap): metadata after them is out of order either way. */
+    int samplesSeen;
+
+    OpenMetricsRules rules;
     final List<Sample> samples = new ArrayList<>();
 
     FamilyBuilder(String name) {
       this.name = name;
     }
 
-    boolean accepts(String sampleName) {
-      return type.accepts(name, sampleName);
+    boolean accepts(String sampleName, Format format) {
+      return type.accepts(name, sampleName, format);
+    }
+
+    /** The OpenMetrics rules for this family, made at its first sample (its metadata is in). */
+    OpenMetricsRules rules() {
+      if (rules == null) {
+        rules = new OpenMetricsRules(name, type);
+      }
+      return rules;
     }
 
     /**
@@ -851,9 +1023,9 @@ public final class ExpositionParser {
      * _total} sample, OpenMetrics without the suffix; one shape lets scrapes of either format merge
      * and be written as either.
      */
-    MetricFamily build() {
+    MetricFamily build(Format format) {
       String familyName =
-          type == MetricType.COUNTER && name.endsWith("_total")
+          format == Format.PROMETHEUS_TEXT && type == MetricType.COUNTER && name.endsWith("_total")
               ? name.substring(0, name.length() - 6)
               : name;
       return new MetricFamily(
@@ -867,10 +1039,6 @@ public final class ExpositionParser {
     private int lineStart;
     int end;
     int at;
-
-    Cursor(String line) {
-      this(line, 0, line.length());
-    }
 
     Cursor(String text, int from, int end) {
       this.text = text;
@@ -905,7 +1073,7 @@ public final class ExpositionParser {
     }
 
     boolean consume(char c) {
-      if (peek() == c && !atEnd()) {
+      if (!atEnd() && text.charAt(at) == c) {
         at++;
         return true;
       }
@@ -925,16 +1093,13 @@ public final class ExpositionParser {
       return at > from;
     }
 
-    String token() {
-      int from = at;
-      at = tokenEnd();
-      return text.substring(from, at);
-    }
-
-    /** Where the token at the cursor ends (a space, a tab or the line's end); nothing consumed. */
-    int tokenEnd() {
+    /**
+     * Where the token at the cursor ends: OpenMetrics tokens end at a space, text-format ones at a
+     * space or a tab (or the line's end). Nothing consumed.
+     */
+    int tokenEnd(boolean openMetrics) {
       int i = at;
-      while (i < end && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+      while (i < end && text.charAt(i) != ' ' && (openMetrics || text.charAt(i) != '\t')) {
         i++;
       }
       return i;

@@ -149,7 +149,7 @@ class EnrichAndMergeTest {
     List<MetricFamily> app =
         parse(
             Format.PROMETHEUS_TEXT,
-            "# TYPE jvm_threads gauge\njvm_threads{container=\"app\"} 50\n# TYPE up counter\nup_total 3\n# TYPE orders gauge\norders 2\n");
+            "# TYPE jvm_threads gauge\njvm_threads{container=\"app\"} 50\n# TYPE up_total counter\nup_total 3\n# TYPE orders gauge\norders 2\n");
     // The app exposing "up" as a counter named up_total: after normalising, the family "up" clashes
     // in type.
     MergedExposition merged = MergedExposition.merge(own, app);
