@@ -14,10 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A steady, bounded load on the demo app, as a client pod would send it: {@code rate} GET requests per second
  * for {@code seconds} (fewer when the server is slower), each with its own {@code x-request-id} ({@code <prefix>-<n>}) so a test can find every
- * request's log line at the receiver. At most 64 requests are in flight: a slower server lowers the rate instead
+ * request's log line at the receiver. HTTP/1.1, as most clients speak it. At most 64 requests are in flight: a slower server lowers the rate instead
  * of piling up requests. Prints one JSON line at the end: how many were sent, answered with 2xx, and failed, by
- * cause, and the seconds it took. No retries of its own: the JDK client's only retry is of a pooled connection that the
- * server had already closed, as any keep-alive client does.
+ * cause, how many were retried and the seconds it took.
  *
  * <p>{@code java -cp /app DemoLoad http://demo-app.demo.svc.cluster.local/orders/1 50 30 load}
  */
@@ -27,8 +26,10 @@ final class DemoLoad {
     int rate = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     String prefix = args.length > 3 ? args[3] : "load";
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     LongAdder ok = new LongAdder();
+    LongAdder retried = new LongAdder();
     Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
     Semaphore slots = new Semaphore(64);
@@ -49,7 +50,7 @@ final class DemoLoad {
               .timeout(Duration.ofSeconds(10))
               .build();
       inFlight.add(
-          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          sendRetryingOnce(http, request, retried)
               .whenComplete(
                   (response, error) -> {
                     slots.release();
@@ -74,8 +75,29 @@ final class DemoLoad {
     byCause.forEach((cause, count) -> causes.append(causes.isEmpty() ? "" : ",").append('"').append(cause)
         .append("\":").append(count));
     double took = (System.nanoTime() - start) / 1e9;
-    System.out.printf("{\"sent\":%d,\"ok\":%d,\"failed\":%d,\"seconds\":%.1f,\"causes\":{%s}}%n", total, ok.sum(),
-        failed, took, causes);
+    System.out.printf("{\"sent\":%d,\"ok\":%d,\"failed\":%d,\"retried\":%d,\"seconds\":%.1f,\"causes\":{%s}}%n",
+        total, ok.sum(), failed, retried.sum(), took, causes);
+  }
+
+  /**
+   * A GET whose connection closed before any answer is sent once more, on a new connection, as RFC 9112 §9.3.1
+   * allows for idempotent requests and Go's net/http and browsers do: a keep-alive connection the server closes as
+   * it shuts down can take a request that crossed the close on the wire. The JDK client retries only when nothing
+   * was sent. Retries are counted and printed.
+   */
+  private static CompletableFuture<HttpResponse<Void>> sendRetryingOnce(
+      HttpClient http, HttpRequest request, LongAdder retried) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .handle((response, error) -> {
+          if (error != null && rootCause(error) instanceof java.io.IOException
+              && !(rootCause(error) instanceof java.net.http.HttpTimeoutException)) {
+            retried.increment();
+            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+          }
+          return error != null ? CompletableFuture.<HttpResponse<Void>>failedFuture(error)
+              : CompletableFuture.completedFuture(response);
+        })
+        .thenCompose(f -> f);
   }
 
   private static Throwable rootCause(Throwable error) {
