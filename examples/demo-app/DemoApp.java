@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,6 +47,7 @@ public final class DemoApp {
 
     HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 128);
     server.createContext("/", DemoApp::handle);
+    server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     // As a well-behaved app in a pod does: keep serving for a moment after SIGTERM, while the pod leaves
     // the Service's endpoints, then stop.
