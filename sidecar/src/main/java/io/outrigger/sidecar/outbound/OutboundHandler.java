@@ -17,6 +17,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * The ambassador's HTTP side: forwards the app's requests to their destination with a client span,
@@ -238,33 +240,61 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
             .setSsl(exchange.target.ssl())
             .setURI(exchange.target.uri())
             .setHeaders(exchange.headers)
-            .setConnectTimeout(connectTimeout.get().toMillis())
+            // Vert.x bounds getting the connection by this deadline: the TCP connect (bounded by
+            // the client's connectTimeout) and, for HTTPS, the TLS handshake too.
+            .setConnectTimeout(connectionDeadline(exchange).toMillis())
             .setIdleTimeout(config.timeout().toMillis());
     client
         .request(options)
-        .compose(
-            outgoing ->
-                exchange.body != null
-                    ? outgoing.send(exchange.body)
-                    : outgoing.send(exchange.request))
         .onComplete(
-            result -> {
-              if (result.failed()) {
-                failed(exchange, result.cause());
-              } else {
-                answered(exchange, result.result());
+            obtained -> {
+              if (obtained.failed()) {
+                // No connection, so nothing of the request was sent.
+                failed(exchange, obtained.cause(), false);
+                return;
               }
+              HttpClientRequest outgoing = obtained.result();
+              (exchange.body != null
+                      ? outgoing.send(exchange.body)
+                      : outgoing.send(exchange.request))
+                  .onComplete(
+                      result -> {
+                        if (result.failed()) {
+                          failed(exchange, result.cause(), true);
+                        } else {
+                          answered(exchange, result.result());
+                        }
+                      });
             });
   }
 
-  private void failed(Exchange exchange, Throwable error) {
+  /**
+   * How long getting a connection may take: {@code proxy.connectTimeout} for the TCP connect, and
+   * for HTTPS the TLS handshake on top of it, which like any wait for the destination's bytes may
+   * take {@code proxy.outbound.timeout}. (A first handshake costs far more than a connect: a cold
+   * JVM's TLS stack and the signatures, on a CPU-limited sidecar, can take longer than the 1s
+   * default connect timeout.)
+   */
+  private Duration connectionDeadline(Exchange exchange) {
+    Duration connect = connectTimeout.get();
+    return exchange.target.ssl() ? connect.plus(exchange.config.timeout()) : connect;
+  }
+
+  /**
+   * @param sent whether a connection was obtained and the request (maybe) went out on it; a failure
+   *     to get the connection (connect, TLS handshake, waiting for the pool) sent nothing
+   */
+  private void failed(Exchange exchange, Throwable error, boolean sent) {
     exchange.state.breaker().onFailure();
-    boolean connectFailure = isConnectFailure(error);
-    // Only a request that never reached the destination may be sent again.
-    if (connectFailure && retry(exchange)) {
+    boolean connectFailure = !sent || isConnectFailure(error);
+    boolean tls = !sent && isTlsFailure(error);
+    // Only a request that never reached the destination may be sent again; a certificate that
+    // does not verify will not verify a moment later.
+    if (connectFailure && !tls && retry(exchange)) {
       return;
     }
     UpstreamFailure failure = UpstreamFailure.of(error);
+    boolean tcpOnly = hasCause(error, ConnectTimeoutException.class);
     String detail =
         switch (failure) {
           case REFUSED -> "the connection to " + where(exchange) + " was refused";
@@ -272,12 +302,17 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
               connectFailure
                   ? "connecting to "
                       + where(exchange)
+                      + (tcpOnly || !exchange.target.ssl() ? "" : " (TCP and TLS handshake)")
                       + " took longer than "
-                      + DurationText.format(connectTimeout.get())
+                      + DurationText.format(
+                          tcpOnly ? connectTimeout.get() : connectionDeadline(exchange))
                   : where(exchange)
                       + " did not answer within "
                       + DurationText.format(exchange.config.timeout());
-          case RESET -> where(exchange) + " closed the connection before a complete response";
+          case RESET ->
+              tls
+                  ? "the TLS handshake with " + where(exchange) + " failed: " + error.getMessage()
+                  : where(exchange) + " closed the connection before a complete response";
         };
     finish(exchange, failure.status(), failure.code(), detail);
   }
@@ -338,8 +373,17 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
   }
 
   private static boolean isConnectFailure(Throwable error) {
+    return hasCause(error, ConnectException.class)
+        || hasCause(error, ConnectTimeoutException.class);
+  }
+
+  private static boolean isTlsFailure(Throwable error) {
+    return hasCause(error, SSLException.class);
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException) {
+      if (type.isInstance(cause)) {
         return true;
       }
       if (cause.getCause() == cause) {

@@ -8,6 +8,12 @@ public final class Certificates {
 
   /** A self-signed certificate for 127.0.0.1 (it is its own CA), valid for a day. */
   public static void selfSigned(Path dir, String name, Path cert, Path key) throws Exception {
+    selfSigned(dir, name, cert, key, "IP:127.0.0.1");
+  }
+
+  /** A self-signed certificate for {@code subjectAltName} (e.g. {@code IP:127.0.0.2}). */
+  public static void selfSigned(Path dir, String name, Path cert, Path key, String subjectAltName)
+      throws Exception {
     Process openssl =
         new ProcessBuilder(
                 "openssl",
@@ -21,7 +27,7 @@ public final class Certificates {
                 "-subj",
                 "/CN=" + name,
                 "-addext",
-                "subjectAltName=IP:127.0.0.1",
+                "subjectAltName=" + subjectAltName,
                 "-keyout",
                 key.toString(),
                 "-out",

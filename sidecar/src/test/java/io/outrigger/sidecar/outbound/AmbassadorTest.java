@@ -360,12 +360,47 @@ class AmbassadorTest {
 
   @Test
   void theTokenReachesANamedHttpsDestination() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    Path cert = httpsDestination("IP:127.0.0.1", authorizations);
+    int port = secure.actualPort();
+    start(
+        withToken(tokenFile("s3cret"), new TokenDestination("127.0.0.1", port, false)),
+        new PemTrustOptions().addCertPath(cert.toString()));
+    Answer answer = viaAmbassador("https://127.0.0.1:" + port + "/secure");
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("secure");
+    assertThat(authorizations).containsExactly("Bearer s3cret");
+  }
+
+  @Test
+  void anHttpsDestinationWhoseCertificateNamesAnotherHostGetsNoRequest() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    // Signed by a trusted CA (itself), but for 127.0.0.2: the host name check must refuse it.
+    Path cert = httpsDestination("IP:127.0.0.2", authorizations);
+    int port = secure.actualPort();
+    start(
+        withToken(tokenFile("s3cret"), new TokenDestination("127.0.0.1", port, false)),
+        new PemTrustOptions().addCertPath(cert.toString()));
+    Answer answer = viaAmbassador("https://127.0.0.1:" + port + "/secure");
+    assertThat(answer.status()).isEqualTo(502);
+    assertThat(answer.body())
+        .startsWith("outrigger sidecar: the TLS handshake with 127.0.0.1:" + port + " failed");
+    assertThat(authorizations).as("no request, so no token, reached it").isEmpty();
+    assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried"))
+        .as("a certificate that does not verify is not tried again")
+        .isZero();
+  }
+
+  private HttpServer secure;
+
+  /** An HTTPS server with a self-signed certificate for {@code subjectAltName}; its cert file. */
+  private Path httpsDestination(String subjectAltName, List<String> authorizations)
+      throws Exception {
     Path dir = Files.createTempDirectory("tls");
     Path cert = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    Certificates.selfSigned(dir, "destination", cert, key);
-    List<String> authorizations = new CopyOnWriteArrayList<>();
-    HttpServer secure =
+    Certificates.selfSigned(dir, "destination", cert, key, subjectAltName);
+    secure =
         join(
             vertx
                 .createHttpServer(
@@ -383,14 +418,7 @@ class AmbassadorTest {
                       r.response().end("secure");
                     })
                 .listen());
-    start(
-        withToken(
-            tokenFile("s3cret"), new TokenDestination("127.0.0.1", secure.actualPort(), false)),
-        new PemTrustOptions().addCertPath(cert.toString()));
-    Answer answer = viaAmbassador("https://127.0.0.1:" + secure.actualPort() + "/secure");
-    assertThat(answer.status()).isEqualTo(200);
-    assertThat(answer.body()).isEqualTo("secure");
-    assertThat(authorizations).containsExactly("Bearer s3cret");
+    return cert;
   }
 
   @Test
