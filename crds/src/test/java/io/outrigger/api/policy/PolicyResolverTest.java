@@ -43,7 +43,7 @@ class PolicyResolverTest {
     assertThat(effective.injection().sidecarMode()).isEqualTo(SidecarMode.AUTO);
     assertThat(effective.injection().interception()).isEqualTo(InterceptionMode.IPTABLES);
     assertThat(effective.injection().resources())
-        .isEqualTo(new EffectivePolicy.Resources("50m", null, "64Mi", "128Mi"));
+        .isEqualTo(new EffectivePolicy.Resources("50m", null, "128Mi", "192Mi"));
     assertThat(effective.configMapName()).isEqualTo("outrigger-empty");
   }
 
