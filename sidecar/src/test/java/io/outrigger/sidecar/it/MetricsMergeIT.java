@@ -120,7 +120,7 @@ class MetricsMergeIT {
           assertThat(result[0].get(0).at("/value/1").asText()).isEqualTo("42");
         }
 
-        exposition.set(APP_METRICS + "broken{x=\"\\q\"} 1\n");
+        exposition.set(APP_METRICS + "broken{x=\"1\"} not-a-number\n");
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> !get(metrics, null).contains("queue_depth{"));
