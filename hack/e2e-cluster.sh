@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}/${2:-}" in
   local/up)
+    # A node an earlier run left (kept, or cut off before its down) is removed first: the tier's tests see only
+    # what this run made.
+    bash hack/cluster.sh down
     bash hack/cluster.sh up >/dev/null
     bash hack/images.sh import
     ;;

@@ -25,12 +25,15 @@ PAUSE_IMAGE=registry.k8s.io/pause:3.2
 log() { echo "[images.sh] $*" >&2; }
 
 base_rootfs() {
-  [[ -s $BASE_TAR ]] && return
+  [[ -f $BASE_TAR && -s $BASE_TAR ]] && return
+  # A directory in its place is what an earlier images.sh left (mmdebstrap picks the format from the name).
+  rm -rf "$BASE_TAR" "$BASE_TAR.tmp"
   log "building the base rootfs with mmdebstrap (about 2 minutes)"
   mkdir -p "$(dirname "$BASE_TAR")"
-  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" \
+  mmdebstrap --quiet --variant=apt --format=tar --include="$BASE_PACKAGES" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
     bookworm "$BASE_TAR.tmp"
+  tar -tf "$BASE_TAR.tmp" ./etc/passwd >/dev/null || die "mmdebstrap wrote no tarball at $BASE_TAR.tmp"
   mv "$BASE_TAR.tmp" "$BASE_TAR"
 }
 
