@@ -105,7 +105,7 @@ class LeaderElectionIT {
             certs.resolve("tls.key"),
             Optional.of(forwarder),
             4);
-    replicaPod(identity, server.port());
+    replicaPod(identity, server.reportPort());
     return new Instance(identity, client, operator, server, metrics);
   }
 
@@ -217,12 +217,13 @@ class LeaderElectionIT {
             .formatted(NS, ApiServer.VERSION);
 
     // The leader's answers come back through the standby, refusals included.
-    HttpResponse<String> refused = https.post(standby.server().port(), "/v1/reports", null, report);
+    HttpResponse<String> refused =
+        https.post(standby.server().reportPort(), "/v1/reports", null, report);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
 
     String token = Tokens.mint(admin, NS, "web", pod);
     HttpResponse<String> accepted =
-        https.post(standby.server().port(), "/v1/reports", token, report);
+        https.post(standby.server().reportPort(), "/v1/reports", token, report);
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(30))
