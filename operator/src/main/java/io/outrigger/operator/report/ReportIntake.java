@@ -100,7 +100,10 @@ public final class ReportIntake {
       return new Answer(503, "cannot review the token now");
     }
     if (identity.isEmpty()) {
-      return new Answer(401, "token refused (audience outrigger, not expired, pod still there)");
+      return new Answer(
+          401,
+          "token refused (a signed token for audience outrigger, bound to a pod that is still"
+              + " there, not expired)");
     }
     TokenReviewer.Identity who = identity.get();
     // Only a token bound to a pod says which pod is speaking; any other token of the namespace

@@ -41,6 +41,7 @@ class ReportIT {
   private static OperatorHttpsServer server;
   private static Https https;
   private static Pod pod;
+  private static Pod otherNamespacePod;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +69,10 @@ class ReportIT {
             NS, "web-1", Map.of("app", "web"), "web", status().getConfigHash(), ApiServer.VERSION);
     injected.getSpec().setServiceAccountName("web");
     pod = client.resource(injected).create();
+    Pod elsewhere =
+        ApiServer.injected(OTHER_NS, "web-1", Map.of("app", "web"), "web", "h", ApiServer.VERSION);
+    elsewhere.getSpec().setServiceAccountName("web");
+    otherNamespacePod = client.resource(elsewhere).create();
   }
 
   @AfterAll
@@ -138,11 +143,27 @@ class ReportIT {
         .as("no token")
         .isEqualTo(401);
 
-    String otherNamespace = Tokens.mint(client, OTHER_NS, "web", null);
+    String otherNamespace = Tokens.mint(client, OTHER_NS, "web", otherNamespacePod);
     HttpResponse<String> foreign =
         https.post(server.reportPort(), "/v1/reports", otherNamespace, body);
     assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
     assertThat(foreign.body()).contains("namespace " + OTHER_NS);
+
+    // Issue 19 item 8: a token of the namespace not bound to a pod could speak for any pod in it.
+    String unbound = Tokens.mint(client, NS, "web", null);
+    HttpResponse<String> notBound = https.post(server.reportPort(), "/v1/reports", unbound, body);
+    assertThat(notBound.statusCode()).as(notBound.body()).isEqualTo(401);
+    assertThat(notBound.body()).contains("bound to a pod");
+
+    // ... and a pod could report for any policy of its namespace, not only its own.
+    HttpResponse<String> otherPolicy =
+        https.post(
+            server.reportPort(),
+            "/v1/reports",
+            Tokens.mint(client, NS, "web", pod),
+            body.replace("\"policy\": \"web\"", "\"policy\": \"db\""));
+    assertThat(otherPolicy.statusCode()).as(otherPolicy.body()).isEqualTo(403);
+    assertThat(otherPolicy.body()).contains("injected from policy web");
 
     String boundToWeb1 = Tokens.mint(client, NS, "web", pod);
     HttpResponse<String> otherPod =

@@ -179,11 +179,15 @@ class SlowLorisIT {
         SlowLoris onReports =
             new SlowLoris("127.0.0.3", server.reportPort(), "/v1/reports", LORIS_CONNECTIONS)
                 .start()) {
-      // Let the lorises take hold: more connections than a server of 32 handler threads has.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> onAdmission.opened() + onReports.opened() >= 32);
-      Thread.sleep(3000);
+      // Let the lorises take hold of their connections (a server that gives each connection a
+      // thread stops them at its thread count), then measure while they hold on and reconnect.
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < until
+          && (onAdmission.holding() < LORIS_CONNECTIONS * 9 / 10
+              || onReports.holding() < LORIS_CONNECTIONS * 9 / 10)) {
+        Thread.sleep(500);
+      }
+      Thread.sleep(2000);
       List<Long> loris = createPods("loris");
       System.out.printf(
           "SlowLorisIT pod creates with loris (%d and %d connections held, %d and %d opened): %s %s%n",
@@ -193,16 +197,26 @@ class SlowLorisIT {
           onReports.opened(),
           describe(loris),
           loris);
+      System.out.printf(
+          "SlowLorisIT admission server: %d closed at the deadline, %d at the cap, %d answered 503;"
+              + " reports server: %d, %d, %d%n",
+          server.admission().closedWaiting(),
+          server.admission().closedAtCap(),
+          server.admission().refusedBusy(),
+          server.reports().closedWaiting(),
+          server.reports().closedAtCap(),
+          server.reports().refusedBusy());
 
       assertThat(loris)
           .as("every pod created and injected while the lorises hold on")
           .allMatch(m -> m >= 0);
       long quietMedian = quiet.stream().sorted().toList().get(PODS / 2);
-      // Normal latency: well within the webhook's 5 s timeout, near the quiet median.
+      // Normal latency: near the quiet median, and no create anywhere near the webhook's 5 s
+      // timeout (the machine's 2 cores also run the API server, etcd and the lorises themselves).
       assertThat(loris.stream().sorted().toList().get(PODS / 2))
           .as("median under loris vs quiet median " + quietMedian + " ms")
-          .isLessThan(quietMedian * 3 + 200);
-      assertThat(loris).as("no create waited for the webhook's timeout").allMatch(m -> m < 2000);
+          .isLessThan(quietMedian * 3 + 300);
+      assertThat(loris).as("no create waited for the webhook's timeout").allMatch(m -> m < 2500);
     }
   }
 }
