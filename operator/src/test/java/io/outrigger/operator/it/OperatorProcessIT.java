@@ -155,6 +155,6 @@ class OperatorProcessIT {
     assertThat(lines.stream().filter(l -> !l.isBlank()))
         .as("every log line is a JSON object")
         .allMatch(l -> l.startsWith("{") && l.endsWith("}"));
-    assertThat(String.join("\n", lines)).contains("serving admission and reports");
+    assertThat(String.join("\n", lines)).contains("serving admission on https://");
   }
 }

@@ -13,8 +13,10 @@ import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.operator.http.ServerLimits;
 import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.InjectedNames;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,8 @@ class SlowLorisIT {
 
   /** Connections per port: far more than handler threads, and more than a server's cap. */
   private static final int LORIS_CONNECTIONS = 300;
+
+  private static final int CAP = 100;
 
   private static KubernetesClient client;
 
@@ -79,7 +83,19 @@ class SlowLorisIT {
 
     Path dir = Files.createTempDirectory("outrigger-loris-it");
     TlsMaterial tls = ApiServer.loopbackTls(dir, "localhost");
-    server = ApiServer.https(operator, dir.resolve("tls.crt"), dir.resolve("tls.key"));
+    // The production limits, with connection caps the lorises outnumber three to one, so that the
+    // API server's connections must get in past a full server.
+    server =
+        ApiServer.https(
+            operator,
+            dir.resolve("tls.crt"),
+            dir.resolve("tls.key"),
+            Optional.empty(),
+            new OperatorHttpsServer.Ports(
+                new InetSocketAddress("127.0.0.1", 0),
+                ServerLimits.ADMISSION.withConnections(CAP, ServerLimits.ADMISSION.maxInFlight()),
+                new InetSocketAddress("127.0.0.1", 0),
+                ServerLimits.REPORTS.withConnections(CAP, ServerLimits.REPORTS.maxInFlight())));
     client
         .resource(
             new MutatingWebhookConfigurationBuilder()
@@ -183,8 +199,7 @@ class SlowLorisIT {
       // thread stops them at its thread count), then measure while they hold on and reconnect.
       long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < until
-          && (onAdmission.holding() < LORIS_CONNECTIONS * 9 / 10
-              || onReports.holding() < LORIS_CONNECTIONS * 9 / 10)) {
+          && (onAdmission.opened() < LORIS_CONNECTIONS || onReports.opened() < LORIS_CONNECTIONS)) {
         Thread.sleep(500);
       }
       Thread.sleep(2000);
@@ -217,6 +232,7 @@ class SlowLorisIT {
           .as("median under loris vs quiet median " + quietMedian + " ms")
           .isLessThan(quietMedian * 3 + 300);
       assertThat(loris).as("no create waited for the webhook's timeout").allMatch(m -> m < 2500);
+      assertThat(server.admission().closedAtCap()).as("the lorises filled the server").isPositive();
     }
   }
 }
