@@ -13,7 +13,7 @@ COPY --chown=65532:65532 operator/target/quarkus-app/app/ /deployments/app/
 COPY --chown=65532:65532 operator/target/quarkus-app/quarkus/ /deployments/quarkus/
 
 USER 65532:65532
-EXPOSE 8443 8080
+EXPOSE 8443 8444 8080
 # JAVA_OPTS (the chart's jvmOptions) goes before -jar. Not JAVA_TOOL_OPTIONS: the JVM announces that one on
 # stderr, a line that would break the operator's JSON logs.
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"

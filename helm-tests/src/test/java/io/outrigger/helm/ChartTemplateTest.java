@@ -67,6 +67,37 @@ class ChartTemplateTest {
     assertThat((Object) one(objects, "Secret", "outrigger-webhook-tls").get("data")).isNull();
   }
 
+  /**
+   * Admission and reports are two servers (issue 19 item 1): the Service's 443 reaches admission,
+   * its reports port the report server, and standbys find the leader's report port by its name.
+   */
+  @Test
+  void admissionAndReportsAreServedOnTwoPortsThroughTheService() {
+    List<GenericKubernetesResource> objects = render(ValuesSet.DEFAULTS);
+    JsonNode container =
+        tree(one(objects, "Deployment", "outrigger-operator"))
+            .at("/spec/template/spec/containers/0");
+    Map<String, Integer> containerPorts = new HashMap<>();
+    container
+        .path("ports")
+        .forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
+    assertThat(containerPorts).containsEntry("https", 8443).containsEntry("reports", 8444);
+    Map<String, JsonNode> env = new HashMap<>();
+    container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    assertThat(env.get("OUTRIGGER_ADMISSION_PORT").path("value").asText()).isEqualTo("8443");
+    assertThat(env.get("OUTRIGGER_REPORTS_PORT").path("value").asText()).isEqualTo("8444");
+
+    JsonNode service = tree(one(objects, "Service", "outrigger-webhook"));
+    Map<String, JsonNode> servicePorts = new HashMap<>();
+    service.at("/spec/ports").forEach(p -> servicePorts.put(p.path("name").asText(), p));
+    assertThat(servicePorts.get("https").path("port").asInt()).isEqualTo(443);
+    assertThat(servicePorts.get("https").path("targetPort").asText()).isEqualTo("https");
+    // The operator tells sidecars https://<service>.<ns>.svc:<reports port>: the same number here.
+    assertThat(servicePorts.get("reports").path("port").asInt()).isEqualTo(8444);
+    assertThat(servicePorts.get("reports").path("targetPort").asText()).isEqualTo("reports");
+    assertThat(webhook(objects).at("/clientConfig/service/port").asInt()).isEqualTo(443);
+  }
+
   @Test
   void theWebhookByDefaultFailsOpenSkipsSystemAndOwnNamespacesAndIsReinvoked() {
     JsonNode webhook = webhook(render(ValuesSet.DEFAULTS));

@@ -159,7 +159,7 @@ class ChartWebhookIT {
     assertThat(operator.log())
         .doesNotContain("is forbidden")
         .doesNotContain("Code: 403")
-        .contains("serving admission and reports");
+        .contains("serving admission on https://");
   }
 
   private static org.awaitility.core.ConditionFactory await(OperatorProcess operator) {

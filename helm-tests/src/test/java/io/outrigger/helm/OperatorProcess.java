@@ -21,17 +21,19 @@ import java.util.concurrent.TimeUnit;
  * way the chart's Deployment runs it: the container's environment as rendered, and the API
  * credentials of the chart's service account (a TokenRequest token), so every call it makes goes
  * through the chart's RBAC. Only what a pod gets from its surroundings is replaced: free loopback
- * ports instead of 8443/8080, a temporary certificate directory, 127.0.0.1 in the certificate.
+ * ports instead of 8443/8444/8080, a temporary certificate directory, 127.0.0.1 in the certificate.
  */
 final class OperatorProcess implements AutoCloseable {
   /** Replaced for a process on this machine; everything else comes from the rendered Deployment. */
   static final java.util.Set<String> LOCAL_OVERRIDES =
       java.util.Set.of(
-          "OUTRIGGER_HTTPS_PORT",
+          "OUTRIGGER_ADMISSION_PORT",
+          "OUTRIGGER_REPORTS_PORT",
           "QUARKUS_HTTP_PORT",
           "OUTRIGGER_CERTIFICATES_DIR",
           "OUTRIGGER_CERTIFICATES_IP_ADDRESSES",
-          "OUTRIGGER_HTTPS_HOST");
+          "OUTRIGGER_ADMISSION_HOST",
+          "OUTRIGGER_REPORTS_HOST");
 
   final Process process;
   final Path log;
@@ -95,8 +97,11 @@ final class OperatorProcess implements AutoCloseable {
     }
     int httpsPort = freePort();
     int httpPort = freePort();
-    env.put("OUTRIGGER_HTTPS_PORT", Integer.toString(httpsPort));
-    env.put("OUTRIGGER_HTTPS_HOST", "127.0.0.1");
+    int reportsPort = freePort();
+    env.put("OUTRIGGER_ADMISSION_PORT", Integer.toString(httpsPort));
+    env.put("OUTRIGGER_ADMISSION_HOST", "127.0.0.1");
+    env.put("OUTRIGGER_REPORTS_PORT", Integer.toString(reportsPort));
+    env.put("OUTRIGGER_REPORTS_HOST", "127.0.0.1");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
     Path tls = Files.createDirectories(work.resolve("tls"));
     certificates.accept(tls);

@@ -98,7 +98,18 @@ public final class OutriggerOperator implements AutoCloseable {
             client,
             new LocalTokenVerifier(issuerKeys, reconciler::cachedPod, clock),
             settings.tokenCacheTtl());
-    ReportIntake intake = new ReportIntake(reviewer::review, reports, throttle, reportMetrics);
+    // The reported pod as the leader's informers hold it; the API server only for one they have not
+    // seen yet (a standby forwards before this check).
+    ReportIntake.Pods pods =
+        (namespace, name) ->
+            reconciler
+                .cachedPod(namespace, name)
+                .or(
+                    () ->
+                        Optional.ofNullable(
+                            client.pods().inNamespace(namespace).withName(name).get()));
+    ReportIntake intake =
+        new ReportIntake(reviewer::review, pods, reports, throttle, reportMetrics);
     operator.register(
         reconciler,
         o -> {

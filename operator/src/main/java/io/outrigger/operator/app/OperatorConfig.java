@@ -19,7 +19,7 @@ public interface OperatorConfig {
 
   Sidecar sidecar();
 
-  Https https();
+  Admission admission();
 
   Certificates certificates();
 
@@ -36,20 +36,59 @@ public interface OperatorConfig {
     String version();
   }
 
-  /** The HTTPS port serving admission and reports. */
-  interface Https {
+  /** What one HTTPS server allows (ServerLimits; docs/security.md). */
+  interface Server {
+    String host();
+
+    int port();
+
+    /** Handler threads of this server only. */
+    int threads();
+
+    /** Open connections; a new one beyond closes the one that has waited longest for a request. */
+    int maxConnections();
+
+    /** Requests being handled; one more is answered 503 at once. */
+    int maxInFlight();
+
+    /** A complete request must arrive within this of the connection opening or its last answer. */
+    Duration requestTimeout();
+
+    /** Nothing read or written for this long closes the connection. */
+    Duration idleTimeout();
+  }
+
+  /** The HTTPS server the API server calls ({@code /mutate}); the webhook Service's port 443. */
+  interface Admission extends Server {
+    @Override
     @WithDefault("0.0.0.0")
     String host();
 
+    @Override
     @WithDefault("8443")
     int port();
 
-    /**
-     * Handler threads: a report waits for a TokenReview round trip, so they are mostly waiting
-     * (bench/operator.sh: 8 capped a burst of 5,000 reports at the TokenReview latency).
-     */
-    @WithDefault("32")
+    /** Admission is a few ms of CPU per pod. */
+    @Override
+    @WithDefault("8")
     int threads();
+
+    @Override
+    @WithDefault("512")
+    int maxConnections();
+
+    @Override
+    @WithDefault("64")
+    int maxInFlight();
+
+    /** The API server waits at most 30 s (10 s by default) for a webhook. */
+    @Override
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    @Override
+    @WithDefault("30s")
+    Duration idleTimeout();
   }
 
   /** Who owns the webhook's certificates. */
@@ -89,8 +128,40 @@ public interface OperatorConfig {
     Optional<String> identity();
   }
 
-  /** Sidecar reports. */
-  interface Reports {
+  /** Sidecar reports, and the HTTPS server they are posted to ({@code /v1/reports}). */
+  interface Reports extends Server {
+    @Override
+    @WithDefault("0.0.0.0")
+    String host();
+
+    @Override
+    @WithDefault("8444")
+    int port();
+
+    /**
+     * A report may wait for a TokenReview round trip, so threads are mostly waiting
+     * (bench/operator.sh: 8 capped a burst of 5,000 reports at the TokenReview latency).
+     */
+    @Override
+    @WithDefault("32")
+    int threads();
+
+    @Override
+    @WithDefault("2048")
+    int maxConnections();
+
+    @Override
+    @WithDefault("256")
+    int maxInFlight();
+
+    @Override
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    @Override
+    @WithDefault("30s")
+    Duration idleTimeout();
+
     @WithDefault("90s")
     Duration ttl();
 
@@ -104,8 +175,8 @@ public interface OperatorConfig {
 
     /**
      * Where sidecars send reports; default {@code
-     * https://<certificates.service>.<namespace>.svc/v1/reports}, the Service that also serves the
-     * webhook.
+     * https://<certificates.service>.<namespace>.svc:<reports.port>/v1/reports}, the Service that
+     * also serves the webhook (on another port).
      */
     Optional<String> url();
 

@@ -8,6 +8,7 @@ import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.CertificateFiles;
 import io.outrigger.operator.certs.WebhookCertificates;
 import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.operator.http.ServerLimits;
 import io.outrigger.operator.report.PeerTrust;
 import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.webhook.admission.AdmissionHandler;
@@ -15,6 +16,7 @@ import io.outrigger.webhook.admission.AdmissionMetrics;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -29,9 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The thin Quarkus layer: on startup, the certificates (unless cert-manager owns them), the JOSDK
- * operator on Quarkus's KubernetesClient, and the HTTPS server for admission and reports; on
- * shutdown, the same in reverse. Everything it starts is a plain class tested against a real API
- * server.
+ * operator on Quarkus's KubernetesClient, and the HTTPS servers for admission and reports on
+ * Quarkus's Vert.x; on shutdown, the same in reverse. Everything it starts is a plain class tested
+ * against a real API server.
  */
 @ApplicationScoped
 public class OperatorLifecycle {
@@ -40,6 +42,7 @@ public class OperatorLifecycle {
   @Inject KubernetesClient client;
   @Inject MeterRegistry registry;
   @Inject OperatorConfig config;
+  @Inject Vertx vertx;
 
   private WebhookCertificates certificates;
   private OutriggerOperator operator;
@@ -66,7 +69,9 @@ public class OperatorLifecycle {
                             + config.certificates().service()
                             + "."
                             + config.namespace()
-                            + ".svc/v1/reports")
+                            + ".svc:"
+                            + config.reports().port()
+                            + "/v1/reports")
                 : null,
             config.reports().enabled()
                 ? Path.of(config.certificates().dir()).resolve(CertificateFiles.CA).toString()
@@ -116,7 +121,7 @@ public class OperatorLifecycle {
             ? Optional.of(
                 new ReportForwarder(
                     identity,
-                    ReportForwarder.fromPods(client, config.namespace(), config.https().port()),
+                    ReportForwarder.fromPods(client, config.namespace(), config.reports().port()),
                     new PeerTrust(
                         PeerTrust.fromDirectory(certFile.getParent()),
                         config.certificates().service() + "." + config.namespace() + ".svc")))
@@ -142,7 +147,12 @@ public class OperatorLifecycle {
     metrics.bind(admissions);
     https =
         OperatorHttpsServer.start(
-            new InetSocketAddress(config.https().host(), config.https().port()),
+            vertx,
+            new OperatorHttpsServer.Ports(
+                new InetSocketAddress(config.admission().host(), config.admission().port()),
+                limits(config.admission(), ServerLimits.ADMISSION),
+                new InetSocketAddress(config.reports().host(), config.reports().port()),
+                limits(config.reports(), ServerLimits.REPORTS)),
             certFile,
             keyFile,
             new AdmissionHandler(
@@ -150,11 +160,25 @@ public class OperatorLifecycle {
                 settings.clusterFacts(version.getMajor(), version.getMinor()),
                 admissions),
             operator.reportIntake(),
-            forwarder,
-            config.https().threads());
+            forwarder);
     LOG.infof(
-        "outrigger operator %s serving admission and reports on https://%s:%d",
-        identity, config.https().host(), https.port());
+        "outrigger operator %s serving admission on https://%s:%d and reports on https://%s:%d",
+        identity,
+        config.admission().host(),
+        https.admissionPort(),
+        config.reports().host(),
+        https.reportPort());
+  }
+
+  /** The configured limits; the body limit is the route's own ({@code defaults}). */
+  private static ServerLimits limits(OperatorConfig.Server server, ServerLimits defaults) {
+    return new ServerLimits(
+        server.threads(),
+        server.maxConnections(),
+        server.maxInFlight(),
+        server.requestTimeout(),
+        server.idleTimeout(),
+        defaults.maxBodyBytes());
   }
 
   /**

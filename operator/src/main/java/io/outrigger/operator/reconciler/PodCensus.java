@@ -126,7 +126,7 @@ public record PodCensus(PodCounts counts, List<String> winners, List<Pod> missed
   }
 
   /** The {@code outrigger.io/status} annotation; empty when missing or unreadable. */
-  static Optional<InjectionStatus> injectionStatus(Map<String, String> annotations) {
+  public static Optional<InjectionStatus> injectionStatus(Map<String, String> annotations) {
     String json = annotations.get(Names.STATUS);
     if (json == null) {
       return Optional.empty();

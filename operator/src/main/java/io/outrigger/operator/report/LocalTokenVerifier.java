@@ -25,8 +25,11 @@ import java.util.Optional;
 /**
  * Accepts a sidecar's bound service-account token without asking the API server: the signature
  * under the issuer's published keys, the claims, and the bound pod as the operator's pod informer
- * holds it. It may only accept sooner, never refuse: whatever it does not accept goes to
- * TokenReview unchanged (empty result), so a token it misjudges costs a review, not a sidecar.
+ * holds it. It refuses only what TokenReview would refuse too, or what reports refuse anyway: a
+ * token of the wrong shape ({@link TokenShape}: not a signed JWT, another audience, expired, not
+ * bound to a pod) and one whose signature fails under the published key its {@code kid} names.
+ * Whatever else it does not accept goes to TokenReview unchanged, so a token it misjudges costs a
+ * review, not a sidecar.
  *
  * <p>What it checks is what the API server's own service-account authenticator checks for a bound
  * token, with one difference: the service account's uid is not compared with a live ServiceAccount
@@ -58,39 +61,72 @@ public final class LocalTokenVerifier {
     this.clock = clock;
   }
 
-  /** The token's identity when it verifies locally; empty: ask TokenReview. */
-  public Optional<Identity> verify(String token) {
-    try {
-      return verifyOrThrow(token);
-    } catch (ParseException | JOSEException | RuntimeException e) {
-      // Malformed, unexpected shapes of claims, a key nimbus cannot use: TokenReview decides.
-      return Optional.empty();
+  /**
+   * What the local check says of a token: accepted with an identity, refused with the reason, or
+   * neither (ask TokenReview).
+   */
+  public record Verdict(Optional<Identity> identity, Optional<String> refusal) {
+    static final Verdict ASK_TOKEN_REVIEW = new Verdict(Optional.empty(), Optional.empty());
+
+    static Verdict accepted(Identity identity) {
+      return new Verdict(Optional.of(identity), Optional.empty());
+    }
+
+    static Verdict refused(String why) {
+      return new Verdict(Optional.empty(), Optional.of(why));
+    }
+
+    static Verdict of(Optional<Identity> identity) {
+      return identity.map(Verdict::accepted).orElse(ASK_TOKEN_REVIEW);
     }
   }
 
-  private Optional<Identity> verifyOrThrow(String token) throws ParseException, JOSEException {
+  /** The token's identity when it verifies locally; empty: refused, or ask TokenReview. */
+  public Optional<Identity> verify(String token) {
+    return check(token).identity();
+  }
+
+  /** Accepted, refused, or to be asked of TokenReview. */
+  public Verdict check(String token) {
+    Optional<String> wrongShape = TokenShape.refusal(token, clock.instant());
+    if (wrongShape.isPresent()) {
+      return Verdict.refused(wrongShape.get());
+    }
+    try {
+      return verifyOrThrow(token);
+    } catch (ParseException | JOSEException | RuntimeException e) {
+      // Unexpected shapes of claims, a key nimbus cannot use: TokenReview decides.
+      return Verdict.ASK_TOKEN_REVIEW;
+    }
+  }
+
+  private Verdict verifyOrThrow(String token) throws ParseException, JOSEException {
     Optional<IssuerKeys> current = keys.current();
     if (current.isEmpty()) {
-      return Optional.empty();
+      return Verdict.ASK_TOKEN_REVIEW;
     }
     SignedJWT jwt = SignedJWT.parse(token);
     String kid = jwt.getHeader().getKeyID();
     if (kid == null) {
-      return Optional.empty();
+      return Verdict.ASK_TOKEN_REVIEW;
     }
     JWK key = current.get().keys().getKeyByKeyId(kid);
     if (key == null) {
       current = keys.afterUnknownKey();
       key = current.map(k -> k.keys().getKeyByKeyId(kid)).orElse(null);
       if (key == null) {
-        return Optional.empty();
+        return Verdict.ASK_TOKEN_REVIEW;
       }
     }
     Optional<JWSVerifier> verifier = verifier(key, jwt.getHeader().getAlgorithm());
-    if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
-      return Optional.empty();
+    if (verifier.isEmpty()) {
+      return Verdict.ASK_TOKEN_REVIEW;
     }
-    return claims(jwt.getJWTClaimsSet(), current.get().issuer());
+    if (!jwt.verify(verifier.get())) {
+      // The API server verifies with the keys it publishes: it would refuse this one too.
+      return Verdict.refused("signature does not verify under the issuer's key " + kid);
+    }
+    return Verdict.of(claims(jwt.getJWTClaimsSet(), current.get().issuer()));
   }
 
   /**

@@ -23,11 +23,13 @@ import java.util.stream.Stream;
  * Sends a report that reached a standby replica on to the replica holding the Lease, unchanged: the
  * same body and the sidecar's own bearer token, so the leader authenticates it exactly as if the
  * sidecar had called it, and the sidecar gets the leader's answer (202, 401, 403, 400). Only the
- * leader reconciles, so only its report store reaches a status (ADR 0005).
+ * leader reconciles, so only its report store reaches a status (ADR 0005). A standby forwards only
+ * reports it authenticated itself ({@link ReportIntake}), so unauthenticated clients cannot make it
+ * open connections to the leader.
  *
  * <p>The leader is known from the election (every replica is told of a new leader), its address
  * from its pod: the Lease identity is the pod name, the pod's IP and its container port named
- * {@code https}. The peer is trusted as described in {@link PeerTrust}.
+ * {@code reports}. The peer is trusted as described in {@link PeerTrust}.
  */
 public final class ReportForwarder {
   private static final Logger LOG = Logger.getLogger(ReportForwarder.class.getName());
@@ -35,8 +37,8 @@ public final class ReportForwarder {
   /** Marks a forwarded report: it is taken where it lands, never forwarded twice. */
   public static final String FORWARDED_BY = "X-Outrigger-Forwarded-By";
 
-  /** The container port the replicas serve admission and reports on. */
-  public static final String PORT_NAME = "https";
+  /** The container port the replicas serve reports on. */
+  public static final String PORT_NAME = "reports";
 
   private final String self;
   private final Function<String, Optional<URI>> addresses;
@@ -132,7 +134,7 @@ public final class ReportForwarder {
             .flatMap(pod -> reportUri(pod, defaultPort));
   }
 
-  /** {@code https://<pod IP>:<port named https>/v1/reports}; empty while the pod has no IP. */
+  /** {@code https://<pod IP>:<port named reports>/v1/reports}; empty while the pod has no IP. */
   static Optional<URI> reportUri(Pod pod, int defaultPort) {
     if (pod.getStatus() == null || pod.getStatus().getPodIP() == null) {
       return Optional.empty();

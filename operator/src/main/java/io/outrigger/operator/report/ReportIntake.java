@@ -1,9 +1,13 @@
 package io.outrigger.operator.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.outrigger.config.SidecarReport;
+import io.outrigger.operator.reconciler.PodCensus;
+import io.outrigger.webhook.InjectionStatus;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -11,8 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * {@code POST /v1/reports} without the HTTP: checks the bearer token with the API server, checks
- * the token may speak for the reported pod, stores the report and asks for a (throttled) status
- * update. The HTTP layer only moves bytes and status codes.
+ * the token may speak for the reported pod, bounds the report, hands it to the leader when another
+ * replica leads, checks the policy against the pod's injection status, stores it and asks for a
+ * (throttled) status update. The HTTP layer only moves bytes and status codes.
  */
 public final class ReportIntake {
   private static final Logger LOG = Logger.getLogger(ReportIntake.class.getName());
@@ -26,29 +31,58 @@ public final class ReportIntake {
     void reported(String namespace, String policy);
   }
 
+  /** The pod a report speaks for, as the cluster has it; empty when it does not exist. */
+  @FunctionalInterface
+  public interface Pods {
+    Optional<Pod> find(String namespace, String name);
+  }
+
+  /**
+   * Where an authenticated report goes when this replica does not take it: the leader's answer, or
+   * empty to take it here (ADR 0005).
+   */
+  @FunctionalInterface
+  public interface Leader {
+    Optional<Answer> forward(String authorization, byte[] body);
+
+    Leader HERE = (authorization, body) -> Optional.empty();
+  }
+
   private final Function<String, Optional<TokenReviewer.Identity>> reviewer;
+  private final Pods pods;
   private final ReportStore store;
   private final Listener listener;
   private final ReportMetrics metrics;
 
   public ReportIntake(
       Function<String, Optional<TokenReviewer.Identity>> reviewer,
+      Pods pods,
       ReportStore store,
       Listener listener,
       ReportMetrics metrics) {
     this.reviewer = reviewer;
+    this.pods = pods;
     this.store = store;
     this.listener = listener;
     this.metrics = metrics;
   }
 
+  /** Takes the report on this replica. */
   public Answer accept(String authorization, byte[] body) {
-    Answer answer = decide(authorization, body);
+    return accept(authorization, body, Leader.HERE);
+  }
+
+  /**
+   * Authenticates the report and checks what its token may say, then lets {@code leader} take it or
+   * takes it here: a replica forwards only reports it would have accepted itself.
+   */
+  public Answer accept(String authorization, byte[] body, Leader leader) {
+    Answer answer = decide(authorization, body, leader);
     metrics.report(answer.status());
     return answer;
   }
 
-  private Answer decide(String authorization, byte[] body) {
+  private Answer decide(String authorization, byte[] body, Leader leader) {
     // Authenticate before reading the body: unauthenticated clients get no parser to play with.
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return new Answer(401, "a bearer token is required (the sidecar's projected token)");
@@ -66,7 +100,16 @@ public final class ReportIntake {
       return new Answer(503, "cannot review the token now");
     }
     if (identity.isEmpty()) {
-      return new Answer(401, "token refused (audience outrigger, not expired, pod still there)");
+      return new Answer(
+          401,
+          "token refused (a signed token for audience outrigger, bound to a pod that is still"
+              + " there, not expired)");
+    }
+    TokenReviewer.Identity who = identity.get();
+    // Only a token bound to a pod says which pod is speaking; any other token of the namespace
+    // could report for every pod in it.
+    if (who.pod().isEmpty()) {
+      return new Answer(403, "the token is not bound to a pod (the sidecar's projected token is)");
     }
     SidecarReport report;
     try {
@@ -74,24 +117,77 @@ public final class ReportIntake {
     } catch (IOException e) {
       return new Answer(400, "not a report: " + oneLine(e.getMessage()));
     }
-    if (blank(report.namespace()) || blank(report.pod()) || blank(report.policy())) {
+    if (report == null
+        || blank(report.namespace())
+        || blank(report.pod())
+        || blank(report.policy())) {
       return new Answer(400, "a report names its namespace, pod and policy");
     }
-    // A token speaks for its own namespace only (and, when bound to a pod, for that pod only):
-    // one team's sidecars cannot write into another team's policy status.
-    TokenReviewer.Identity who = identity.get();
+    Optional<String> tooBig = ReportBounds.violation(report);
+    if (tooBig.isPresent()) {
+      return new Answer(400, "report too large: " + tooBig.get());
+    }
+    // A token speaks for its own namespace and pod only: one team's sidecars cannot write into
+    // another team's policy status, nor one pod for another.
     if (!who.namespace().equals(report.namespace())) {
       return new Answer(
           403,
           "a token of namespace " + who.namespace() + " cannot report for " + report.namespace());
     }
-    if (who.pod().isPresent() && !who.pod().get().equals(report.pod())) {
+    if (!who.pod().get().equals(report.pod())) {
       return new Answer(
           403, "a token of pod " + who.pod().get() + " cannot report for pod " + report.pod());
     }
-    store.put(report);
-    listener.reported(report.namespace(), report.policy());
+    Optional<Answer> forwarded = leader.forward(authorization, body);
+    if (forwarded.isPresent()) {
+      return forwarded.get();
+    }
+    Optional<Answer> policyRefused = checkPolicy(report);
+    if (policyRefused.isPresent()) {
+      return policyRefused.get();
+    }
+    SidecarReport kept = ReportBounds.trimmed(report);
+    store.put(kept);
+    listener.reported(kept.namespace(), kept.policy());
     return new Answer(202, "accepted");
+  }
+
+  /**
+   * A pod reports for the policy it was injected from (its {@code outrigger.io/status}), not for
+   * any policy of its namespace.
+   */
+  private Optional<Answer> checkPolicy(SidecarReport report) {
+    Optional<Pod> pod;
+    try {
+      pod = pods.find(report.namespace(), report.pod());
+    } catch (KubernetesClientException e) {
+      LOG.log(Level.WARNING, "cannot read pod " + report.pod() + ": " + e.getMessage());
+      return Optional.of(new Answer(503, "cannot read the pod now"));
+    }
+    if (pod.isEmpty()) {
+      return Optional.of(new Answer(403, "pod " + report.pod() + " does not exist"));
+    }
+    Map<String, String> annotations =
+        pod.get().getMetadata() == null || pod.get().getMetadata().getAnnotations() == null
+            ? Map.of()
+            : pod.get().getMetadata().getAnnotations();
+    Optional<String> injectedFrom =
+        PodCensus.injectionStatus(annotations).map(InjectionStatus::policy);
+    if (injectedFrom.isEmpty()) {
+      return Optional.of(new Answer(403, "pod " + report.pod() + " was not injected"));
+    }
+    if (!injectedFrom.get().equals(report.policy())) {
+      return Optional.of(
+          new Answer(
+              403,
+              "pod "
+                  + report.pod()
+                  + " was injected from policy "
+                  + injectedFrom.get()
+                  + ", not "
+                  + report.policy()));
+    }
+    return Optional.empty();
   }
 
   private static boolean blank(String value) {

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * Turns sidecar reports into reconciles of their policy, at most one per policy per {@code
  * interval}: 5,000 sidecars heart-beating must not become 5,000 status writes. Reports arriving
  * within an interval are coalesced into one reconcile at its end. Also sweeps expired reports, so a
- * pod that stopped reporting leaves the status.
+ * pod that stopped reporting leaves the status, and forgets policies whose last reconcile is more
+ * than an interval ago (they would be let through at once anyway), so deleted policies do not stay.
  */
 public final class StatusThrottle implements ReportIntake.Listener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(StatusThrottle.class.getName());
@@ -43,17 +44,35 @@ public final class StatusThrottle implements ReportIntake.Listener, AutoCloseabl
     this.clock = clock;
     long millis = interval.toMillis();
     scheduler.scheduleWithFixedDelay(
-        () ->
-            store
-                .expire()
-                .forEach(
-                    key -> {
-                      String[] parts = key.split("/", 2);
-                      reported(parts[0], parts[1]);
-                    }),
+        () -> {
+          store
+              .expire()
+              .forEach(
+                  key -> {
+                    String[] parts = key.split("/", 2);
+                    reported(parts[0], parts[1]);
+                  });
+          forgetQuiet();
+        },
         millis,
         millis,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Drops the policies {@link #delay} would let through at once: nothing is known of them. */
+  void forgetQuiet() {
+    Instant now = clock.instant();
+    lastFired
+        .entrySet()
+        .removeIf(
+            e ->
+                delay(Optional.of(e.getValue()), now, interval).isZero()
+                    && !pending.containsKey(e.getKey()));
+  }
+
+  /** Policies this throttle holds anything about. */
+  int tracked() {
+    return lastFired.size() + pending.size();
   }
 
   /** The JOSDK event source the reconciler registers; it triggers the throttled reconciles. */

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.api.Names;
@@ -35,9 +36,10 @@ import java.util.function.Function;
  * until its entry expires. Refusals are not remembered (a sidecar whose token was just minted must
  * not be locked out), and entries are keyed by the token's SHA-256, not the token.
  *
- * <p>A token not in the cache is first offered to the local check ({@link LocalTokenVerifier}:
- * signature under the issuer's published keys and the bound pod in the informer cache); only what
- * it does not accept is sent to TokenReview. Both answers are remembered alike.
+ * <p>A token not in the cache is first offered to the local check ({@link LocalTokenVerifier}: its
+ * shape, the signature under the issuer's published keys and the bound pod in the informer cache);
+ * what it refuses is refused without a request, and only what it can neither accept nor refuse is
+ * sent to TokenReview. Both acceptances are remembered alike.
  */
 public final class TokenReviewer {
   static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
@@ -55,7 +57,7 @@ public final class TokenReviewer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Function<String, Optional<Identity>> local;
+  private final Function<String, LocalTokenVerifier.Verdict> local;
   private final Function<String, Optional<Identity>> tokenReview;
   private final Duration cacheTtl;
   private final Cache<String, Cached> accepted;
@@ -66,7 +68,13 @@ public final class TokenReviewer {
    * @param cacheTtl how long an accepted token is remembered; zero: ask the API server every time
    */
   public TokenReviewer(KubernetesClient client, Duration cacheTtl) {
-    this(token -> Optional.empty(), token -> ask(client, token), cacheTtl);
+    this(
+        token ->
+            TokenShape.refusal(token, Instant.now())
+                .map(LocalTokenVerifier.Verdict::refused)
+                .orElse(LocalTokenVerifier.Verdict.ASK_TOKEN_REVIEW),
+        token -> ask(client, token),
+        cacheTtl);
   }
 
   /**
@@ -74,11 +82,11 @@ public final class TokenReviewer {
    *     LocalTokenVerifier#verify}); empty sends the token to TokenReview
    */
   public TokenReviewer(KubernetesClient client, LocalTokenVerifier local, Duration cacheTtl) {
-    this(local::verify, token -> ask(client, token), cacheTtl);
+    this(local::check, token -> ask(client, token), cacheTtl);
   }
 
   TokenReviewer(
-      Function<String, Optional<Identity>> local,
+      Function<String, LocalTokenVerifier.Verdict> local,
       Function<String, Optional<Identity>> tokenReview,
       Duration cacheTtl) {
     this.local = local;
@@ -144,8 +152,11 @@ public final class TokenReviewer {
   }
 
   private Optional<Identity> verify(String token) {
-    Optional<Identity> identity = local.apply(token);
-    return identity.isPresent() ? identity : tokenReview.apply(token);
+    LocalTokenVerifier.Verdict verdict = local.apply(token);
+    if (verdict.identity().isPresent() || verdict.refusal().isPresent()) {
+      return verdict.identity();
+    }
+    return tokenReview.apply(token);
   }
 
   private static Optional<Identity> ask(KubernetesClient client, String token) {
@@ -159,14 +170,23 @@ public final class TokenReviewer {
                     .withAudiences(Names.TOKEN_AUDIENCE)
                     .endSpec()
                     .build());
-    if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+    return accepted(review.getStatus());
+  }
+
+  /**
+   * The identity TokenReview vouches for: authenticated, and for audience {@link
+   * Names#TOKEN_AUDIENCE}. An answer without audiences comes from an authenticator that ignored the
+   * ones asked for (and would accept a token minted for any other service), so it is refused.
+   */
+  static Optional<Identity> accepted(TokenReviewStatus status) {
+    if (status == null || !Boolean.TRUE.equals(status.getAuthenticated())) {
       return Optional.empty();
     }
-    List<String> audiences = review.getStatus().getAudiences();
-    if (audiences != null && !audiences.isEmpty() && !audiences.contains(Names.TOKEN_AUDIENCE)) {
+    List<String> audiences = status.getAudiences();
+    if (audiences == null || !audiences.contains(Names.TOKEN_AUDIENCE)) {
       return Optional.empty();
     }
-    return identity(review.getStatus().getUser());
+    return identity(status.getUser());
   }
 
   /** {@code system:serviceaccount:<namespace>:<name>}; any other user is not a sidecar. */

@@ -166,7 +166,7 @@ public final class OperatorBenchmark {
     long started = System.nanoTime();
     SidecarFleet fleet =
         new SidecarFleet(
-            URI.create("https://127.0.0.1:" + server.port() + "/v1/reports"),
+            URI.create("https://127.0.0.1:" + server.reportPort() + "/v1/reports"),
             tls.caBundle(),
             concurrency);
     Thread burst =

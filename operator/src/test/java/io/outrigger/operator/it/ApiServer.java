@@ -14,6 +14,7 @@ import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.CertificateIssuer;
 import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
+import io.outrigger.operator.http.ServerLimits;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.operator.report.ReportMetrics;
@@ -23,6 +24,7 @@ import io.outrigger.webhook.InjectedNames;
 import io.outrigger.webhook.InjectionStatus;
 import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.AdmissionMetrics;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -64,9 +66,20 @@ public final class ApiServer {
     return tls;
   }
 
+  private static Vertx vertx;
+
+  /** One Vert.x per test JVM, as Quarkus has one per process; never closed (the JVM ends). */
+  public static synchronized Vertx vertx() {
+    if (vertx == null) {
+      vertx = Vertx.vertx();
+    }
+    return vertx;
+  }
+
   /**
-   * The operator's HTTPS server in front of {@code operator}: admissions (classic sidecars, as the
-   * 1.20 test server needs) and reports, optionally forwarded to the leader.
+   * The operator's HTTPS servers in front of {@code operator} on loopback: admissions (classic
+   * sidecars, as the 1.20 test server needs) and reports, optionally forwarded to the leader; each
+   * server with {@code threads} handler threads and otherwise the production limits.
    */
   public static OperatorHttpsServer https(
       OutriggerOperator operator,
@@ -75,8 +88,39 @@ public final class ApiServer {
       Optional<ReportForwarder> forwarder,
       int threads)
       throws IOException, GeneralSecurityException {
+    return https(
+        operator,
+        certFile,
+        keyFile,
+        forwarder,
+        new OperatorHttpsServer.Ports(
+            new InetSocketAddress("127.0.0.1", 0),
+            ServerLimits.ADMISSION.withThreads(threads),
+            new InetSocketAddress("127.0.0.1", 0),
+            ServerLimits.REPORTS.withThreads(threads)));
+  }
+
+  /** The same with the production limits. */
+  public static OperatorHttpsServer https(OutriggerOperator operator, Path certFile, Path keyFile)
+      throws IOException, GeneralSecurityException {
+    return https(
+        operator,
+        certFile,
+        keyFile,
+        Optional.empty(),
+        OperatorHttpsServer.Ports.loopback("127.0.0.1"));
+  }
+
+  public static OperatorHttpsServer https(
+      OutriggerOperator operator,
+      Path certFile,
+      Path keyFile,
+      Optional<ReportForwarder> forwarder,
+      OperatorHttpsServer.Ports ports)
+      throws IOException, GeneralSecurityException {
     return OperatorHttpsServer.start(
-        new InetSocketAddress("127.0.0.1", 0),
+        vertx(),
+        ports,
         certFile,
         keyFile,
         new AdmissionHandler(
@@ -84,8 +128,7 @@ public final class ApiServer {
             ClusterFacts.of("1", "20", "registry.local/sidecar", VERSION, OPERATOR_NAMESPACE),
             new AdmissionMetrics()),
         operator.reportIntake(),
-        forwarder,
-        threads);
+        forwarder);
   }
 
   /** An operator reconciling only {@code namespaces}, reports throttled to one per second. */

@@ -101,7 +101,7 @@ class CertificatesIT {
                 .addNewWebhook()
                 .withName("inject.outrigger.io")
                 .withNewClientConfig()
-                .withUrl("https://127.0.0.1:" + server.port() + "/mutate")
+                .withUrl("https://127.0.0.1:" + server.admissionPort() + "/mutate")
                 .endClientConfig()
                 .addNewRule()
                 .withOperations("CREATE")
@@ -179,7 +179,7 @@ class CertificatesIT {
     javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
     SSLSocketFactory sockets = context.getSocketFactory();
-    try (SSLSocket socket = (SSLSocket) sockets.createSocket("127.0.0.1", server.port())) {
+    try (SSLSocket socket = (SSLSocket) sockets.createSocket("127.0.0.1", server.admissionPort())) {
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }

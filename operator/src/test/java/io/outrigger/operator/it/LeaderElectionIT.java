@@ -20,7 +20,6 @@ import io.outrigger.operator.certs.TlsMaterial;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.report.PeerTrust;
 import io.outrigger.operator.report.ReportForwarder;
-import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.status.PolicyStatusBuilder;
 import io.outrigger.testing.RealKubeApiServer;
 import java.net.http.HttpResponse;
@@ -89,7 +88,7 @@ class LeaderElectionIT {
                 OperatorSettings.DEFAULT_REPORT_TTL,
                 Duration.ofSeconds(1)),
             metrics,
-            ReportMetrics.NONE,
+            metrics,
             Optional.of(
                 OutriggerOperator.leaderElection(
                     ApiServer.OPERATOR_NAMESPACE,
@@ -105,7 +104,7 @@ class LeaderElectionIT {
             certs.resolve("tls.key"),
             Optional.of(forwarder),
             4);
-    replicaPod(identity, server.port());
+    replicaPod(identity, server.reportPort());
     return new Instance(identity, client, operator, server, metrics);
   }
 
@@ -216,13 +215,19 @@ class LeaderElectionIT {
         """
             .formatted(NS, ApiServer.VERSION);
 
-    // The leader's answers come back through the standby, refusals included.
-    HttpResponse<String> refused = https.post(standby.server().port(), "/v1/reports", null, report);
+    // A standby refuses what it cannot authenticate itself: nothing unauthenticated reaches the
+    // leader (issue 19 item 1).
+    HttpResponse<String> refused =
+        https.post(standby.server().reportPort(), "/v1/reports", null, report);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    HttpResponse<String> garbage =
+        https.post(standby.server().reportPort(), "/v1/reports", "garbage", report);
+    assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(401);
+    assertThat(leader.metrics().reports).as("the leader saw no refused report").isEmpty();
 
     String token = Tokens.mint(admin, NS, "web", pod);
     HttpResponse<String> accepted =
-        https.post(standby.server().port(), "/v1/reports", token, report);
+        https.post(standby.server().reportPort(), "/v1/reports", token, report);
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(30))

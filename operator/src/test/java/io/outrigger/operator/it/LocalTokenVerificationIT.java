@@ -15,6 +15,8 @@ import io.outrigger.testing.RealKubeApiServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -126,14 +128,24 @@ class LocalTokenVerificationIT {
     assertThat(tokenReviews() - before).as("TokenReviews for a deleted pod's token").isEqualTo(1);
   }
 
+  /** Issue 19 item 1: every refused token cost a TokenReview, garbage included. */
   @Test
-  void aTokenForAnotherAudienceGoesToTokenReviewWhichRefusesIt() {
+  void tokensTokenReviewWouldRefuseAreRefusedWithoutOne() throws Exception {
     Pod pod = createPod("web-3");
-    String token = Tokens.mint(client, NS, "web", "https://kubernetes.default.svc", pod);
+    String bound = Tokens.mint(client, NS, "web", pod);
+    List<String> refused =
+        List.of(
+            Tokens.mint(client, NS, "web", "https://kubernetes.default.svc", pod),
+            Tokens.mint(client, NS, "web", null),
+            Tokens.resigned(bound, Instant.now().minus(Duration.ofMinutes(1))),
+            "garbage",
+            bound.substring(0, bound.lastIndexOf('.') + 1) + "AAAA");
 
     double before = tokenReviews();
-    ReportIntake.Answer answer = report(token, "web-3");
-    assertThat(answer.status()).as(answer.message()).isEqualTo(401);
-    assertThat(tokenReviews() - before).isEqualTo(1);
+    for (String token : refused) {
+      ReportIntake.Answer answer = report(token, "web-3");
+      assertThat(answer.status()).as(answer.message()).isIn(401, 403);
+    }
+    assertThat(tokenReviews() - before).as("TokenReviews for refused tokens").isZero();
   }
 }

@@ -38,6 +38,7 @@ class OperatorProcessIT {
   private static Path log;
   private static int httpPort;
   private static int httpsPort;
+  private static int reportsPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,6 +52,7 @@ class OperatorProcessIT {
     log = work.resolve("operator.log");
     httpPort = freePort();
     httpsPort = freePort();
+    reportsPort = freePort();
     Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
     assertThat(jar).as("mvn package builds the app before the ITs").exists();
     ProcessBuilder builder =
@@ -62,8 +64,10 @@ class OperatorProcessIT {
             .redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().put("OUTRIGGER_HTTPS_PORT", Integer.toString(httpsPort));
-    builder.environment().put("OUTRIGGER_HTTPS_HOST", "127.0.0.1");
+    builder.environment().put("OUTRIGGER_ADMISSION_PORT", Integer.toString(httpsPort));
+    builder.environment().put("OUTRIGGER_ADMISSION_HOST", "127.0.0.1");
+    builder.environment().put("OUTRIGGER_REPORTS_PORT", Integer.toString(reportsPort));
+    builder.environment().put("OUTRIGGER_REPORTS_HOST", "127.0.0.1");
     builder.environment().put("OUTRIGGER_NAMESPACE", ApiServer.OPERATOR_NAMESPACE);
     builder.environment().put("OUTRIGGER_WATCH_NAMESPACES", NS);
     builder.environment().put("OUTRIGGER_CERTIFICATES_DIR", work.resolve("tls").toString());
@@ -133,8 +137,11 @@ class OperatorProcessIT {
                         .getData()
                         .get("ca-bundle.crt")));
     HttpResponse<String> unauthenticated =
-        new Https(secretBundle).post(httpsPort, "/v1/reports", null, "{}");
+        new Https(secretBundle).post(reportsPort, "/v1/reports", null, "{}");
     assertThat(unauthenticated.statusCode()).isEqualTo(401);
+    // Admission is its own server: reports are not served there.
+    assertThat(new Https(secretBundle).post(httpsPort, "/v1/reports", null, "{}").statusCode())
+        .isEqualTo(404);
 
     String metrics = get("/q/metrics").body();
     assertThat(metrics)
@@ -148,6 +155,6 @@ class OperatorProcessIT {
     assertThat(lines.stream().filter(l -> !l.isBlank()))
         .as("every log line is a JSON object")
         .allMatch(l -> l.startsWith("{") && l.endsWith("}"));
-    assertThat(String.join("\n", lines)).contains("serving admission and reports");
+    assertThat(String.join("\n", lines)).contains("serving admission on https://");
   }
 }

@@ -41,6 +41,7 @@ class ReportIT {
   private static OperatorHttpsServer server;
   private static Https https;
   private static Pod pod;
+  private static Pod otherNamespacePod;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +69,10 @@ class ReportIT {
             NS, "web-1", Map.of("app", "web"), "web", status().getConfigHash(), ApiServer.VERSION);
     injected.getSpec().setServiceAccountName("web");
     pod = client.resource(injected).create();
+    Pod elsewhere =
+        ApiServer.injected(OTHER_NS, "web-1", Map.of("app", "web"), "web", "h", ApiServer.VERSION);
+    elsewhere.getSpec().setServiceAccountName("web");
+    otherNamespacePod = client.resource(elsewhere).create();
   }
 
   @AfterAll
@@ -105,7 +110,7 @@ class ReportIT {
     String token = Tokens.mint(client, NS, "web", pod);
     HttpResponse<String> response =
         https.post(
-            server.port(),
+            server.reportPort(),
             "/v1/reports",
             token,
             report(NS, "web-1", "scrape of :9100/metrics failed: connection refused"));
@@ -134,33 +139,50 @@ class ReportIT {
     int stored = operator.reports().size();
     String body = report(NS, "web-1", "must never show");
 
-    assertThat(https.post(server.port(), "/v1/reports", null, body).statusCode())
+    assertThat(https.post(server.reportPort(), "/v1/reports", null, body).statusCode())
         .as("no token")
         .isEqualTo(401);
 
-    String otherNamespace = Tokens.mint(client, OTHER_NS, "web", null);
-    HttpResponse<String> foreign = https.post(server.port(), "/v1/reports", otherNamespace, body);
+    String otherNamespace = Tokens.mint(client, OTHER_NS, "web", otherNamespacePod);
+    HttpResponse<String> foreign =
+        https.post(server.reportPort(), "/v1/reports", otherNamespace, body);
     assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
     assertThat(foreign.body()).contains("namespace " + OTHER_NS);
 
+    // Issue 19 item 8: a token of the namespace not bound to a pod could speak for any pod in it.
+    String unbound = Tokens.mint(client, NS, "web", null);
+    HttpResponse<String> notBound = https.post(server.reportPort(), "/v1/reports", unbound, body);
+    assertThat(notBound.statusCode()).as(notBound.body()).isEqualTo(401);
+    assertThat(notBound.body()).contains("bound to a pod");
+
+    // ... and a pod could report for any policy of its namespace, not only its own.
+    HttpResponse<String> otherPolicy =
+        https.post(
+            server.reportPort(),
+            "/v1/reports",
+            Tokens.mint(client, NS, "web", pod),
+            body.replace("\"policy\": \"web\"", "\"policy\": \"db\""));
+    assertThat(otherPolicy.statusCode()).as(otherPolicy.body()).isEqualTo(403);
+    assertThat(otherPolicy.body()).contains("injected from policy web");
+
     String boundToWeb1 = Tokens.mint(client, NS, "web", pod);
     HttpResponse<String> otherPod =
-        https.post(server.port(), "/v1/reports", boundToWeb1, report(NS, "web-2", "x"));
+        https.post(server.reportPort(), "/v1/reports", boundToWeb1, report(NS, "web-2", "x"));
     assertThat(otherPod.statusCode()).as(otherPod.body()).isEqualTo(403);
 
     String apiAudience = Tokens.mint(client, NS, "web", "https://kubernetes.default.svc", pod);
-    assertThat(https.post(server.port(), "/v1/reports", apiAudience, body).statusCode())
+    assertThat(https.post(server.reportPort(), "/v1/reports", apiAudience, body).statusCode())
         .as("a token for another audience")
         .isEqualTo(401);
 
     // The re-signing is sound: the same token re-signed with a future expiry is accepted ...
     String fresh = Tokens.resigned(boundToWeb1, Instant.now().plus(Duration.ofMinutes(10)));
     HttpResponse<String> resignedOk =
-        https.post(server.port(), "/v1/reports", fresh, report(NS, "web-1", "re-signed"));
+        https.post(server.reportPort(), "/v1/reports", fresh, report(NS, "web-1", "re-signed"));
     assertThat(resignedOk.statusCode()).as(resignedOk.body()).isEqualTo(202);
     // ... and with a past one it is refused by the API server.
     String expired = Tokens.resigned(boundToWeb1, Instant.now().minus(Duration.ofMinutes(1)));
-    assertThat(https.post(server.port(), "/v1/reports", expired, body).statusCode())
+    assertThat(https.post(server.reportPort(), "/v1/reports", expired, body).statusCode())
         .as("an expired token")
         .isEqualTo(401);
 

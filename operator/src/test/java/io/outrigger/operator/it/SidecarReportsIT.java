@@ -105,7 +105,7 @@ class SidecarReportsIT {
                   "POD_NAMESPACE",
                   NS,
                   "OUTRIGGER_REPORT_URL",
-                  "https://127.0.0.1:" + server.port() + "/v1/reports",
+                  "https://127.0.0.1:" + server.reportPort() + "/v1/reports",
                   "OUTRIGGER_REPORT_CA_FILE",
                   ca.toString(),
                   "OUTRIGGER_TOKEN_FILE",

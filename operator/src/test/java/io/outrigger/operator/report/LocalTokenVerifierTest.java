@@ -19,11 +19,13 @@ import com.nimbusds.jwt.SignedJWT;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.outrigger.operator.report.TokenReviewer.Identity;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +157,7 @@ class LocalTokenVerifierTest {
     List<String> asked = new ArrayList<>();
     TokenReviewer reviewer =
         new TokenReviewer(
-            local::verify,
+            local::check,
             t -> {
               asked.add(t);
               return Optional.of(FROM_TOKEN_REVIEW);
@@ -190,7 +192,7 @@ class LocalTokenVerifierTest {
         new TokenReviewer(
             token -> {
               localChecks.incrementAndGet();
-              return local.verify(token);
+              return local.check(token);
             },
             token -> Optional.empty(),
             Duration.ofMinutes(2));
@@ -214,16 +216,14 @@ class LocalTokenVerifierTest {
     return new Case(name, rs256(edit.apply(bound()).build()), published(), List.of(WEB_1));
   }
 
-  static Stream<Case> fallsThrough() {
+  /** Tokens TokenReview would refuse, or reports refuse anyway: no request is spent on them. */
+  static Stream<Case> refusedLocally() {
     return Stream.of(
         claims("wrong audience", c -> c.audience(List.of("api"))),
         claims("no audience", c -> c.audience((String) null)),
         claims("expired", c -> c.expirationTime(Date.from(NOW.minusSeconds(1)))),
         claims("expiring now", c -> c.expirationTime(Date.from(NOW))),
         claims("no expiry", c -> c.expirationTime(null)),
-        claims("not yet valid", c -> c.notBeforeTime(Date.from(NOW.plusSeconds(120)))),
-        claims("issued in the future", c -> c.issueTime(Date.from(NOW.plusSeconds(120)))),
-        claims("wrong issuer", c -> c.issuer("https://elsewhere.example")),
         claims("legacy token (no kubernetes.io claim)", c -> c.claim("kubernetes.io", null)),
         claims(
             "unbound token (no pod)",
@@ -231,12 +231,39 @@ class LocalTokenVerifierTest {
                 c.claim(
                     "kubernetes.io",
                     Map.of("namespace", "shop", "serviceaccount", Map.of("name", "web")))),
-        claims("subject of another account", c -> c.subject("system:serviceaccount:shop:db")),
         new Case(
             "bad signature (another key, same kid)",
             signed(otherRsa, JWSAlgorithm.RS256, bound().build()),
             published(),
             List.of(WEB_1)),
+        new Case("not a JWT", "not-a-jwt", published(), List.of(WEB_1)),
+        new Case("not a JWT, no keys loaded", "not-a-jwt", null, List.of(WEB_1)),
+        new Case("unsigned (alg none)", unsigned(), published(), List.of(WEB_1)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedLocally")
+  void refusedWithoutTokenReview(Case c) {
+    Outcome outcome = review(c.token(), c.keys(), c.pods());
+    assertThat(outcome.askedTokenReview()).isFalse();
+    assertThat(outcome.identity()).isEmpty();
+  }
+
+  private static String unsigned() {
+    String rs = rs256(bound().build());
+    String header =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+    return header + rs.substring(rs.indexOf('.'));
+  }
+
+  static Stream<Case> fallsThrough() {
+    return Stream.of(
+        claims("not yet valid", c -> c.notBeforeTime(Date.from(NOW.plusSeconds(120)))),
+        claims("issued in the future", c -> c.issueTime(Date.from(NOW.plusSeconds(120)))),
+        claims("wrong issuer", c -> c.issuer("https://elsewhere.example")),
+        claims("subject of another account", c -> c.subject("system:serviceaccount:shop:db")),
         new Case(
             "unknown kid",
             signed(
@@ -251,7 +278,6 @@ class LocalTokenVerifierTest {
             published(),
             List.of(WEB_1)),
         new Case("no keys loaded", rs256(bound().build()), null, List.of(WEB_1)),
-        new Case("not a JWT", "not-a-jwt", published(), List.of(WEB_1)),
         new Case("pod missing", rs256(bound().build()), published(), List.of()),
         new Case(
             "pod uid differs (recreated under the same name)",
@@ -275,7 +301,7 @@ class LocalTokenVerifierTest {
                     .build())));
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("fallsThrough")
   void everyOtherTokenGoesToTokenReview(Case c) {
     Outcome outcome = review(c.token(), c.keys(), c.pods());

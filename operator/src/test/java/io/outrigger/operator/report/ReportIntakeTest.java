@@ -2,12 +2,18 @@ package io.outrigger.operator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
+import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.api.Names;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.api.v1alpha1.status.SidecarErrorSummary;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.status.ReportedError;
+import io.outrigger.webhook.InjectionStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,14 +37,31 @@ class ReportIntakeTest {
       """;
   private static final TokenReviewer.Identity SHOP_WEB_1 =
       new TokenReviewer.Identity("shop", "web", Optional.of("web-1"));
+  private static final TokenReviewer.Identity OTHER_POD =
+      new TokenReviewer.Identity("shop", "web", Optional.of("web-2"));
 
+  /**
+   * @param injectedFrom the policy in the reported pod's {@code outrigger.io/status}; "" for a pod
+   *     without one, null for no pod, "!" for a failing pod lookup
+   */
   record Case(
       String name,
       String authorization,
       Optional<TokenReviewer.Identity> identity,
       boolean apiServerDown,
       String body,
-      int status) {
+      int status,
+      String injectedFrom) {
+    Case(
+        String name,
+        String authorization,
+        Optional<TokenReviewer.Identity> identity,
+        boolean apiServerDown,
+        String body,
+        int status) {
+      this(name, authorization, identity, apiServerDown, body, status, "web");
+    }
+
     @Override
     public String toString() {
       return name;
@@ -53,7 +78,66 @@ class ReportIntakeTest {
             Optional.of(new TokenReviewer.Identity("shop", "web", Optional.empty())),
             false,
             REPORT,
-            202),
+            403),
+        new Case(
+            "report for a policy the pod was not injected from",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            REPORT,
+            403,
+            "db"),
+        new Case(
+            "pod without an injection status",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            REPORT,
+            403,
+            ""),
+        new Case("pod gone", "Bearer t", Optional.of(SHOP_WEB_1), false, REPORT, 403, null),
+        new Case(
+            "pod cannot be read now", "Bearer t", Optional.of(SHOP_WEB_1), false, REPORT, 503, "!"),
+        new Case(
+            "more components than any sidecar has",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            withField("components", manyEntries(ReportBounds.MAX_COMPONENTS + 1, "\"ready\"")),
+            400),
+        new Case(
+            "more counters than any sidecar has",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            withField("counters", manyEntries(ReportBounds.MAX_COUNTERS + 1, "1")),
+            400),
+        new Case(
+            "a component name longer than a name",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            withField(
+                "components", "{\"" + "c".repeat(ReportBounds.MAX_KEY + 1) + "\": \"ready\"}"),
+            400),
+        new Case(
+            "a component state longer than a state",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            withField(
+                "components", "{\"proxy\": \"" + "r".repeat(ReportBounds.MAX_VALUE + 1) + "\"}"),
+            400),
+        new Case(
+            "a policy name longer than any Kubernetes name",
+            "Bearer t",
+            Optional.of(SHOP_WEB_1),
+            false,
+            "{\"namespace\": \"shop\", \"pod\": \"web-1\", \"policy\": \""
+                + "p".repeat(ReportBounds.MAX_NAME + 1)
+                + "\"}",
+            400),
+        new Case("JSON null", "Bearer t", Optional.of(SHOP_WEB_1), false, "null", 400),
         new Case("no header", null, Optional.of(SHOP_WEB_1), false, REPORT, 401),
         new Case("basic auth", "Basic dTpw", Optional.of(SHOP_WEB_1), false, REPORT, 401),
         new Case("empty bearer", "Bearer  ", Optional.of(SHOP_WEB_1), false, REPORT, 401),
@@ -66,13 +150,7 @@ class ReportIntakeTest {
             false,
             REPORT,
             403),
-        new Case(
-            "token of another pod",
-            "Bearer t",
-            Optional.of(new TokenReviewer.Identity("shop", "web", Optional.of("web-2"))),
-            false,
-            REPORT,
-            403),
+        new Case("token of another pod", "Bearer t", Optional.of(OTHER_POD), false, REPORT, 403),
         new Case("not JSON", "Bearer t", Optional.of(SHOP_WEB_1), false, "{", 400),
         new Case(
             "no policy named",
@@ -83,23 +161,68 @@ class ReportIntakeTest {
             400));
   }
 
+  private static String withField(String field, String json) {
+    return "{\"namespace\": \"shop\", \"pod\": \"web-1\", \"policy\": \"web\", \""
+        + field
+        + "\": "
+        + json
+        + "}";
+  }
+
+  private static String manyEntries(int n, String value) {
+    return IntStream.range(0, n)
+        .mapToObj(i -> "\"k" + i + "\": " + value)
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  /** The pods the intake looks reported pods up in: web-1 injected from {@code injectedFrom}. */
+  private static ReportIntake.Pods pods(String injectedFrom) {
+    return (namespace, name) -> {
+      if ("!".equals(injectedFrom)) {
+        throw new KubernetesClientException("connection refused");
+      }
+      if (injectedFrom == null || !"shop".equals(namespace) || !"web-1".equals(name)) {
+        return Optional.empty();
+      }
+      Map<String, String> annotations =
+          injectedFrom.isEmpty()
+              ? Map.of()
+              : Map.of(
+                  Names.STATUS,
+                  new InjectionStatus("0.1.0", injectedFrom, "h", "native", "iptables").toJson());
+      return Optional.of(
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(namespace)
+              .withAnnotations(annotations)
+              .endMetadata()
+              .build());
+    };
+  }
+
+  private static ReportIntake intake(
+      Case c, ReportStore store, List<String> reported, AtomicReference<Integer> counted) {
+    return new ReportIntake(
+        token -> {
+          if (c.apiServerDown()) {
+            throw new KubernetesClientException("connection refused");
+          }
+          return c.identity();
+        },
+        pods(c.injectedFrom()),
+        store,
+        (namespace, policy) -> reported.add(namespace + "/" + policy),
+        counted::set);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void answers(Case c) {
     ReportStore store = new ReportStore(Duration.ofMinutes(1), InstantSource.system());
     List<String> reported = new ArrayList<>();
     AtomicReference<Integer> counted = new AtomicReference<>();
-    ReportIntake intake =
-        new ReportIntake(
-            token -> {
-              if (c.apiServerDown()) {
-                throw new KubernetesClientException("connection refused");
-              }
-              return c.identity();
-            },
-            store,
-            (namespace, policy) -> reported.add(namespace + "/" + policy),
-            counted::set);
+    ReportIntake intake = intake(c, store, reported, counted);
 
     ReportIntake.Answer answer =
         intake.accept(c.authorization(), c.body().getBytes(StandardCharsets.UTF_8));
@@ -109,6 +232,55 @@ class ReportIntakeTest {
     boolean accepted = c.status() == 202;
     assertThat(store.size()).isEqualTo(accepted ? 1 : 0);
     assertThat(reported).isEqualTo(accepted ? List.of("shop/web") : List.of());
+  }
+
+  /** A standby hands the leader only what it would have accepted itself (issue 19 item 1). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void onlyAuthenticatedReportsAreForwarded(Case c) {
+    ReportStore store = new ReportStore(Duration.ofMinutes(1), InstantSource.system());
+    List<String> forwarded = new ArrayList<>();
+    ReportIntake.Answer answer =
+        intake(c, store, new ArrayList<>(), new AtomicReference<>())
+            .accept(
+                c.authorization(),
+                c.body().getBytes(StandardCharsets.UTF_8),
+                (authorization, body) -> {
+                  forwarded.add(authorization);
+                  return Optional.of(new ReportIntake.Answer(202, "taken by the leader"));
+                });
+    // The policy is the leader's to check (it holds the pods); everything before is checked here,
+    // so the cases refused only for their pod's policy are forwarded.
+    boolean authenticated = c.status() == 202 || !"web".equals(c.injectedFrom());
+    assertThat(forwarded).hasSize(authenticated ? 1 : 0);
+    assertThat(answer.status()).isEqualTo(authenticated ? 202 : c.status());
+    assertThat(store.size()).as("a forwarded report is not stored here").isZero();
+  }
+
+  @org.junit.jupiter.api.Test
+  void longMessagesAreCutAndErrorsCappedInsteadOfRefused() {
+    ReportStore store = new ReportStore(Duration.ofMinutes(1), InstantSource.system());
+    String errors =
+        IntStream.range(0, ReportBounds.MAX_ERRORS + 10)
+            .mapToObj(
+                i ->
+                    "{\"component\": \"logs\", \"message\": \"e"
+                        + i
+                        + " "
+                        + "x".repeat(5000)
+                        + "\"}")
+            .collect(Collectors.joining(", ", "[", "]"));
+    Case c =
+        new Case(
+            "long", "Bearer t", Optional.of(SHOP_WEB_1), false, withField("errors", errors), 202);
+    ReportIntake.Answer answer =
+        intake(c, store, new ArrayList<>(), new AtomicReference<>())
+            .accept(c.authorization(), c.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(answer.status()).as(answer.message()).isEqualTo(202);
+    List<ReportedError> kept = store.summarize("shop", "web").errors();
+    assertThat(kept).hasSize(ReportBounds.MAX_ERRORS);
+    assertThat(kept)
+        .allSatisfy(e -> assertThat(e.message()).hasSize(ReportBounds.MAX_MESSAGE).endsWith("…"));
   }
 
   @org.junit.jupiter.api.Test
@@ -176,6 +348,31 @@ class ReportIntakeTest {
         .extracting(ReportedError::pods)
         .containsExactly(1, 1);
     assertThat(store.summarize("shop", "nobody")).isEqualTo(ReportSummary.NONE);
+  }
+
+  /** Issue 19 item 8: an answer without audiences was taken as one for {@code outrigger}. */
+  @org.junit.jupiter.api.Test
+  void aTokenReviewAnswerMustNameTheOutriggerAudience() {
+    UserInfo web =
+        new UserInfoBuilder()
+            .withUsername("system:serviceaccount:shop:web")
+            .addToExtra("authentication.kubernetes.io/pod-name", List.of("web-1"))
+            .build();
+    assertThat(TokenReviewer.accepted(review(true, List.of("outrigger"), web)))
+        .contains(SHOP_WEB_1);
+    assertThat(TokenReviewer.accepted(review(true, List.of(), web))).as("empty").isEmpty();
+    assertThat(TokenReviewer.accepted(review(true, null, web))).as("none").isEmpty();
+    assertThat(TokenReviewer.accepted(review(true, List.of("api"), web))).as("another").isEmpty();
+    assertThat(TokenReviewer.accepted(review(false, List.of("outrigger"), web))).isEmpty();
+    assertThat(TokenReviewer.accepted(null)).isEmpty();
+  }
+
+  private static TokenReviewStatus review(boolean authenticated, List<String> aud, UserInfo user) {
+    return new TokenReviewStatusBuilder()
+        .withAuthenticated(authenticated)
+        .withAudiences(aud)
+        .withUser(user)
+        .build();
   }
 
   @org.junit.jupiter.api.Test

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.MalformedAdmissionReviewException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,9 @@ public final class MutateEndpoint implements HttpHandler {
     this.handler = handler;
   }
 
+  /** The HTTP answer to a review: status, content type and body. */
+  public record Answer(int status, String contentType, byte[] body) {}
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
@@ -28,20 +32,26 @@ public final class MutateEndpoint implements HttpHandler {
       if (body == null) {
         return;
       }
-      byte[] answer;
-      try {
-        answer = handler.handle(body);
-      } catch (MalformedAdmissionReviewException e) {
-        ReloadingHttpsServer.respond(exchange, 400, "text/plain", e.getMessage() + "\n");
-        return;
-      } catch (RuntimeException e) {
-        // The handler fails open itself; reaching here is a bug, and a 500 makes the API server
-        // apply the webhook's failurePolicy rather than hang.
-        LOG.log(Level.SEVERE, "admission handler failed", e);
-        ReloadingHttpsServer.respond(exchange, 500, "text/plain", "internal error\n");
-        return;
-      }
-      ReloadingHttpsServer.respond(exchange, 200, "application/json", answer);
+      Answer answer = answer(handler, body);
+      ReloadingHttpsServer.respond(exchange, answer.status(), answer.contentType(), answer.body());
     }
+  }
+
+  /** What any HTTP server answers to the review {@code body}; the operator's server uses it too. */
+  public static Answer answer(AdmissionHandler handler, byte[] body) {
+    try {
+      return new Answer(200, "application/json", handler.handle(body));
+    } catch (MalformedAdmissionReviewException e) {
+      return new Answer(400, "text/plain", bytes(e.getMessage() + "\n"));
+    } catch (RuntimeException e) {
+      // The handler fails open itself; reaching here is a bug, and a 500 makes the API server
+      // apply the webhook's failurePolicy rather than hang.
+      LOG.log(Level.SEVERE, "admission handler failed", e);
+      return new Answer(500, "text/plain", bytes("internal error\n"));
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
