@@ -1,7 +1,9 @@
 package io.outrigger.sidecar.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.JsonLog;
+import io.outrigger.sidecar.component.Component;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET|POST /loglevel[?level=debug|info|warn|error]}
  * </ul>
  */
-public final class AdminServer {
+public final class AdminServer implements Component {
   /** What the admin API needs from the running sidecar. */
   public interface Control {
     JsonNode redactedConfig();
@@ -37,15 +39,28 @@ public final class AdminServer {
   }
 
   private final Vertx vertx;
+  private final int port;
   private final Control control;
   private HttpServer server;
 
-  public AdminServer(Vertx vertx, Control control) {
+  public AdminServer(Vertx vertx, int port, Control control) {
     this.vertx = vertx;
+    this.port = port;
     this.control = control;
   }
 
-  public Future<HttpServer> start(int port) {
+  /** Listens on the first config; the admin API has no settings of its own. */
+  @Override
+  public Future<Void> apply(SidecarConfig config) {
+    return server != null ? Future.succeededFuture() : start().mapEmpty();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Future<HttpServer> start() {
     Router router = Router.router(vertx);
     router.get("/config").handler(ctx -> json(ctx, control::redactedConfig));
     router.get("/status").handler(ctx -> json(ctx, control::status));
@@ -58,14 +73,6 @@ public final class AdminServer {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 
   private static void json(RoutingContext ctx, Supplier<JsonNode> body) {

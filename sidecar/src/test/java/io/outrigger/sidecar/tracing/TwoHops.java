@@ -91,7 +91,14 @@ final class TwoHops implements AutoCloseable {
                 "127.0.0.1",
                 0,
                 new OutboundConfig(
-                    true, Duration.ofSeconds(5), 0, 0.2, 1000, Duration.ofSeconds(30), null, List.of()),
+                    true,
+                    Duration.ofSeconds(5),
+                    0,
+                    0.2,
+                    1000,
+                    Duration.ofSeconds(30),
+                    null,
+                    List.of()),
                 Duration.ofSeconds(1)));
   }
 
