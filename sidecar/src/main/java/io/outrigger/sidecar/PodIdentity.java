@@ -1,5 +1,6 @@
 package io.outrigger.sidecar;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ public record PodIdentity(
         env.getOrDefault("POD_UID", ""),
         env.getOrDefault("OUTRIGGER_WORKLOAD", pod),
         labels);
+  }
+
+  /** The pod as {@code /status} shows it. */
+  public void describe(ObjectNode node) {
+    node.put("name", podName).put("namespace", namespace).put("node", nodeName).put("uid", podUid);
   }
 
   /** Shells keep HOSTNAME unexported, so a standalone sidecar asks the system. */

@@ -1,14 +1,14 @@
 package io.outrigger.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.config.DurationText;
-import io.outrigger.config.InvalidConfigException;
-import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.admin.AdminServer;
 import io.outrigger.sidecar.admin.Redaction;
+import io.outrigger.sidecar.component.Bounded;
 import io.outrigger.sidecar.component.Component;
+import io.outrigger.sidecar.component.Components;
 import io.outrigger.sidecar.component.SidecarContext;
 import io.outrigger.sidecar.component.StatusParts;
 import io.outrigger.sidecar.config.ConfigSource;
@@ -30,10 +30,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,8 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * that order (the first one starts them), and a shutdown that drains, then stops them in reverse.
  */
 public final class Sidecar implements AdminServer.Control {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** How the sidecar is started: where its config comes from and which ports it uses. */
   public record Options(
       ConfigSource source,
@@ -57,10 +53,10 @@ public final class Sidecar implements AdminServer.Control {
   private final Options options;
   private final PodIdentity pod;
   private final AtomicReference<ConfigState> config;
-  private final List<Component> components;
+  private final Components components;
   private final ConfigWatcher watcher;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean started;
   private volatile boolean draining;
 
@@ -71,21 +67,14 @@ public final class Sidecar implements AdminServer.Control {
     this.config = new AtomicReference<>(ConfigState.initial(loaded.config(), loaded.fingerprint()));
     SidecarContext context =
         new SidecarContext(
-            vertx,
-            pod,
-            SidecarMeters.registry(),
-            options.env(),
-            options.ports(),
-            options.bindHost(),
-            options.eventLoops(),
-            () -> config.get().running());
+            vertx, pod, SidecarMeters.registry(), options, () -> config.get().running());
     TracingComponent tracing = new TracingComponent(context);
     ProxyMetrics red = new ProxyMetrics(context.registry());
     StatsdComponent statsd = new StatsdComponent(context);
     AppMetricsComponent metrics = new AppMetricsComponent(context, statsd);
     // Start order; shutdown stops them in reverse, after the drain. /status lists them so.
     this.components =
-        List.of(
+        new Components(
             new InboundComponent(context, tracing.tracing(), red),
             new AmbassadorComponent(context, tracing.tracing(), red),
             tracing,
@@ -96,7 +85,7 @@ public final class Sidecar implements AdminServer.Control {
             new AdminServer(vertx, options.ports().admin(), this),
             StatusReporter.fromEnvironment(context, this::status),
             AppExitWatcher.fromEnvironment(context, () -> inThread("app-exited", this::shutdown)));
-    this.watcher = new ConfigWatcher(vertx, options.source(), config, this::apply);
+    this.watcher = new ConfigWatcher(vertx, options.source(), config, components::apply);
   }
 
   /** Loads the config and starts every component; fails on an invalid config or a busy port. */
@@ -107,31 +96,21 @@ public final class Sidecar implements AdminServer.Control {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    VertxOptions vertxOptions =
-        new VertxOptions()
-            .setEventLoopPoolSize(options.eventLoops())
-            .setWorkerPoolSize(2)
-            // Native epoll where available: the ambassador reads SO_ORIGINAL_DST through it.
-            .setPreferNativeTransport(true);
-    Vertx vertx = Vertx.vertx(vertxOptions);
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(2)
+                // Native epoll where available: the ambassador reads SO_ORIGINAL_DST through it.
+                .setPreferNativeTransport(true));
     // Export over gRPC shares the sidecar's event loops instead of starting its own.
     VertxGrpcSenderProvider.useVertx(vertx);
     Sidecar sidecar = new Sidecar(vertx, options, loaded);
-    String source = String.valueOf(options.source().file());
     return sidecar
+        .components
         .apply(loaded.config())
         .map(v -> sidecar.started())
-        .recover(
-            error ->
-                vertx
-                    .close()
-                    .transform(
-                        ignored ->
-                            Future.failedFuture(
-                                error instanceof InvalidConfigException invalid
-                                        && invalid.source().isEmpty()
-                                    ? invalid.in(source)
-                                    : error)));
+        .recover(e -> vertx.close().transform(v -> Future.failedFuture(options.source().named(e))));
   }
 
   private Sidecar started() {
@@ -150,15 +129,6 @@ public final class Sidecar implements AdminServer.Control {
     return this;
   }
 
-  /** Applies {@code next} to every component, in order. */
-  private Future<Void> apply(SidecarConfig next) {
-    Future<Void> all = Future.succeededFuture();
-    for (Component component : components) {
-      all = all.compose(v -> component.apply(next));
-    }
-    return all;
-  }
-
   /** Ready for traffic: started, not draining, not stopping (/readyz adds the app's readiness). */
   public boolean ready() {
     return started && !draining && !stopping.get();
@@ -172,24 +142,18 @@ public final class Sidecar implements AdminServer.Control {
   @Override
   public JsonNode status() {
     ConfigState state = config.get();
-    ObjectNode status = JSON.createObjectNode();
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
     status.put("sidecarVersion", Version.SIDECAR);
     status.put("policy", state.running().policy());
-    status
-        .putObject("pod")
-        .put("name", pod.podName())
-        .put("namespace", pod.namespace())
-        .put("node", pod.nodeName())
-        .put("uid", pod.podUid());
+    pod.describe(status.putObject("pod"));
     status.put("ready", ready());
     status.put("draining", draining);
-    Object source = options.source().file() == null ? "defaults" : options.source().file();
-    state.describe(status.putObject("config"), String.valueOf(source));
+    state.describe(status.putObject("config"), options.source().describe());
     StatusParts parts = new StatusParts(status);
     if (state.lastError() != null) {
       parts.error("config", state.lastError());
     }
-    components.forEach(component -> component.status(parts));
+    components.status(parts);
     return status;
   }
 
@@ -205,8 +169,8 @@ public final class Sidecar implements AdminServer.Control {
   }
 
   /** Blocks until {@link #shutdown} has finished. */
-  public void awaitStopped() throws InterruptedException {
-    stopped.await();
+  public void awaitStopped() {
+    stopped.join();
   }
 
   /**
@@ -216,37 +180,17 @@ public final class Sidecar implements AdminServer.Control {
    */
   public void shutdown() {
     if (!stopping.compareAndSet(false, true)) {
-      awaitQuietly();
+      stopped.join();
       return;
     }
     Duration drain = config.get().running().proxy().drainTimeout();
     JsonLog.info("sidecar draining", "drainTimeout", DurationText.format(drain));
     long begin = System.nanoTime();
     watcher.stop();
-    Duration drainWait = drain.plusSeconds(2);
-    components.forEach(c -> await("drain did not finish cleanly", c.drain(drain), drainWait));
-    for (int i = components.size() - 1; i >= 0; i--) {
-      await("a component did not stop cleanly", components.get(i).stop(), Duration.ofSeconds(20));
-    }
-    await("vert.x did not close cleanly", vertx.close(), Duration.ofSeconds(5));
+    components.drainAndStop(drain);
+    Bounded.await("vert.x did not close cleanly", vertx.close(), Duration.ofSeconds(5));
     JsonLog.info("sidecar stopped", "tookMillis", (System.nanoTime() - begin) / 1_000_000);
-    stopped.countDown();
-  }
-
-  private static void await(String problem, Future<Void> done, Duration timeout) {
-    try {
-      done.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      JsonLog.warn(problem, "error", String.valueOf(e));
-    }
-  }
-
-  private void awaitQuietly() {
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stopped.complete(null);
   }
 
   private static void inThread(String name, Runnable task) {

@@ -2,8 +2,8 @@ package io.outrigger.sidecar.metrics;
 
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfig.MetricsConfig;
-import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.PodIdentity;
+import io.outrigger.sidecar.component.Bounded;
 import io.outrigger.sidecar.component.Component;
 import io.outrigger.sidecar.component.SidecarContext;
 import io.outrigger.sidecar.component.StatusParts;
@@ -14,10 +14,10 @@ import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
 import io.outrigger.sidecar.metrics.statsd.StatsdComponent;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The app's metrics as a component: the scraper, the pod's labels on every series, the merged
@@ -83,9 +83,10 @@ public final class AppMetricsComponent implements Component {
   public Future<Void> stop() {
     scraper.stop();
     otlp.stop();
-    await("remote write did not flush", remoteWrite.flush());
+    Bounded.await("remote write did not flush", remoteWrite.flush(), Duration.ofSeconds(5));
     // The Pushgateway keeps groups forever: remove this pod's before going away.
-    await("could not delete the pushgateway group", pushgateway.stop());
+    Bounded.await(
+        "could not delete the pushgateway group", pushgateway.stop(), Duration.ofSeconds(5));
     return Future.succeededFuture();
   }
 
@@ -98,14 +99,6 @@ public final class AppMetricsComponent implements Component {
         .put("state", !on ? "disabled" : failure != null ? "degraded" : "ready");
     if (on && failure != null) {
       status.error("metrics", failure);
-    }
-  }
-
-  private static void await(String problem, Future<Void> done) {
-    try {
-      done.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      JsonLog.warn(problem, "error", String.valueOf(e));
     }
   }
 
