@@ -310,7 +310,8 @@ public record SidecarConfig(
       @Reload(Mode.RESTART) boolean enabled,
       @Reload(Mode.RESTART) String directory,
       List<String> paths,
-      ReadFrom readFrom,
+      // Applies to the files present when tailing starts; files that appear later are read whole.
+      @Reload(Mode.RESTART) ReadFrom readFrom,
       MultilineConfig multiline,
       ParserConfig parser,
       TraceCorrelationConfig traceCorrelation,

@@ -49,10 +49,10 @@ public final class AdminServer implements Component {
     this.control = control;
   }
 
-  /** Listens on the first config; the admin API has no settings of its own. */
+  /** Listens; the admin API has no settings of its own. */
   @Override
-  public Future<Void> apply(SidecarConfig config) {
-    return server != null ? Future.succeededFuture() : start().mapEmpty();
+  public Future<Void> start(SidecarConfig first) {
+    return start().mapEmpty();
   }
 
   @Override

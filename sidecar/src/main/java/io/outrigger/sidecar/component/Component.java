@@ -6,20 +6,27 @@ import java.time.Duration;
 
 /**
  * One concern of the sidecar (the inbound proxy, tracing, the app's metrics, ...) with the one
- * lifecycle they all share. The sidecar lists its components in order: the first {@link #apply}
- * starts them in that order, a reload applies the new config to each in that order, and shutdown
- * drains them all, then stops them in reverse order.
+ * lifecycle they all share. The sidecar lists its components in order: the first config starts them
+ * in that order ({@link #start}), a reload applies the new config to each in that order ({@link
+ * #apply}), and shutdown drains them all, then stops them in reverse order.
  *
  * <p>A component never decides what may change while it runs: the config it is given has the
  * restart-only fields at their running values already ({@code ReloadPlan}).
  */
 public interface Component {
   /**
-   * Starts the component on its first call (binding ports, starting timers); later calls apply a
-   * reloaded config. Fails with {@link io.outrigger.config.InvalidConfigException} when the config
-   * is one the component cannot use.
+   * Starts with the first config (binding ports, starting timers): applying a config to a component
+   * that has none. Fails with {@link io.outrigger.config.InvalidConfigException} when the config is
+   * one the component cannot use.
    */
-  Future<Void> apply(SidecarConfig config);
+  default Future<Void> start(SidecarConfig first) {
+    return apply(first);
+  }
+
+  /** Applies a reloaded config; a component with nothing that changes live keeps the default. */
+  default Future<Void> apply(SidecarConfig next) {
+    return Future.succeededFuture();
+  }
 
   /**
    * Stops taking new work and lets work in flight finish within {@code timeout}, while the other
@@ -41,11 +48,6 @@ public interface Component {
   /** A concern this pod does not have (no operator to report to, no app exit to watch). */
   static Component none() {
     return new Component() {
-      @Override
-      public Future<Void> apply(SidecarConfig config) {
-        return Future.succeededFuture();
-      }
-
       @Override
       public Future<Void> stop() {
         return Future.succeededFuture();

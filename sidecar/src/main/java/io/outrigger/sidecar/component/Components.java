@@ -13,16 +13,22 @@ public final class Components {
   private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
   private final List<Component> inOrder;
+  private boolean started;
 
   public Components(Component... inOrder) {
     this.inOrder = List.of(inOrder);
   }
 
-  /** Applies {@code config} to each component in turn; the first failure ends it. */
-  public Future<Void> apply(SidecarConfig config) {
+  /**
+   * Applies {@code config} to each component in turn, starting them with the first one; the first
+   * failure ends it.
+   */
+  public synchronized Future<Void> apply(SidecarConfig config) {
+    boolean first = !started;
+    started = true;
     Future<Void> all = Future.succeededFuture();
     for (Component component : inOrder) {
-      all = all.compose(v -> component.apply(config));
+      all = all.compose(v -> first ? component.start(config) : component.apply(config));
     }
     return all;
   }

@@ -45,12 +45,10 @@ public final class AppExitWatcher implements Component {
         : Component.none();
   }
 
-  /** Starts watching on the first config; it has no settings. */
+  /** Starts watching; it has no settings. */
   @Override
-  public Future<Void> apply(SidecarConfig config) {
-    if (timer < 0) {
-      start(2000);
-    }
+  public Future<Void> start(SidecarConfig first) {
+    start(2000);
     return Future.succeededFuture();
   }
 

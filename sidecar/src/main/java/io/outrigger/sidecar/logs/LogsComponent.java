@@ -20,7 +20,6 @@ import java.util.List;
 public final class LogsComponent implements Component {
   private final SidecarContext context;
   private final LogPipeline pipeline;
-  private boolean applied;
 
   public LogsComponent(SidecarContext context) {
     this.context = context;
@@ -34,12 +33,7 @@ public final class LogsComponent implements Component {
   }
 
   @Override
-  public Future<Void> apply(SidecarConfig config) {
-    if (applied) {
-      pipeline.apply(config.logs());
-      return Future.succeededFuture();
-    }
-    applied = true;
+  public Future<Void> start(SidecarConfig config) {
     if (config.logs().enabled()) {
       try {
         pipeline.start(config.logs());
@@ -47,6 +41,12 @@ public final class LogsComponent implements Component {
         return Future.failedFuture(e);
       }
     }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> apply(SidecarConfig next) {
+    pipeline.apply(next.logs());
     return Future.succeededFuture();
   }
 

@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 public final class AmbassadorComponent implements Component {
   private final SidecarContext context;
   private final OutboundProxy outbound;
-  private boolean applied;
 
   public AmbassadorComponent(SidecarContext context, Tracing tracing, ProxyMetrics metrics) {
     this.context = context;
@@ -24,13 +23,11 @@ public final class AmbassadorComponent implements Component {
   }
 
   @Override
-  public Future<Void> apply(SidecarConfig config) {
+  public Future<Void> start(SidecarConfig config) {
     ProxyConfig proxy = config.proxy();
-    if (applied || !proxy.enabled() || !proxy.outbound().enabled()) {
-      applied = true;
+    if (!proxy.enabled() || !proxy.outbound().enabled()) {
       return Future.succeededFuture();
     }
-    applied = true;
     return outbound
         .start("127.0.0.1", context.ports().outbound(), proxy.outbound(), proxy.connectTimeout())
         .onSuccess(port -> JsonLog.info("outbound proxy ready", "port", port))

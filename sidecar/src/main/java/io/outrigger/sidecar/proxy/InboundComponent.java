@@ -23,7 +23,6 @@ public final class InboundComponent implements Component {
   private final SidecarContext context;
   private final List<ListenerPorts> listeners;
   private final InboundProxy proxy;
-  private boolean applied;
   private volatile boolean enabled;
   private volatile boolean listening;
 
@@ -36,12 +35,7 @@ public final class InboundComponent implements Component {
   }
 
   @Override
-  public Future<Void> apply(SidecarConfig config) {
-    if (applied) {
-      proxy.apply(config.proxy());
-      return Future.succeededFuture();
-    }
-    applied = true;
+  public Future<Void> start(SidecarConfig config) {
     enabled = config.proxy().enabled();
     if (!enabled) {
       return Future.succeededFuture();
@@ -61,6 +55,12 @@ public final class InboundComponent implements Component {
               proxy.watchTls(config.proxy(), 2000);
               listening = true;
             });
+  }
+
+  @Override
+  public Future<Void> apply(SidecarConfig next) {
+    proxy.apply(next.proxy());
+    return Future.succeededFuture();
   }
 
   /** Listeners stop accepting; requests in flight get up to {@code timeout}. */

@@ -54,7 +54,6 @@ public final class StatusReporter implements Component {
   private volatile int lastCode;
   private volatile String lastError;
   private FileTime caModified;
-  private boolean started;
 
   public StatusReporter(
       Vertx vertx, ReportSettings settings, Supplier<JsonNode> status, Clock clock) {
@@ -88,13 +87,10 @@ public final class StatusReporter implements Component {
         .orElseGet(Component::none);
   }
 
-  /** Starts reporting on the first config; what it reports is read from {@code /status}. */
+  /** Starts reporting; what it reports is read from {@code /status}, so configs need nothing. */
   @Override
-  public Future<Void> apply(SidecarConfig config) {
-    if (!started) {
-      started = true;
-      start();
-    }
+  public Future<Void> start(SidecarConfig first) {
+    start();
     return Future.succeededFuture();
   }
 

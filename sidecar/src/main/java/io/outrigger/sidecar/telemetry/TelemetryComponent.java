@@ -22,7 +22,6 @@ public final class TelemetryComponent implements Component {
   private final AppHealth appHealth;
   private final TelemetryServer server;
   private Duration probeTimeout;
-  private boolean applied;
 
   /**
    * @param ready whether the sidecar's components are started and it is not draining
@@ -51,10 +50,12 @@ public final class TelemetryComponent implements Component {
       probeTimeout = health.probeTimeout();
       appHealth.useProbes(probes(probeTimeout));
     }
-    if (applied) {
-      return Future.succeededFuture();
-    }
-    applied = true;
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> start(SidecarConfig first) {
+    apply(first);
     return server.start(context.bindHost(), context.ports().telemetry()).mapEmpty();
   }
 
