@@ -82,7 +82,7 @@ public final class Sidecar implements AdminServer.Control {
             statsd,
             new LogsComponent(context),
             new TelemetryComponent(context, this::ready, metrics.merged()),
-            new AdminServer(vertx, options.ports().admin(), this),
+            new AdminServer(context, this),
             StatusReporter.fromEnvironment(context, this::status),
             AppExitWatcher.fromEnvironment(context, () -> inThread("app-exited", this::shutdown)));
     this.watcher = new ConfigWatcher(vertx, options.source(), config, components::apply);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.component.Component;
+import io.outrigger.sidecar.component.SidecarContext;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -38,14 +38,13 @@ public final class AdminServer implements Component {
     void quit();
   }
 
-  private final Vertx vertx;
-  private final int port;
+  private final SidecarContext context;
   private final Control control;
   private HttpServer server;
 
-  public AdminServer(Vertx vertx, int port, Control control) {
-    this.vertx = vertx;
-    this.port = port;
+  /** Listens on the layout's admin port, loopback only. */
+  public AdminServer(SidecarContext context, Control control) {
+    this.context = context;
     this.control = control;
   }
 
@@ -61,15 +60,17 @@ public final class AdminServer implements Component {
   }
 
   private Future<HttpServer> start() {
-    Router router = Router.router(vertx);
+    Router router = Router.router(context.vertx());
     router.get("/config").handler(ctx -> json(ctx, control::redactedConfig));
     router.get("/status").handler(ctx -> json(ctx, control::status));
     router.post("/drain").handler(this::drain);
     router.post("/quitquitquit").handler(this::quit);
     router.route("/loglevel").handler(this::logLevel);
     // Loopback only: these endpoints change the sidecar's behaviour and show its config.
-    return vertx
-        .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+    return context
+        .vertx()
+        .createHttpServer(
+            new HttpServerOptions().setHost("127.0.0.1").setPort(context.ports().admin()))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
