@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Operator scale benchmark (issue 8, item 5), against a real kube-apiserver 1.20.2 + etcd (hack/kube-apiserver.sh):
+# Operator scale benchmark, against a real kube-apiserver 1.20.2 + etcd (hack/kube-apiserver.sh):
 #  1. Stores POLICIES policies over NAMESPACES namespaces and PODS injected pods (no kubelet: created directly with
 #     the webhook's label and status annotation, their container statuses written through the status subresource
 #     so ready counts mean something; per policy a fixed share is not ready, outdated, or reporting an error), and

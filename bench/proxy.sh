@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
-# Until the tuned launcher lands (issue 4): a throughput collector and a fixed 128 MiB heap.
+# A throughput collector and a fixed 128 MiB heap, so runs compare the proxy rather than the launcher.
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseParallelGC -Xms128m -Xmx128m"}
 CONNECTIONS=${CONNECTIONS:-"16 64 256"}
 BACKEND_PORT=18080 NGINX_PORT=18081 HAPROXY_PORT=18082 SIDECAR_BASE=18100

@@ -10,6 +10,14 @@ public final class InvalidConfigException extends RuntimeException {
   private final String field;
   private final String reason;
 
+  /**
+   * A field a component cannot use, found after the document parsed; {@link #in} adds the file. Its
+   * message is {@code field: reason}.
+   */
+  public InvalidConfigException(String field, String reason) {
+    this("", "", field, reason);
+  }
+
   public InvalidConfigException(String source, String location, String field, String reason) {
     super(describe(source, location, field, reason));
     this.source = source;
@@ -18,7 +26,15 @@ public final class InvalidConfigException extends RuntimeException {
     this.reason = reason;
   }
 
+  /** The same error, said of {@code document} (a file name, {@code environment}). */
+  public InvalidConfigException in(String document) {
+    return new InvalidConfigException(document, location, field, reason);
+  }
+
   private static String describe(String source, String location, String field, String reason) {
+    if (source.isEmpty() && location.isEmpty()) {
+      return field.isEmpty() ? reason : field + ": " + reason;
+    }
     StringBuilder text = new StringBuilder(source);
     if (!location.isEmpty()) {
       text.append(" (").append(location).append(')');

@@ -1,6 +1,7 @@
 package io.outrigger.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.outrigger.config.Reload.Mode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +14,24 @@ import java.util.Map;
  * <p>Pod identity (name, namespace, labels) is not here: it comes from the downward API, because
  * one config serves every pod of a policy.
  *
+ * <p>Which fields a running sidecar applies live and which only a restart applies is declared on
+ * the fields themselves ({@link Reload}).
+ *
  * @param schemaVersion the document's version; a sidecar refuses versions it does not know
  * @param policy {@code namespace/name} of the policy this was rendered from, or {@code standalone}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SidecarConfig(
-    int schemaVersion,
-    String policy,
+    // Only one version parses, so a running sidecar never sees it change.
+    @Reload(Mode.LIVE) int schemaVersion,
+    @Reload(Mode.LIVE) String policy,
     ProxyConfig proxy,
-    MetricsConfig metrics,
-    LogsConfig logs,
+    // Scrape, enrichment and export settings are read per cycle; only the StatsD port is bound.
+    @Reload(Mode.LIVE) MetricsConfig metrics,
+    // The tailer reads its settings per record and outputs are swapped between batches.
+    @Reload(Mode.LIVE) LogsConfig logs,
     TracingConfig tracing,
-    HealthConfig health) {
+    @Reload(Mode.LIVE) HealthConfig health) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -109,19 +116,23 @@ public record SidecarConfig(
   /** Inbound proxy and the outbound ambassador. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ProxyConfig(
-      boolean enabled,
-      List<Integer> appPorts,
-      List<Integer> skipPorts,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      Duration idleTimeout,
-      Duration drainTimeout,
-      int maxHeaderBytes,
-      int maxConnectionsPerPort,
-      RateLimitConfig rateLimit,
-      TlsConfig tls,
-      List<String> routePatterns,
-      OutboundConfig outbound) {
+      // Listeners and their ports are bound at start.
+      @Reload(Mode.RESTART) boolean enabled,
+      @Reload(Mode.RESTART) List<Integer> appPorts,
+      @Reload(Mode.RESTART) List<Integer> skipPorts,
+      @Reload(Mode.LIVE) Duration connectTimeout,
+      @Reload(Mode.LIVE) Duration requestTimeout,
+      // Server options fixed when a listener binds.
+      @Reload(Mode.RESTART) Duration idleTimeout,
+      @Reload(Mode.LIVE) Duration drainTimeout,
+      @Reload(Mode.RESTART) int maxHeaderBytes,
+      @Reload(Mode.RESTART) int maxConnectionsPerPort,
+      @Reload(Mode.LIVE) RateLimitConfig rateLimit,
+      // The files are watched and their content reloads live; which files, only at start.
+      @Reload(Mode.RESTART) TlsConfig tls,
+      @Reload(Mode.LIVE) List<String> routePatterns,
+      // The ambassador's listener, clients and token scope are set up at start.
+      @Reload(Mode.RESTART) OutboundConfig outbound) {
 
     /** The app ports the sidecar listens for, in listener order: the i-th on {@code 15006 + i}. */
     public List<Integer> listenerAppPorts() {
@@ -277,21 +288,8 @@ public record SidecarConfig(
       PushgatewayConfig pushgateway,
       RemoteWriteConfig remoteWrite,
       OtlpMetricsConfig otlp,
-      StatsdConfig statsd) {
-
-    public MetricsConfig withStatsd(StatsdConfig listener) {
-      return new MetricsConfig(
-          enabled,
-          scrape,
-          podLabels,
-          maxSeries,
-          maxLabelValueLength,
-          pushgateway,
-          remoteWrite,
-          otlp,
-          listener);
-    }
-  }
+      // The UDP listener is bound at start.
+      @Reload(Mode.RESTART) StatsdConfig statsd) {}
 
   /** Where the app exposes Prometheus metrics; absent when the app has none to scrape. */
   public record ScrapeConfig(
@@ -308,16 +306,18 @@ public record SidecarConfig(
   /** Tailing, parsing, enriching and forwarding the app's log files. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LogsConfig(
-      boolean enabled,
-      String directory,
+      // The tailer, its checkpoint store and its buffer are made when tailing starts.
+      @Reload(Mode.RESTART) boolean enabled,
+      @Reload(Mode.RESTART) String directory,
       List<String> paths,
-      ReadFrom readFrom,
+      // Applies to the files present when tailing starts; files that appear later are read whole.
+      @Reload(Mode.RESTART) ReadFrom readFrom,
       MultilineConfig multiline,
       ParserConfig parser,
       TraceCorrelationConfig traceCorrelation,
       List<String> podLabels,
-      int maxLineBytes,
-      int bufferLines,
+      @Reload(Mode.RESTART) int maxLineBytes,
+      @Reload(Mode.RESTART) int bufferLines,
       LogOutputsConfig outputs) {
 
     /** This config tailing {@code paths} instead. */
@@ -333,25 +333,6 @@ public record SidecarConfig(
           podLabels,
           maxLineBytes,
           bufferLines,
-          outputs);
-    }
-
-    /**
-     * This config with the fields only a restart applies (enabled, directory, maxLineBytes,
-     * bufferLines) taken from {@code running}.
-     */
-    public LogsConfig withStartupFieldsOf(LogsConfig running) {
-      return new LogsConfig(
-          running.enabled,
-          running.directory,
-          paths,
-          readFrom,
-          multiline,
-          parser,
-          traceCorrelation,
-          podLabels,
-          running.maxLineBytes,
-          running.bufferLines,
           outputs);
     }
   }
@@ -499,12 +480,13 @@ public record SidecarConfig(
   /** Spans and trace-context propagation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TracingConfig(
-      boolean enabled,
-      double samplingRatio,
-      List<Propagator> propagators,
-      String serviceName,
-      TraceExporterConfig exporter,
-      Map<String, String> resourceAttributes) {
+      @Reload(Mode.LIVE) boolean enabled,
+      @Reload(Mode.LIVE) double samplingRatio,
+      @Reload(Mode.LIVE) List<Propagator> propagators,
+      // The tracer provider's resource is fixed when it is built.
+      @Reload(Mode.RESTART) String serviceName,
+      @Reload(Mode.LIVE) TraceExporterConfig exporter,
+      @Reload(Mode.RESTART) Map<String, String> resourceAttributes) {
 
     public TracingConfig withSamplingRatio(double ratio) {
       return new TracingConfig(
@@ -528,5 +510,8 @@ public record SidecarConfig(
 
   /** Probe rewriting and readiness. */
   public record HealthConfig(
-      boolean rewriteProbes, boolean readinessIncludesApp, Duration probeTimeout) {}
+      // The webhook rewrites probes when it injects a pod; a running sidecar does not read it.
+      @Reload(Mode.RESTART) boolean rewriteProbes,
+      boolean readinessIncludesApp,
+      Duration probeTimeout) {}
 }

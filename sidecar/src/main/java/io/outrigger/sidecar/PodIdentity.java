@@ -1,5 +1,6 @@
 package io.outrigger.sidecar;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.config.SidecarEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,11 @@ public record PodIdentity(
         env.getOrDefault("POD_UID", ""),
         env.getOrDefault(SidecarEnvironment.WORKLOAD, pod),
         labels);
+  }
+
+  /** The pod as {@code /status} shows it. */
+  public void describe(ObjectNode node) {
+    node.put("name", podName).put("namespace", namespace).put("node", nodeName).put("uid", podUid);
   }
 
   /** Shells keep HOSTNAME unexported, so a standalone sidecar asks the system. */

@@ -1,6 +1,10 @@
 package io.outrigger.sidecar;
 
 import io.outrigger.config.Ports;
+import io.outrigger.config.SidecarConfig.ProxyConfig;
+import io.outrigger.sidecar.proxy.ListenerPorts;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The sidecar's ports as offsets from a base (DESIGN "Sidecar ports": base 15000). A different base
@@ -31,5 +35,14 @@ public record PortLayout(int base) {
               + (index + 1));
     }
     return base + (Ports.INBOUND_BASE - Ports.ADMIN) + index;
+  }
+
+  /** The app ports to intercept (config, minus skipped) and the listener each gets, in order. */
+  public List<ListenerPorts> listeners(ProxyConfig proxy) {
+    List<ListenerPorts> listeners = new ArrayList<>();
+    for (int appPort : proxy.listenerAppPorts()) {
+      listeners.add(new ListenerPorts(appPort, inbound(listeners.size())));
+    }
+    return listeners;
   }
 }

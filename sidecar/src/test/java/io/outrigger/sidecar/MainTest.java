@@ -17,7 +17,7 @@ class MainTest {
         SidecarEnvironment.apply(
             SidecarConfig.defaults(), Map.of("OUTRIGGER_INBOUND_PORTS", "8080, 9090"));
     assertThat(config.proxy().appPorts()).containsExactly(8080, 9090);
-    assertThat(Sidecar.listeners(config, PortLayout.DEFAULT))
+    assertThat(PortLayout.DEFAULT.listeners(config.proxy()))
         .extracting(l -> l.appPort() + "->" + l.listenPort())
         .containsExactly("8080->15006", "9090->15007");
   }

@@ -226,8 +226,8 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
       InformerEventSource<Pod, ObservabilityPolicy> informer =
           (InformerEventSource<Pod, ObservabilityPolicy>)
               context.eventSourceRetriever().getEventSourceFor(Pod.class, source);
-      // The informer's namespace index: list(namespace) filters the whole cache (5,000 pods)
-      // on every reconcile.
+      // The informer's namespace index: list(namespace) would filter the whole cache on every
+      // reconcile.
       pods.addAll(informer.byIndex(Cache.NAMESPACE_INDEX, namespace));
     }
     return pods;
@@ -306,8 +306,8 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   /**
    * The policies whose census {@code pod} is part of: the one named in its injection status or its
    * {@code outrigger.io/policy} annotation, and every valid policy of its namespace whose selector
-   * matches its labels. Mapping each pod event to all of the namespace's policies made every policy
-   * recount on every pod event (200 policies, 5,000 pods: thousands of reconciles at start).
+   * matches its labels, so a pod event makes only the policies it concerns recount, not every
+   * policy of its namespace.
    */
   private Set<ResourceID> policiesOf(EventSourceContext<ObservabilityPolicy> context, Pod pod) {
     String namespace = pod.getMetadata().getNamespace();

@@ -1,9 +1,11 @@
 package io.outrigger.sidecar.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.JsonLog;
+import io.outrigger.sidecar.component.Component;
+import io.outrigger.sidecar.component.SidecarContext;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET|POST /loglevel[?level=debug|info|warn|error]}
  * </ul>
  */
-public final class AdminServer {
+public final class AdminServer implements Component {
   /** What the admin API needs from the running sidecar. */
   public interface Control {
     JsonNode redactedConfig();
@@ -36,36 +38,42 @@ public final class AdminServer {
     void quit();
   }
 
-  private final Vertx vertx;
+  private final SidecarContext context;
   private final Control control;
   private HttpServer server;
 
-  public AdminServer(Vertx vertx, Control control) {
-    this.vertx = vertx;
+  /** Listens on the layout's admin port, loopback only. */
+  public AdminServer(SidecarContext context, Control control) {
+    this.context = context;
     this.control = control;
   }
 
-  public Future<HttpServer> start(int port) {
-    Router router = Router.router(vertx);
+  /** Listens; the admin API has no settings of its own. */
+  @Override
+  public Future<Void> start(SidecarConfig first) {
+    return start().mapEmpty();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Future<HttpServer> start() {
+    Router router = Router.router(context.vertx());
     router.get("/config").handler(ctx -> json(ctx, control::redactedConfig));
     router.get("/status").handler(ctx -> json(ctx, control::status));
     router.post("/drain").handler(this::drain);
     router.post("/quitquitquit").handler(this::quit);
     router.route("/loglevel").handler(this::logLevel);
     // Loopback only: these endpoints change the sidecar's behaviour and show its config.
-    return vertx
-        .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+    return context
+        .vertx()
+        .createHttpServer(
+            new HttpServerOptions().setHost("127.0.0.1").setPort(context.ports().admin()))
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 
   private static void json(RoutingContext ctx, Supplier<JsonNode> body) {

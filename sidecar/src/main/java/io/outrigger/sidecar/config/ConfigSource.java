@@ -53,6 +53,18 @@ public final class ConfigSource {
     return new Loaded(config, fingerprint(bytes));
   }
 
+  /** {@code error} said of this source when a component found it without knowing the file. */
+  public Throwable named(Throwable error) {
+    return error instanceof InvalidConfigException invalid && invalid.source().isEmpty()
+        ? invalid.in(String.valueOf(file))
+        : error;
+  }
+
+  /** Where the config came from, as {@code /status} says it. */
+  public String describe() {
+    return file == null ? "defaults" : file.toString();
+  }
+
   /**
    * The fingerprint of the file as it is now, without parsing it. Reading through the path follows
    * kubelet's {@code ..data} symlink, so an atomic ConfigMap update shows up as new bytes.

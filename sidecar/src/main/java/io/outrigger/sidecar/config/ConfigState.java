@@ -1,5 +1,7 @@
 package io.outrigger.sidecar.config;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfigCodec;
 import java.time.Instant;
@@ -21,6 +23,20 @@ public record ConfigState(
     List<String> restartRequired,
     String lastError,
     Instant lastErrorAt) {
+
+  /** This state as the {@code config} part of {@code /status}. */
+  public void describe(ObjectNode node, String source) {
+    node.put("hash", configHash);
+    node.put("source", source);
+    node.put("loadedAt", loadedAt.toString());
+    node.put("reloads", reloads);
+    ArrayNode restart = node.putArray("restartRequired");
+    restartRequired.forEach(restart::add);
+    if (lastError != null) {
+      node.put("lastError", lastError);
+      node.put("lastErrorAt", lastErrorAt.toString());
+    }
+  }
 
   public static ConfigState initial(SidecarConfig config, String fingerprint) {
     return new ConfigState(

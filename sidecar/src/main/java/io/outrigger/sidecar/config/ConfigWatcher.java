@@ -3,10 +3,12 @@ package io.outrigger.sidecar.config;
 import io.outrigger.config.InvalidConfigException;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.sidecar.JsonLog;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Watches the config file and applies changes. It polls the file's bytes instead of relying on file
@@ -21,18 +23,18 @@ public final class ConfigWatcher {
   private final Vertx vertx;
   private final ConfigSource source;
   private final AtomicReference<ConfigState> state;
-  private final Consumer<SidecarConfig> applyLive;
+  private final Function<SidecarConfig, Future<Void>> apply;
   private long timer = -1;
 
   public ConfigWatcher(
       Vertx vertx,
       ConfigSource source,
       AtomicReference<ConfigState> state,
-      Consumer<SidecarConfig> applyLive) {
+      Function<SidecarConfig, Future<Void>> apply) {
     this.vertx = vertx;
     this.source = source;
     this.state = state;
-    this.applyLive = applyLive;
+    this.apply = apply;
   }
 
   public void start(Duration interval) {
@@ -68,7 +70,11 @@ public final class ConfigWatcher {
     }
     ReloadPlan plan = ReloadPlan.between(current.running(), loaded.config());
     SidecarConfig effective = ReloadPlan.effective(current.running(), loaded.config());
-    applyLive.accept(effective);
+    try {
+      apply.apply(effective).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      JsonLog.warn("a component did not take the new config", "error", String.valueOf(e));
+    }
     state.set(current.reloaded(effective, loaded.fingerprint(), plan.restartRequired()));
     JsonLog.info(
         "config reloaded",

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latest).
  */
 public final class AppHealth {
-  private final AppProbes probes;
+  private volatile AppProbes probes;
   private final ProbeRunner runner;
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> healthy = new ConcurrentHashMap<>();
@@ -26,6 +26,11 @@ public final class AppHealth {
     this.probes = probes;
     this.runner = runner;
     this.registry = registry;
+  }
+
+  /** The probes to run from now on (their default timeout is {@code health.probeTimeout}). */
+  public void useProbes(AppProbes next) {
+    this.probes = next;
   }
 
   /** Route handler for {@code /app-health/:container/:kind}. */
@@ -38,9 +43,10 @@ public final class AppHealth {
           .end("unknown probe kind '" + kind + "': use livez, readyz or startupz\n");
       return;
     }
-    AppProbe probe = probes.get(container, kind);
+    AppProbes current = probes;
+    AppProbe probe = current.get(container, kind);
     if (probe == null) {
-      String problem = probes.problem(container, kind);
+      String problem = current.problem(container, kind);
       ctx.response()
           .setStatusCode(problem != null ? 503 : 404)
           .end(

@@ -1,6 +1,11 @@
 package io.outrigger.sidecar.lifecycle;
 
+import io.outrigger.config.SidecarConfig;
+import io.outrigger.config.SidecarEnvironment;
 import io.outrigger.sidecar.JsonLog;
+import io.outrigger.sidecar.component.Component;
+import io.outrigger.sidecar.component.SidecarContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +19,7 @@ import java.util.stream.Stream;
  * webhook sets {@code shareProcessNamespace} for such pods) the sidecar sees the app's processes in
  * /proc; when it has seen them and they are all gone, it shuts down gracefully and exits 0.
  */
-public final class AppExitWatcher {
+public final class AppExitWatcher implements Component {
   private final Vertx vertx;
   private final Path proc;
   private final long selfPid;
@@ -30,14 +35,33 @@ public final class AppExitWatcher {
     this.onAppExited = onAppExited;
   }
 
+  /**
+   * The watcher when the webhook asked for one ({@code OUTRIGGER_WAIT_FOR_APP_EXIT}: Jobs without
+   * native sidecars), else none.
+   */
+  public static Component fromEnvironment(SidecarContext context, Runnable onAppExited) {
+    return "true".equalsIgnoreCase(context.env().get(SidecarEnvironment.WAIT_FOR_APP_EXIT))
+        ? new AppExitWatcher(context.vertx(), Path.of("/proc"), onAppExited)
+        : Component.none();
+  }
+
+  /** Starts watching; it has no settings. */
+  @Override
+  public Future<Void> start(SidecarConfig first) {
+    start(2000);
+    return Future.succeededFuture();
+  }
+
   public void start(long intervalMillis) {
     timer = vertx.setPeriodic(intervalMillis, id -> vertx.executeBlocking(this::check, false));
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    return Future.succeededFuture();
   }
 
   /** One look at /proc: true when the app has exited (and the callback ran). */

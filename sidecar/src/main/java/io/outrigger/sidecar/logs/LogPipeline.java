@@ -3,6 +3,7 @@ package io.outrigger.sidecar.logs;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.outrigger.config.InvalidConfigException;
 import io.outrigger.config.SidecarConfig.LogOutputsConfig;
 import io.outrigger.config.SidecarConfig.LogsConfig;
 import io.outrigger.sidecar.JsonLog;
@@ -68,13 +69,13 @@ public final class LogPipeline {
     return Path.of(directory, ".outrigger", "checkpoints.json");
   }
 
-  /** Starts tailing; fails with a message naming the field when the settings are invalid. */
+  /** Starts tailing; fails with {@link InvalidConfigException} when the settings are invalid. */
   public void start(LogsConfig config) {
     LogTailer.Settings settings = settings(config);
     List<LogOutput> outputs = outputFactory.create(config.outputs());
     if (outputs.isEmpty()) {
       // Acknowledging lines that go nowhere would move the checkpoints past them.
-      throw new IllegalArgumentException("logs.outputs: logs are enabled but no output is set");
+      throw new InvalidConfigException("logs.outputs", "logs are enabled but no output is set");
     }
     LogMetrics metrics = new LogMetrics(registry);
     this.buffer = new LogBuffer(config.bufferLines(), BUFFER_BYTES);
@@ -105,7 +106,7 @@ public final class LogPipeline {
     try {
       tailer.apply(settings(next));
       configError = null;
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidConfigException e) {
       configError = e.getMessage();
       JsonLog.warn("log settings rejected; the running ones stay", "error", e.getMessage());
       return;

@@ -42,7 +42,7 @@ public final class AppMetricsScraper {
   private final Vertx vertx;
   private final HttpClient client;
   private final MeterRegistry registry;
-  private final Enrichment enrichment;
+  private volatile Enrichment enrichment;
   private final AtomicReference<List<MetricFamily>> latest = new AtomicReference<>(List.of());
   private final AtomicInteger up = new AtomicInteger();
   private final AtomicInteger samples = new AtomicInteger();
@@ -83,6 +83,11 @@ public final class AppMetricsScraper {
       return;
     }
     timer = vertx.setPeriodic(1, target.interval().toMillis(), id -> scrapeOnce());
+  }
+
+  /** The labels the next scrapes add (the pod labels a policy lists can change live). */
+  public void enrichWith(Enrichment labels) {
+    this.enrichment = labels;
   }
 
   /**

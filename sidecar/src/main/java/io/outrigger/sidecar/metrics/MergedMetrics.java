@@ -24,7 +24,7 @@ public final class MergedMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<List<MetricFamily>> app;
-  private final Enrichment own;
+  private volatile Enrichment own;
 
   /**
    * @param own labels for the sidecar's own series; null leaves them as Micrometer writes them
@@ -34,6 +34,11 @@ public final class MergedMetrics {
     this.registry = registry;
     this.app = app;
     this.own = own;
+  }
+
+  /** The labels for the sidecar's own series from now on. */
+  public void ownLabels(Enrichment labels) {
+    this.own = labels;
   }
 
   /** Only the sidecar's own meters, unlabelled (tests of single components). */
@@ -49,8 +54,9 @@ public final class MergedMetrics {
                 Format.OPENMETRICS,
                 new ExpositionParser.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE))
             .families();
-    if (own != null) {
-      ownFamilies = ownFamilies.stream().map(own::apply).toList();
+    Enrichment labels = own;
+    if (labels != null) {
+      ownFamilies = ownFamilies.stream().map(labels::apply).toList();
     }
     return MergedExposition.merge(ownFamilies, app.get()).families();
   }

@@ -35,6 +35,8 @@ public final class PushgatewayExporter {
   private final PodIdentity pod;
   private final MeterRegistry registry;
   private volatile PushgatewayConfig config;
+  // The latest push, so that a delete is never overtaken by a push that was already under way.
+  private volatile Future<Void> pushing = Future.succeededFuture();
   private long timer = -1;
 
   public PushgatewayExporter(
@@ -70,11 +72,14 @@ public final class PushgatewayExporter {
     if (target == null) {
       return Future.succeededFuture();
     }
-    return vertx
-        .executeBlocking(() -> body(metrics.families()), false)
-        .compose(body -> send(HttpMethod.PUT, target, body))
-        .onComplete(done -> outcome("push", done.succeeded(), done.cause()))
-        .recover(error -> Future.succeededFuture());
+    Future<Void> push =
+        vertx
+            .executeBlocking(() -> body(metrics.families()), false)
+            .compose(body -> send(HttpMethod.PUT, target, body))
+            .onComplete(done -> outcome("push", done.succeeded(), done.cause()))
+            .recover(error -> Future.succeededFuture());
+    pushing = push;
+    return push;
   }
 
   /** Stops pushing and deletes the group (on shutdown). */
@@ -85,7 +90,7 @@ public final class PushgatewayExporter {
     }
     PushgatewayConfig target = config;
     config = null;
-    return target == null ? Future.succeededFuture() : delete(target);
+    return target == null ? Future.succeededFuture() : pushing.transform(pushed -> delete(target));
   }
 
   private Future<Void> delete(PushgatewayConfig target) {

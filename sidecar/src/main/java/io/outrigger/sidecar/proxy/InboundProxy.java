@@ -10,9 +10,8 @@ import java.util.List;
 
 /**
  * The inbound proxy: for each intercepted app port, a listener that streams requests to the app on
- * 127.0.0.1 over a keep-alive pool (vertx-http-proxy pipes bodies with backpressure both ways;
- * nothing is buffered whole). Each listener runs one instance per event loop ({@link
- * InboundListenerVerticle}).
+ * 127.0.0.1 over a keep-alive pool, piping bodies with backpressure both ways (nothing is buffered
+ * whole). Each listener runs one instance per event loop ({@link InboundListenerVerticle}).
  */
 public final class InboundProxy {
   private final Vertx vertx;

@@ -3,8 +3,12 @@ package io.outrigger.sidecar.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.sidecar.JsonLog;
+import io.outrigger.sidecar.component.Component;
+import io.outrigger.sidecar.component.SidecarContext;
+import io.outrigger.sidecar.component.StatusParts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +33,7 @@ import java.util.function.Supplier;
  * heartbeat, with the pod's projected token. The data plane never waits on it: a missing operator
  * only means backoff and a {@code report} entry in {@code /status}.
  */
-public final class StatusReporter {
+public final class StatusReporter implements Component {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TIMEOUT_MS = 5_000;
 
@@ -72,6 +76,29 @@ public final class StatusReporter {
     this.client = vertx.createHttpClient(options);
   }
 
+  /**
+   * The reporter for this pod, or none when {@code OUTRIGGER_REPORT_URL} is unset (a standalone
+   * sidecar has no operator).
+   */
+  public static Component fromEnvironment(SidecarContext context, Supplier<JsonNode> status) {
+    return ReportSettings.fromEnvironment(context.env())
+        .<Component>map(
+            settings -> new StatusReporter(context.vertx(), settings, status, Clock.systemUTC()))
+        .orElseGet(Component::none);
+  }
+
+  /** Starts reporting; what it reports is read from {@code /status}, so configs need nothing. */
+  @Override
+  public Future<Void> start(SidecarConfig first) {
+    start();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void status(StatusParts parts) {
+    parts.component("report", describe());
+  }
+
   public void start() {
     // Sidecars of one rollout start together; a random first delay spreads their reports.
     long first =
@@ -84,6 +111,7 @@ public final class StatusReporter {
         });
   }
 
+  @Override
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);

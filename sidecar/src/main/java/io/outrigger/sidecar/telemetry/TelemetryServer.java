@@ -29,7 +29,7 @@ public final class TelemetryServer {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
   private final AppHealth appHealth;
-  private final boolean readinessIncludesApp;
+  private volatile boolean readinessIncludesApp;
   private final MergedMetrics metrics;
   private HttpServer server;
 
@@ -60,6 +60,11 @@ public final class TelemetryServer {
       AppHealth appHealth,
       boolean readinessIncludesApp) {
     this(vertx, registry, ready, appHealth, readinessIncludesApp, MergedMetrics.ownOnly(registry));
+  }
+
+  /** Whether {@code /readyz} runs the app's readiness probes from now on. */
+  public void readinessIncludesApp(boolean included) {
+    this.readinessIncludesApp = included;
   }
 
   public Future<HttpServer> start(String host, int port) {

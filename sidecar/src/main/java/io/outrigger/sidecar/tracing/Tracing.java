@@ -76,12 +76,6 @@ public final class Tracing implements AutoCloseable {
     this.config = next;
   }
 
-  /** True when the resource-level settings differ, which only a restart applies. */
-  public boolean needsRestartFor(TracingConfig next) {
-    return !java.util.Objects.equals(config.serviceName(), next.serviceName())
-        || !config.resourceAttributes().equals(next.resourceAttributes());
-  }
-
   public boolean enabled() {
     return enabled;
   }

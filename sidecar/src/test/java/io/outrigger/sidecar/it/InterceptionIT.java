@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inbound interception in network namespaces (issue 9, "Must show" 1, 4, 5): {@code
- * outrigger-sidecar init} programs the pod's rules, a client in another namespace calls the app's
- * port, and the request passes the sidecar or not. Needs root; fails saying so otherwise.
+ * Inbound interception in network namespaces: {@code outrigger-sidecar init} programs the pod's
+ * rules, a client in another namespace calls the app's port, and the request passes the sidecar or
+ * not. Needs root; fails saying so otherwise.
  */
 class InterceptionIT {
   private static PodNetwork network;

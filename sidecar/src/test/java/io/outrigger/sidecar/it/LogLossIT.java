@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, item 1: the packaged sidecar as a process tails a file an app writes and forwards it to
- * a Forward-protocol receiver (msgpack-core, acks on); every line has a unique id and the receiver
+ * The packaged sidecar as a process tails a file an app writes and forwards it to a
+ * Forward-protocol receiver (msgpack-core, acks on); every line has a unique id and the receiver
  * counts them. Each case asserts 0 lost and prints the duplicates, which must be what at-least-once
  * allows in that case (none, unless the sidecar was killed or the receiver dropped a connection
  * before its ack).

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, item 3: the demo app (examples/demo-app, run from source as its own process) behind the
- * packaged sidecar writes a JSON log line while serving a proxied request; the line the sidecar
- * forwards (Forward protocol, decoded with msgpack-core) carries the trace id of the server span
- * the sidecar exported (OTLP, decoded with opentelemetry-proto), and the span id the app was
- * handed, which is that span's.
+ * The demo app (examples/demo-app, run from source as its own process) behind the packaged sidecar
+ * writes a JSON log line while serving a proxied request; the line the sidecar forwards (Forward
+ * protocol, decoded with msgpack-core) carries the trace id of the server span the sidecar exported
+ * (OTLP, decoded with opentelemetry-proto), and the span id the app was handed, which is that
+ * span's.
  */
 class LogTraceCorrelationIT {
   private static final HttpClient HTTP =

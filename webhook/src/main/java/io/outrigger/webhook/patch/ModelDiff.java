@@ -13,9 +13,8 @@ import java.util.Optional;
 
 /**
  * The JSON Patch between two model objects, as {@link JsonPatchDiff} gives it for their renderings,
- * without rendering what they share. Rendering both pods whole for the diff was a third of an
- * admission's CPU, while the injector changes a few fields of a few objects and shares the rest
- * with the pod as sent.
+ * without rendering what they share: the injector changes a few fields of a few objects and shares
+ * the rest with the pod as sent, so only what changed is rendered (figures in docs/benchmarks.md).
  *
  * <p>It walks both objects side by side the way the tree diff walks their renderings: equal values
  * ({@code equals}) give nothing; beans of one class go property by property through {@link

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs.parse;
 
+import io.outrigger.config.InvalidConfigException;
 import io.outrigger.config.SidecarConfig.MultilineConfig;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -38,8 +39,8 @@ public final class MultilineJoiner {
     boolean hasContinuation =
         config.continuationPattern() != null && !config.continuationPattern().isEmpty();
     if (hasStart == hasContinuation) {
-      throw new IllegalArgumentException(
-          "logs.multiline: set exactly one of startPattern and continuationPattern");
+      throw new InvalidConfigException(
+          "logs.multiline", "set exactly one of startPattern and continuationPattern");
     }
     this.start = hasStart ? compile("startPattern", config.startPattern()) : null;
     this.continuation =
@@ -53,8 +54,8 @@ public final class MultilineJoiner {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "logs.multiline." + field + ": not a Java regular expression: " + e.getDescription(), e);
+      throw new InvalidConfigException(
+          "logs.multiline." + field, "not a Java regular expression: " + e.getDescription());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs.parse;
 
+import io.outrigger.config.InvalidConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +21,18 @@ final class RegexLineParser implements LineParser {
 
   RegexLineParser(String expression, FieldRoles roles) {
     if (expression == null || expression.isBlank()) {
-      throw new IllegalArgumentException("logs.parser.pattern: the regex format needs a pattern");
+      throw new InvalidConfigException("logs.parser.pattern", "the regex format needs a pattern");
     }
     try {
       this.pattern = Pattern.compile(expression);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "logs.parser.pattern: not a Java regular expression: " + e.getDescription(), e);
+      throw new InvalidConfigException(
+          "logs.parser.pattern", "not a Java regular expression: " + e.getDescription());
     }
     this.groups = groupNames(expression);
     if (groups.isEmpty()) {
-      throw new IllegalArgumentException(
-          "logs.parser.pattern: no named group (?<name>...) to turn into a field");
+      throw new InvalidConfigException(
+          "logs.parser.pattern", "no named group (?<name>...) to turn into a field");
     }
     this.roles = roles;
   }

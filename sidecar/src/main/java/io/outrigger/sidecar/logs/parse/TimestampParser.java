@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs.parse;
 
+import io.outrigger.config.InvalidConfigException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -113,8 +114,8 @@ abstract class TimestampParser {
       try {
         this.formatter = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "logs.parser.timeFormat: not a java.time pattern: " + e.getMessage(), e);
+        throw new InvalidConfigException(
+            "logs.parser.timeFormat", "not a java.time pattern: " + e.getMessage());
       }
     }
 

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs.parse;
 
+import io.outrigger.config.InvalidConfigException;
 import io.outrigger.config.SidecarConfig.TraceCorrelationConfig;
 import java.math.BigInteger;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class TraceContextExtractor {
     try {
       this.pattern = config.pattern() == null ? null : Pattern.compile(config.pattern());
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "logs.traceCorrelation.pattern: not a Java regular expression: " + e.getDescription(), e);
+      throw new InvalidConfigException(
+          "logs.traceCorrelation.pattern", "not a Java regular expression: " + e.getDescription());
     }
   }
 

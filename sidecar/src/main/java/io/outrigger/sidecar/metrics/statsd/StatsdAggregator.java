@@ -25,7 +25,7 @@ public final class StatsdAggregator {
 
   private record Key(String name, List<Sample.Label> labels) {}
 
-  private final int maxSeries;
+  private volatile int maxSeries;
   private final Map<Key, double[]> counters = new ConcurrentHashMap<>();
   private final Map<Key, double[]> gauges = new ConcurrentHashMap<>();
   private final Map<Key, double[]> timings = new ConcurrentHashMap<>();
@@ -35,6 +35,11 @@ public final class StatsdAggregator {
 
   public StatsdAggregator(int maxSeries) {
     this.maxSeries = maxSeries;
+  }
+
+  /** The series cap from now on ({@code metrics.maxSeries} changes live). */
+  public void maxSeries(int cap) {
+    this.maxSeries = cap;
   }
 
   /**

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class StatsdListener {
   private final Vertx vertx;
   private final StatsdAggregator aggregator;
-  private DatagramSocket socket;
+  private volatile DatagramSocket socket;
 
   public StatsdListener(Vertx vertx, StatsdAggregator aggregator) {
     this.vertx = vertx;
@@ -30,6 +30,8 @@ public final class StatsdListener {
   }
 
   public Future<Void> close() {
-    return socket == null ? Future.succeededFuture() : socket.close();
+    DatagramSocket open = socket;
+    socket = null;
+    return open == null ? Future.succeededFuture() : open.close();
   }
 }

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, item 4: one log directory holding every kind of bad input at once, beside a good file.
- * The tailer must not crash or stall, must report each bad path once with its reason, and must
- * deliver every line of the good file (and the good lines after the bad parts of the others). The
- * behaviour asserted here is the table in docs/sidecar-logs.md.
+ * One log directory holding every kind of bad input at once, beside a good file. The tailer must
+ * not crash or stall, must report each bad path once with its reason, and must deliver every line
+ * of the good file (and the good lines after the bad parts of the others). The behaviour asserted
+ * here is the table in docs/sidecar-logs.md.
  */
 class BadInputCorpusTest {
   @TempDir Path dir;
