@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,6 +59,13 @@ final class LoadJob {
             .withName("load")
             .withImage(image)
             .withImagePullPolicy("IfNotPresent")
+            // A client with no request is BestEffort (cpu.shares 2): beside busy pods it gets
+            // almost
+            // no CPU and its own slowness would pass for the server's.
+            .withNewResources()
+            .addToRequests("cpu", new Quantity("500m"))
+            .addToRequests("memory", new Quantity("128Mi"))
+            .endResources()
             .withCommand(
                 "java",
                 "-cp",

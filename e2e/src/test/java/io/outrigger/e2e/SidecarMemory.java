@@ -38,6 +38,29 @@ final class SidecarMemory {
     return bytes;
   }
 
+  /**
+   * CPU in cores of every container on the node ({@code namespace/pod/container}) and of the node
+   * as a whole ({@code node}), as the kubelet's summary reports them (a ~10 s average): where the
+   * CPU goes while the load runs.
+   */
+  static Map<String, Double> cpuCores(KubernetesClient client, String node) throws Exception {
+    JsonNode summary = JSON.readTree(client.raw("/api/v1/nodes/" + node + "/proxy/stats/summary"));
+    Map<String, Double> cores = new LinkedHashMap<>();
+    cores.put("node", summary.path("node").path("cpu").path("usageNanoCores").asLong() / 1e9);
+    for (JsonNode pod : summary.path("pods")) {
+      String name =
+          pod.path("podRef").path("namespace").asText()
+              + "/"
+              + pod.path("podRef").path("name").asText();
+      for (JsonNode container : pod.path("containers")) {
+        cores.put(
+            name + "/" + container.path("name").asText(),
+            container.path("cpu").path("usageNanoCores").asLong() / 1e9);
+      }
+    }
+    return cores;
+  }
+
   static String mebibytes(long bytes) {
     return String.format("%.0f MiB", bytes / 1048576.0);
   }

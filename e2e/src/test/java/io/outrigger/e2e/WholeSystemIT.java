@@ -305,27 +305,44 @@ class WholeSystemIT {
     String node = demoPods().get(0).getSpec().getNodeName();
     Map<String, Long> idle = SidecarMemory.workingSets(client, node, DEMO);
 
+    Duration testCpuBefore = ProcessHandle.current().info().totalCpuDuration().orElseThrow();
     LoadJob load = LoadJob.start(client, DEMO, demoImage(), "rate", demoUrl(), 1000, 30);
     Map<String, Long> peak = new LinkedHashMap<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    Map<String, Double> cpuAt20s = Map.of();
+    long cpuSampleAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       SidecarMemory.workingSets(client, node, DEMO)
           .forEach((pod, b) -> peak.merge(pod, b, Math::max));
+      if (cpuAt20s.isEmpty() && System.nanoTime() > cpuSampleAt) {
+        cpuAt20s = SidecarMemory.cpuCores(client, node);
+      }
       Thread.sleep(2_000);
     }
     JsonNode summary = load.summary(Duration.ofMinutes(2));
+    Duration testCpu =
+        ProcessHandle.current().info().totalCpuDuration().orElseThrow().minus(testCpuBefore);
     Map<String, String> resources = sidecarResources(demoPods().get(0));
     System.out.printf(
         "[e2e] sidecar memory (working set; tracing at 1%%, metrics and logs on): idle %s, peak at %s req/s offered (%s answered of %s in"
-            + " %s s) %s; requests %s, limits %s%n",
+            + " %s s: %.0f req/s) %s; requests %s, limits %s%n",
         idle.values().stream().map(SidecarMemory::mebibytes).toList(),
         1000,
         summary.get("ok"),
         summary.get("sent"),
         summary.get("seconds"),
+        summary.get("ok").asDouble() / summary.get("seconds").asDouble(),
         peak.values().stream().map(SidecarMemory::mebibytes).toList(),
         resources.get("requests"),
         resources.get("limits"));
+    System.out.printf(
+        "[e2e] CPU in cores 20 s into the load (kubelet summary): %s; this test's JVM (receivers"
+            + " of logs and metrics) %.1f s of CPU during the load%n",
+        cpuAt20s.entrySet().stream()
+            .filter(e -> e.getValue() >= 0.01)
+            .map(e -> e.getKey() + "=" + String.format("%.2f", e.getValue()))
+            .toList(),
+        testCpu.toMillis() / 1000.0);
     assertThat(sidecarRestarts()).as("no sidecar restarted (no OOM kill)").isEqualTo(restarts);
     long limit = sidecarMemoryLimit(demoPods().get(0));
     assertThat(peak.values())
