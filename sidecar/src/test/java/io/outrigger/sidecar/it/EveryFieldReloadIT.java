@@ -726,7 +726,8 @@ class EveryFieldReloadIT {
       env.put("POD_NAME", "p");
       env.put("POD_NAMESPACE", "ns");
       env.put("NODE_NAME", "n");
-      env.put("OUTRIGGER_LABELS_FILE", labels.toString());
+      // The downward API directory the webhook mounts: its labels file.
+      env.put("OUTRIGGER_PODINFO_DIR", dir.toString());
       env.put("OUTRIGGER_APP_PROBES", probes);
       long since = System.nanoTime();
       for (int attempt = 0; ; attempt++) {
