@@ -123,7 +123,9 @@ class LogFaultMatrixIT {
         long nextOutage = System.nanoTime() + millis(1000, 2000);
         while (System.nanoTime() < end) {
           long now = System.nanoTime();
-          if (faults.contains(Fault.SIGKILL) && now >= nextKill) {
+          // Not before the sidecar started tailing: a crash loop that never gets that far reads
+          // nothing, on any tailer.
+          if (faults.contains(Fault.SIGKILL) && now >= nextKill && sidecar.tailing()) {
             sidecar.process.destroyForcibly(); // SIGKILL: no flush, no final checkpoint
             sidecar.process.waitFor();
             sidecar = SidecarProcess.launch(config, POD, List.of("-Xmx48m"));

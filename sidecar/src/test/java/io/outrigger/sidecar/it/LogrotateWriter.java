@@ -25,6 +25,12 @@ final class LogrotateWriter implements AutoCloseable {
   static final Path LOGROTATE = Path.of("/usr/sbin/logrotate");
   static final int BAD_EVERY = 1000;
 
+  /**
+   * Rotated files kept: enough that none is deleted during a test. A file logrotate deletes before
+   * any sidecar opened it is gone for every tailer; that is not what the tests measure.
+   */
+  static final int KEEP = 30;
+
   /** How logrotate rotates; several styles alternate, one per rotation. */
   enum Style {
     /** {@code create}: app.log renamed to app.log.1, a new app.log. */
@@ -141,7 +147,12 @@ final class LogrotateWriter implements AutoCloseable {
     if (!Files.exists(config)) {
       Files.writeString(
           config,
-          log + " {\n  rotate 4\n  missingok\n  notifempty\n  " + style.directives + "\n}\n");
+          log
+              + " {\n  rotate "
+              + KEEP
+              + "\n  missingok\n  notifempty\n  "
+              + style.directives
+              + "\n}\n");
     }
     Process p =
         new ProcessBuilder(

@@ -91,6 +91,11 @@ final class SidecarProcess implements AutoCloseable {
     return new SidecarProcess(builder.start(), base, log);
   }
 
+  /** Whether its log pipeline has started (it logged "log tailing started"). */
+  boolean tailing() {
+    return output().stream().anyMatch(l -> l.contains("\"log tailing started\""));
+  }
+
   int inboundPort(int index) {
     return portBase + 6 + index;
   }
