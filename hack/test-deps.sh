@@ -11,6 +11,8 @@ PACKAGES+=(etcd-server)
 # a real VictoriaMetrics takes remote write; the Prometheus project's Python client parses OpenMetrics strictly
 # (promtool lints only the text format) and is the reference parser of ExpositionDifferentialIT.
 PACKAGES+=(prometheus prometheus-pushgateway victoria-metrics python3-prometheus-client)
+# Real logrotate rotates the files LogFaultMatrixIT tails (create, copytruncate, compress), as on a node.
+PACKAGES+=(logrotate)
 # Interception tier (root): network namespaces and veth pairs (iproute2), the rules (iptables, both backends),
 # dropping capabilities and user namespaces (util-linux setpriv/unshare), nginx as the real app and upstream.
 PACKAGES+=(iptables iproute2 util-linux nginx)

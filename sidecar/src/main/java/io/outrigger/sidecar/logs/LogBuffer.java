@@ -37,6 +37,16 @@ public final class LogBuffer {
    * turns false. A record larger than the byte bound is accepted into an empty buffer.
    */
   public boolean put(BufferedRecord record, BooleanSupplier running) throws InterruptedException {
+    return put(record, running, () -> {});
+  }
+
+  /**
+   * Like {@link #put(BufferedRecord, BooleanSupplier)}, running {@code whileFull} (without the
+   * lock) about every 100 ms while it waits: the tailer keeps watching its files for rotations and
+   * keeps writing its checkpoint while the outputs are slow.
+   */
+  public boolean put(BufferedRecord record, BooleanSupplier running, Runnable whileFull)
+      throws InterruptedException {
     boolean wasEmpty;
     lock.lock();
     try {
@@ -45,6 +55,14 @@ public final class LogBuffer {
           return false;
         }
         notFull.await(100, TimeUnit.MILLISECONDS);
+        if (isFull(record.bytes())) {
+          lock.unlock();
+          try {
+            whileFull.run();
+          } finally {
+            lock.lock();
+          }
+        }
       }
       wasEmpty = records.isEmpty();
       records.addLast(record);

@@ -7,6 +7,7 @@ import io.outrigger.sidecar.component.Component;
 import io.outrigger.sidecar.component.SidecarContext;
 import io.outrigger.sidecar.component.StatusParts;
 import io.outrigger.sidecar.logs.output.LogOutputs;
+import io.outrigger.sidecar.logs.output.RejectedRecords;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -68,7 +69,11 @@ public final class LogsComponent implements Component {
             outputs,
             context.vertx(),
             context.registry(),
-            Tracing.resource(context.running().get().tracing(), context.pod()));
+            Tracing.resource(context.running().get().tracing(), context.pod()),
+            new RejectedRecords(
+                context.vertx(),
+                RejectedRecords.directoryFor(context.running().get().logs().directory()),
+                context.registry()));
     return all.names().isEmpty() ? List.of() : List.of(all);
   }
 }

@@ -50,6 +50,25 @@ final class SidecarProcess implements AutoCloseable {
   /** Starts the sidecar with the config file at {@code configFile}. */
   static SidecarProcess start(Path configFile, Map<String, String> env, List<String> jvmFlags)
       throws Exception {
+    SidecarProcess sidecar = launch(configFile, env, jvmFlags);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (sidecar.output().stream().noneMatch(l -> l.contains("\"sidecar ready\""))) {
+      if (!sidecar.process.isAlive() || System.nanoTime() > deadline) {
+        sidecar.close();
+        throw new IllegalStateException(
+            "sidecar did not become ready:\n" + String.join("\n", sidecar.output()));
+      }
+      Thread.sleep(20);
+    }
+    return sidecar;
+  }
+
+  /**
+   * Starts the sidecar without waiting for it to be ready (a crash loop kills it whenever it
+   * likes).
+   */
+  static SidecarProcess launch(Path configFile, Map<String, String> env, List<String> jvmFlags)
+      throws Exception {
     Path jar =
         Path.of(
             System.getProperty(
@@ -69,17 +88,12 @@ final class SidecarProcess implements AutoCloseable {
     builder.environment().put("OUTRIGGER_PORT_BASE", Integer.toString(base));
     builder.environment().put("OUTRIGGER_BIND", "127.0.0.1");
     builder.environment().putAll(env);
-    SidecarProcess sidecar = new SidecarProcess(builder.start(), base, log);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (sidecar.output().stream().noneMatch(l -> l.contains("\"sidecar ready\""))) {
-      if (!sidecar.process.isAlive() || System.nanoTime() > deadline) {
-        sidecar.close();
-        throw new IllegalStateException(
-            "sidecar did not become ready:\n" + String.join("\n", sidecar.output()));
-      }
-      Thread.sleep(20);
-    }
-    return sidecar;
+    return new SidecarProcess(builder.start(), base, log);
+  }
+
+  /** Whether its log pipeline has started (it logged "log tailing started"). */
+  boolean tailing() {
+    return output().stream().anyMatch(l -> l.contains("\"log tailing started\""));
   }
 
   int inboundPort(int index) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * POSTs one batch body and succeeds only on a 2xx answer: the HTTP outputs' acknowledgement. Any
- * other status fails with the status and the start of the receiver's answer, so the log says why.
+ * other status fails with the status and the start of the receiver's answer, so the log says why;
+ * 413, 400 and 422 fail as a {@link RefusedBatchException}, which is split rather than resent.
  */
 final class HttpBatchPoster {
   private final HttpClient client;
@@ -51,13 +52,19 @@ final class HttpBatchPoster {
                           if (response.statusCode() / 100 == 2) {
                             return Future.succeededFuture();
                           }
+                          String message =
+                              url
+                                  + " answered "
+                                  + response.statusCode()
+                                  + ": "
+                                  + excerpt(answer.toString());
                           return Future.failedFuture(
-                              new IllegalStateException(
-                                  url
-                                      + " answered "
-                                      + response.statusCode()
-                                      + ": "
-                                      + excerpt(answer.toString())));
+                              RefusedBatchException.forStatus(response.statusCode())
+                                  .<RuntimeException>map(
+                                      reason ->
+                                          new RefusedBatchException(
+                                              response.statusCode(), reason, message))
+                                  .orElseGet(() -> new IllegalStateException(message)));
                         }));
   }
 

@@ -29,9 +29,14 @@ public final class LogOutputs implements LogOutput {
    * Builds the outputs {@code config} turns on.
    *
    * @param resource the pod's OpenTelemetry resource (as for spans), used by the OTLP output
+   * @param rejected where records a receiver refused on their own are set aside
    */
   public static LogOutputs from(
-      LogOutputsConfig config, Vertx vertx, MeterRegistry registry, Resource resource) {
+      LogOutputsConfig config,
+      Vertx vertx,
+      MeterRegistry registry,
+      Resource resource,
+      RejectedRecords rejected) {
     List<LogOutput> built = new ArrayList<>();
     if (config.forward() != null) {
       built.add(new ForwardOutput(vertx, config.forward()));
@@ -52,7 +57,9 @@ public final class LogOutputs implements LogOutput {
         new ExponentialBackoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     return new LogOutputs(
         built.stream()
-            .map(output -> (LogOutput) new RetryingOutput(output, vertx, backoff, registry))
+            .map(
+                output ->
+                    (LogOutput) new RetryingOutput(output, vertx, backoff, registry, rejected))
             .toList());
   }
 

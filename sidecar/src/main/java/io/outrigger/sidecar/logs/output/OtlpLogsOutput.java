@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs.output;
 
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -9,8 +10,10 @@ import io.outrigger.sidecar.logs.LogOutput;
 import io.outrigger.sidecar.logs.LogRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,14 +60,38 @@ public final class OtlpLogsOutput implements LogOutput {
           if (result.isSuccess()) {
             acknowledged.complete();
           } else {
-            Throwable cause = result.getFailureThrowable();
-            acknowledged.fail(
-                cause != null
-                    ? cause
-                    : new IllegalStateException("the OTLP receiver did not accept the logs"));
+            acknowledged.fail(failure(result.getFailureThrowable()));
           }
         });
     return acknowledged.future();
+  }
+
+  /**
+   * The exporter's failure; a 413/400/422 answer as a {@link RefusedBatchException}. The SDK says
+   * the status only through its exporter-internal exception type.
+   */
+  static Throwable failure(Throwable cause) {
+    if (cause instanceof FailedExportException.HttpExportException http
+        && http.failedWithResponse()) {
+      int status = http.getResponse().getStatusCode();
+      Optional<RefusedBatchException.Reason> reason = RefusedBatchException.forStatus(status);
+      if (reason.isPresent()) {
+        return new RefusedBatchException(
+            status,
+            reason.get(),
+            "the OTLP receiver answered "
+                + status
+                + ": "
+                + new String(http.getResponse().getResponseBody(), StandardCharsets.UTF_8)
+                    .strip()
+                    .lines()
+                    .findFirst()
+                    .orElse(""));
+      }
+    }
+    return cause != null
+        ? cause
+        : new IllegalStateException("the OTLP receiver did not accept the logs");
   }
 
   /** Given a base URL as for the collector, logs go to /v1/logs. */

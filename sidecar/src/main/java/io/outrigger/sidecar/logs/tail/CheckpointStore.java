@@ -30,9 +30,27 @@ public final class CheckpointStore {
    *     truncated and whose copy was not found yet
    * @param prefix the file's first bytes
    * @param offset every byte before this was acknowledged by every output
+   * @param readTo how far the content was read (at least {@code offset}); null in checkpoints
+   *     written before it was saved, read as {@code offset}
+   * @param tail the bytes just before {@code readTo}: with {@code prefix}, what tells this content
+   *     from other content in the same file or a copy of it ({@link ContentFingerprint})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Entry(String path, String inode, byte[] prefix, long offset) {}
+  public record Entry(
+      String path, String inode, byte[] prefix, long offset, Long readTo, byte[] tail) {
+
+    public Entry(String path, String inode, byte[] prefix, long offset) {
+      this(path, inode, prefix, offset, null, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    ContentFingerprint content() {
+      return new ContentFingerprint(
+          prefix == null ? new byte[0] : prefix,
+          readTo == null ? offset : readTo,
+          tail == null ? new byte[0] : tail);
+    }
+  }
 
   record Document(int version, List<Entry> files) {}
 

@@ -6,10 +6,10 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
- * The first bytes of a file (up to {@link #LENGTH}): with the inode, what tells one file's content
- * from another's. A log file only grows, so its first bytes never change; when they do, the file
- * was truncated (copytruncate) or replaced, and a new file whose first bytes equal a known file's
- * is a copy of it.
+ * The first bytes of a file (up to {@link #LENGTH}): half of a {@link ContentFingerprint}. A log
+ * file only grows, so its first bytes never change; when they do, the file was truncated or
+ * replaced. Not enough alone: many apps start every line alike, so different generations of one
+ * file can share their first bytes.
  */
 final class FilePrefix {
   static final int LENGTH = 256;
@@ -44,16 +44,38 @@ final class FilePrefix {
     return bytes.length >= LENGTH;
   }
 
-  /** Whether {@code current} (read now from the same file) still starts like this. */
-  boolean sameStart(FilePrefix current) {
-    int n = Math.min(bytes.length, current.bytes.length);
-    return Arrays.equals(bytes, 0, n, current.bytes, 0, n);
+  /**
+   * Whether the bytes start like a compressed file (gzip, bzip2, xz, zstd): what logrotate's {@code
+   * compress} leaves, never text to tail.
+   */
+  boolean isCompressed() {
+    return startsWith(0x1f, 0x8b, 0x08)
+        || (bytes.length > 3 && bytes[3] >= '1' && bytes[3] <= '9' && bzip2Block())
+        || startsWith(0xfd, '7', 'z', 'X', 'Z', 0x00)
+        || startsWith(0x28, 0xb5, 0x2f, 0xfd);
   }
 
-  /** Whether a file starting with {@code other} begins with all of this prefix. */
-  boolean isPrefixOf(FilePrefix other) {
-    return other.bytes.length >= bytes.length
-        && Arrays.equals(bytes, 0, bytes.length, other.bytes, 0, bytes.length);
+  private boolean bzip2Block() {
+    return bytes.length >= 10
+        && startsWith('B', 'Z', 'h')
+        && (bytes[4] & 0xff) == 0x31
+        && (bytes[5] & 0xff) == 0x41
+        && (bytes[6] & 0xff) == 0x59
+        && (bytes[7] & 0xff) == 0x26
+        && (bytes[8] & 0xff) == 0x53
+        && (bytes[9] & 0xff) == 0x59;
+  }
+
+  private boolean startsWith(int... magic) {
+    if (bytes.length < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((bytes[i] & 0xff) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The longer of two prefixes of the same content. */

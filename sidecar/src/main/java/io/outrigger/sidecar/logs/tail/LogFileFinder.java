@@ -120,6 +120,32 @@ final class LogFileFinder {
     return new Result(byInode, problems);
   }
 
+  /**
+   * The regular files directly in {@code dir}, matched by a pattern or not: where the copy of a
+   * truncated file is looked for when no pattern matches it (copytruncate with {@code app.log}).
+   */
+  List<Found> siblings(Path dir) {
+    List<Found> found = new ArrayList<>();
+    if (dir == null || dir.toAbsolutePath().normalize().startsWith(excluded)) {
+      return found;
+    }
+    try (var entries = Files.newDirectoryStream(dir)) {
+      for (Path file : entries) {
+        try {
+          BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+          if (attrs.isRegularFile() && attrs.fileKey() != null && Files.isReadable(file)) {
+            found.add(new Found(file, attrs.fileKey().toString(), attrs.size()));
+          }
+        } catch (IOException e) {
+          // Gone or unreadable: not a copy we can read.
+        }
+      }
+    } catch (IOException e) {
+      // The directory is gone: nothing to look at.
+    }
+    return found;
+  }
+
   private static Problem problem(Path file, IOException e) {
     if (e instanceof FileSystemLoopException) {
       return new Problem(file, "symlink-loop", "a directory link loops back: not followed");

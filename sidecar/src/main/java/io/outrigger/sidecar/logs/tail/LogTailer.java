@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,10 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * Follows the files the patterns match, on its own thread with blocking NIO reads (never on an
  * event loop), and hands each record to the {@link LogBuffer}, waiting while it is full.
  *
- * <p>Files are known by inode and first bytes ({@link FilePrefix}), not by name: a file renamed
- * away keeps being read to its end, a new file under the old name starts at 0, a truncated file
- * (copytruncate) starts again at 0 while its old content continues in the copy, if a pattern
- * matches the copy. Offsets are checkpointed only once every output acknowledged them.
+ * <p>A file is known by its inode, its content by a {@link ContentFingerprint} (first bytes and the
+ * bytes before where reading stopped), never by its name: a file renamed away keeps being read to
+ * its end, a new file under the old name starts at 0, a truncated or overwritten file starts again
+ * at 0 while its old content continues in its copy (found by the patterns or, when they do not
+ * match it, beside the file). The decisions are {@link RotationRules}; this class is the loop that
+ * reads, scans and acts on them. Offsets are checkpointed only once every output acknowledged them.
  */
 public final class LogTailer {
   /**
@@ -70,6 +73,7 @@ public final class LogTailer {
   private final List<TrackedFile> files = new CopyOnWriteArrayList<>();
   private final Map<String, Long> deferred = new HashMap<>();
   private final Set<String> reported = new HashSet<>();
+  private final Set<String> compressed = new HashSet<>();
   private final AtomicBoolean checkpointDirty = new AtomicBoolean();
   private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
   private final Utf8Text utf8 = new Utf8Text();
@@ -167,7 +171,9 @@ public final class LogTailer {
               String.valueOf(f.path),
               f.channel == null ? null : f.inode,
               f.prefix.bytes(),
-              f.committed()));
+              f.committed(),
+              f.readPosition,
+              f.tail.clone()));
     }
     // Files of the old checkpoint not seen yet (the first scan has not run) keep their entries.
     entries.addAll(restoring);
@@ -202,11 +208,7 @@ public final class LogTailer {
         flushIdleJoiners(now);
         release(now);
         publishCounters();
-        if (checkpointDirty.get() && now - lastCheckpoint >= CHECKPOINT_NANOS) {
-          checkpointDirty.set(false);
-          lastCheckpoint = now;
-          saveCheckpoint();
-        }
+        saveCheckpointIfDue(now);
         if (!progressed && reading) {
           LockSupport.parkNanos(IDLE_PARK_NANOS);
         }
@@ -248,16 +250,20 @@ public final class LogTailer {
     List<String> patterns = s.patterns().isEmpty() ? List.of("*.log") : s.patterns();
     LogFileFinder.Result result = finder.find(patterns);
     for (LogFileFinder.Problem problem : result.problems()) {
-      if (reported.add(problem.path() + " " + problem.reason())) {
-        metrics.problem(problem.reason());
-        JsonLog.warn(
-            "log file skipped",
-            "path",
-            problem.path().toString(),
-            "reason",
-            problem.reason(),
-            "detail",
-            problem.message());
+      report(problem.path(), problem.reason(), problem.message());
+    }
+    // Content replaced under a file is detached before new files are looked at, so that the copy
+    // holding it, if it is among them, continues it.
+    for (TrackedFile f : files) {
+      if (f.channel != null && !f.finished) {
+        try {
+          if (RotationRules.change(f.fingerprint(), FileBytes.of(f.channel))
+              == RotationRules.Change.REPLACED) {
+            replaced(f, s, now);
+          }
+        } catch (java.io.UncheckedIOException e) {
+          error("reading " + f.path + ": " + e.getCause());
+        }
       }
     }
     Set<String> tracked = new HashSet<>();
@@ -274,14 +280,36 @@ public final class LogTailer {
         f.unmatchedSince = now;
       }
     }
+    List<Candidate> candidates = new ArrayList<>();
     for (LogFileFinder.Found found : result.byInode().values()) {
-      if (!tracked.contains(found.inode())) {
-        identify(found, s, first, now);
+      if (!tracked.contains(found.inode()) && !compressed.contains(found.inode())) {
+        Candidate c = open(found);
+        if (c != null) {
+          candidates.add(c);
+        }
       }
     }
-    deferred.keySet().retainAll(result.byInode().keySet());
     if (first) {
-      restoring = List.of(); // entries of files that are gone
+      resumeFromCheckpoint(candidates, s, now);
+    }
+    for (Candidate c : candidates) {
+      if (!c.taken) {
+        identify(c, s, first, now);
+      }
+    }
+    lookBesideForCopies(result, s, now);
+    deferred.keySet().retainAll(result.byInode().keySet());
+    compressed.retainAll(result.byInode().keySet());
+    if (first) {
+      for (CheckpointStore.Entry gone : restoring) {
+        JsonLog.warn(
+            "checkpoint content not found; its unread rest is gone",
+            "path",
+            String.valueOf(gone.path()),
+            "acknowledgedOffset",
+            gone.offset());
+      }
+      restoring = List.of();
       checkpointDirty.set(true);
     }
     Map<String, Long> lag = new HashMap<>();
@@ -300,6 +328,13 @@ public final class LogTailer {
     metrics.lag(lag);
   }
 
+  private void report(Path path, String reason, String detail) {
+    if (reported.add(path + " " + reason)) {
+      metrics.problem(reason);
+      JsonLog.warn("log file skipped", "path", path.toString(), "reason", reason, "detail", detail);
+    }
+  }
+
   private static String label(Settings s, TrackedFile f) {
     Path path = f.path;
     return path.startsWith(s.directory())
@@ -307,8 +342,28 @@ public final class LogTailer {
         : path.toString();
   }
 
-  /** A file not tracked yet: resumed, a copy of known content, or new. */
-  private void identify(LogFileFinder.Found found, Settings s, boolean first, long now) {
+  /** A file found and opened, not tracked yet. */
+  private static final class Candidate {
+    final LogFileFinder.Found found;
+    final FileChannel channel;
+    final FilePrefix prefix;
+    final long size;
+    boolean taken;
+
+    Candidate(LogFileFinder.Found found, FileChannel channel, FilePrefix prefix, long size) {
+      this.found = found;
+      this.channel = channel;
+      this.prefix = prefix;
+      this.size = size;
+    }
+
+    FileBytes bytes() {
+      return FileBytes.of(channel);
+    }
+  }
+
+  /** Opens a file; null when it cannot be read or is compressed (never tailed as text). */
+  private Candidate open(LogFileFinder.Found found) {
     FileChannel channel;
     long size;
     FilePrefix prefix;
@@ -317,147 +372,246 @@ public final class LogTailer {
       size = channel.size();
       prefix = FilePrefix.read(channel, size);
     } catch (IOException e) {
-      if (reported.add(found.path() + " unreadable")) {
-        metrics.problem("unreadable");
-        JsonLog.warn(
-            "log file skipped",
-            "path",
-            found.path().toString(),
-            "reason",
-            "unreadable",
-            "detail",
-            e.toString());
+      report(found.path(), "unreadable", e.toString());
+      return null;
+    }
+    if (prefix.isCompressed()) {
+      // logrotate's compress: the content was read from the file before it was compressed.
+      close(channel);
+      compressed.add(found.inode());
+      report(found.path(), "compressed", "a compressed file (gzip, bzip2, xz, zstd) is not tailed");
+      return null;
+    }
+    return new Candidate(found, channel, prefix, size);
+  }
+
+  /** The first scan: files continue the checkpoint entries whose content they hold. */
+  private void resumeFromCheckpoint(List<Candidate> candidates, Settings s, long now) {
+    List<RotationRules.Saved> saved = new ArrayList<>();
+    for (CheckpointStore.Entry e : restoring) {
+      saved.add(new RotationRules.Saved(e.inode(), e.content(), e.offset()));
+    }
+    List<RotationRules.Seen> seen = new ArrayList<>();
+    for (Candidate c : candidates) {
+      seen.add(new RotationRules.Seen(c.found.inode(), c.bytes()));
+    }
+    List<Optional<RotationRules.Resume>> plan = RotationRules.resume(saved, seen);
+    List<CheckpointStore.Entry> placed = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      Optional<RotationRules.Resume> resume = plan.get(i);
+      if (resume.isEmpty()) {
+        continue;
       }
+      Candidate c = candidates.get(i);
+      CheckpointStore.Entry entry = restoring.get(resume.get().entry());
+      placed.add(entry);
+      c.taken = true;
+      TrackedFile f = track(c, resume.get().offset(), s, now);
+      f.copy = !resume.get().sameFile();
+      JsonLog.info(
+          f.copy ? "log file copy resumes checkpointed content" : "log file resumed",
+          "path",
+          c.found.path().toString(),
+          "offset",
+          f.readPosition);
+    }
+    restoring.removeAll(placed);
+  }
+
+  /** A file not tracked yet, after the checkpoint: a copy of detached content, or new. */
+  private void identify(Candidate c, Settings s, boolean first, long now) {
+    // 1. The copy of content whose file was replaced (copytruncate): continue where we were.
+    if (adoptedBy(c, now)) {
       return;
     }
-    // 1. The checkpoint of the last run: same inode and same first bytes, or (for content whose
-    // file was truncated and copied while we were down) the same first bytes.
-    CheckpointStore.Entry resumed = null;
-    boolean copy = false;
-    for (CheckpointStore.Entry e : restoring) {
-      FilePrefix saved = new FilePrefix(e.prefix());
-      if (Objects.equals(e.inode(), found.inode())
-          && saved.isPrefixOf(prefix)
-          && e.offset() <= size) {
-        resumed = e;
+    // 2. Holds what a file being tailed holds: probably the copy of a file about to be truncated.
+    // Wait for the truncation (then rule 1 applies), but not forever: then it is a new file.
+    for (TrackedFile live : files) {
+      if (live.channel != null
+          && !live.fingerprint().isEmpty()
+          && live.readPosition > 0
+          && live.fingerprint().heldBy(c.bytes())) {
+        long since = deferred.computeIfAbsent(c.found.inode(), k -> now);
+        if (now - since < rotateWaitNanos) {
+          close(c.channel);
+          return;
+        }
         break;
       }
     }
-    if (resumed == null) {
-      for (CheckpointStore.Entry e : restoring) {
-        FilePrefix saved = new FilePrefix(e.prefix());
-        if (saved.complete() && saved.isPrefixOf(prefix) && !inodeStillPresent(e)) {
-          resumed = e;
-          copy = true;
-          break;
-        }
-      }
-    }
-    if (resumed != null) {
-      restoring.remove(resumed);
-      TrackedFile f = track(channel, found, prefix, Math.min(resumed.offset(), size), s, now);
-      f.copy = copy;
-      JsonLog.info("log file resumed", "path", found.path().toString(), "offset", f.readPosition);
-      return;
-    }
-    // 2. The copy of content whose file was truncated (copytruncate): continue where we were.
-    for (TrackedFile orphan : files) {
-      if (orphan.channel == null
-          && !orphan.finished
-          && orphan.prefix.length() > 0
-          && orphan.prefix.isPrefixOf(prefix)) {
-        orphan.channel = channel;
-        orphan.inode = found.inode();
-        orphan.path = found.path();
-        orphan.prefix = orphan.prefix.longer(prefix);
-        orphan.copy = true;
-        orphan.detachedSince = 0;
-        orphan.unmatchedSince = 0;
-        orphan.lastGrowth = now;
-        JsonLog.info(
-            "log file copy continues truncated content",
-            "path",
-            found.path().toString(),
-            "offset",
-            orphan.readPosition);
-        return;
-      }
-    }
-    // 3. Starts like a file being tailed: probably the copy of a file about to be truncated. Wait
-    // for the truncation (then rule 2 applies), but not forever: then it is a new file.
-    if (prefix.length() > 0) {
-      for (TrackedFile live : files) {
-        if (live.channel != null && live.prefix.length() > 0 && live.prefix.sameStart(prefix)) {
-          long since = deferred.computeIfAbsent(found.inode(), k -> now);
-          if (now - since < rotateWaitNanos) {
-            close(channel);
-            return;
-          }
-          break;
-        }
-      }
-    }
-    deferred.remove(found.inode());
-    // 4. New. readFrom applies to files present when tailing starts; files that appear later
+    deferred.remove(c.found.inode());
+    // 3. New. readFrom applies to files present when tailing starts; files that appear later
     // (such as the new file after a rotation) are read from their beginning.
     long start =
         first && s.readFrom() == ReadFrom.END && !checkpointUnreadable
-            ? endOfLastLine(channel, size)
+            ? endOfLastLine(c.channel, c.size)
             : 0;
-    TrackedFile f = track(channel, found, prefix, start, s, now);
-    JsonLog.info("log file found", "path", found.path().toString(), "offset", f.readPosition);
+    TrackedFile f = track(c, start, s, now);
+    JsonLog.info("log file found", "path", c.found.path().toString(), "offset", f.readPosition);
   }
 
-  private boolean inodeStillPresent(CheckpointStore.Entry e) {
-    return e.inode() != null && files.stream().anyMatch(f -> e.inode().equals(f.inode));
+  /** Whether {@code c} continues detached content; if so it is tailed as that content. */
+  private boolean adoptedBy(Candidate c, long now) {
+    List<TrackedFile> orphans = new ArrayList<>();
+    List<ContentFingerprint> contents = new ArrayList<>();
+    for (TrackedFile f : files) {
+      if (f.channel == null && !f.finished) {
+        orphans.add(f);
+        contents.add(f.fingerprint());
+      }
+    }
+    Optional<Integer> which = RotationRules.continues(contents, c.bytes());
+    if (which.isEmpty()) {
+      return false;
+    }
+    TrackedFile orphan = orphans.get(which.get());
+    orphan.channel = c.channel;
+    orphan.inode = c.found.inode();
+    orphan.path = c.found.path();
+    orphan.prefix = orphan.prefix.longer(c.prefix);
+    orphan.copy = true;
+    orphan.detachedSince = 0;
+    orphan.unmatchedSince = 0;
+    orphan.lastGrowth = now;
+    orphan.lastSize = c.size;
+    c.taken = true;
+    JsonLog.info(
+        "log file copy continues truncated content",
+        "path",
+        c.found.path().toString(),
+        "offset",
+        orphan.readPosition);
+    return true;
   }
 
-  private TrackedFile track(
-      FileChannel channel,
-      LogFileFinder.Found found,
-      FilePrefix prefix,
-      long start,
-      Settings s,
-      long now) {
+  /**
+   * Detached content (or, at start, checkpointed content) that no matched file holds: its copy may
+   * be beside it under a name no pattern matches (copytruncate with the pattern {@code app.log}).
+   * Such a copy is read to its end and let go like a file rotated away.
+   */
+  private void lookBesideForCopies(LogFileFinder.Result result, Settings s, long now) {
+    Set<Path> dirs = new HashSet<>();
+    for (TrackedFile f : files) {
+      if (f.channel == null && !f.finished && !f.fingerprint().isEmpty()) {
+        dirs.add(f.path.getParent());
+      }
+    }
+    for (CheckpointStore.Entry e : restoring) {
+      if (e.path() != null && !e.content().isEmpty()) {
+        dirs.add(Path.of(e.path()).getParent());
+      }
+    }
+    if (dirs.isEmpty()) {
+      return;
+    }
+    Set<String> tracked = new HashSet<>();
+    for (TrackedFile f : files) {
+      if (f.channel != null) {
+        tracked.add(f.inode);
+      }
+    }
+    for (Path dir : dirs) {
+      for (LogFileFinder.Found sibling : finder.siblings(dir)) {
+        if (tracked.contains(sibling.inode())
+            || result.byInode().containsKey(sibling.inode())
+            || compressed.contains(sibling.inode())) {
+          continue;
+        }
+        Candidate c = open(sibling);
+        if (c == null) {
+          continue;
+        }
+        if (!restoring.isEmpty() && resumeBeside(c, s, now)) {
+          tracked.add(sibling.inode());
+        } else if (adoptedBy(c, now)) {
+          tracked.add(sibling.inode());
+          c.taken = true;
+          TrackedFile adopted =
+              files.stream().filter(f -> f.channel == c.channel).findFirst().orElseThrow();
+          adopted.unmatchedSince = now;
+        } else {
+          close(c.channel);
+        }
+      }
+    }
+  }
+
+  private boolean resumeBeside(Candidate c, Settings s, long now) {
+    for (CheckpointStore.Entry e : restoring) {
+      RotationRules.Saved saved = new RotationRules.Saved(null, e.content(), e.offset());
+      if (!e.content().isEmpty() && RotationRules.resumable(saved, c.bytes())) {
+        restoring.remove(e);
+        TrackedFile f = track(c, e.offset(), s, now);
+        f.copy = true;
+        f.unmatchedSince = now;
+        JsonLog.info(
+            "log file copy resumes checkpointed content",
+            "path",
+            c.found.path().toString(),
+            "offset",
+            f.readPosition);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private TrackedFile track(Candidate c, long start, Settings s, long now) {
     TrackedFile f =
         new TrackedFile(
-            channel,
-            found.inode(),
-            found.path(),
-            prefix,
+            c.channel,
+            c.found.inode(),
+            c.found.path(),
+            c.prefix,
             start,
             s.maxLineBytes(),
             checkpointDirty,
             now);
-    f.lastSize = found.size();
+    if (start > 0) {
+      int n = (int) Math.min(start, ContentFingerprint.TAIL_LENGTH);
+      byte[] before = c.bytes().read(start - n, n);
+      f.read(before, 0, before.length);
+    }
+    f.lastSize = c.size;
     files.add(f);
     checkpointDirty.set(true);
+    c.taken = true;
     return f;
   }
 
   /** Reads what was appended, up to a fair share; true when something was read. */
   private boolean read(TrackedFile f, Settings s, long now) {
+    FileChannel channel = f.channel;
     try {
-      long size = f.channel.size();
-      if (f.copy && size <= f.readPosition) {
-        return false; // a copy that holds nothing we have not read from the original
-      }
-      if (size < f.readPosition || (size > f.readPosition && startChanged(f, size))) {
-        truncated(f, s, now);
+      RotationRules.Change change = RotationRules.change(f.fingerprint(), FileBytes.of(channel));
+      if (change == RotationRules.Change.REPLACED) {
+        replaced(f, s, now);
         return true;
+      }
+      if (change == RotationRules.Change.UNCHANGED) {
+        return false;
+      }
+      long size = channel.size();
+      if (f.prefix.length() < FilePrefix.LENGTH) {
+        f.prefix = f.prefix.longer(FilePrefix.read(channel, size));
       }
       ensureJoiner(f, s);
       boolean progressed = false;
-      for (int i = 0; i < CHUNKS_PER_ROUND && f.readPosition < size && reading; i++) {
+      // A scan while the buffer is full may detach this content (its file was replaced) or move
+      // it to its copy: then this channel is no longer its.
+      for (int i = 0;
+          i < CHUNKS_PER_ROUND && f.channel == channel && f.readPosition < size && reading;
+          i++) {
         chunk.clear();
         chunk.limit((int) Math.min(CHUNK, size - f.readPosition));
-        int n = f.channel.read(chunk, f.readPosition);
+        int n = channel.read(chunk, f.readPosition);
         if (n <= 0) {
           break;
         }
         chunk.flip();
         long at = f.readPosition;
         f.readPosition += n;
+        f.read(chunk.array(), 0, n);
         bytesRead += n;
         f.assembler.feed(
             chunk,
@@ -470,39 +624,39 @@ public final class LogTailer {
         f.lastGrowth = now;
       }
       return progressed;
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       error("reading " + f.path + ": " + e);
       return false;
     }
   }
 
-  /** Whether the file's first bytes differ from what they were: it was truncated and rewritten. */
-  private static boolean startChanged(TrackedFile f, long size) throws IOException {
-    if (f.copy) {
-      return false;
-    }
-    FilePrefix now = FilePrefix.read(f.channel, size);
-    if (!f.prefix.sameStart(now)) {
-      return true;
-    }
-    f.prefix = f.prefix.longer(now);
-    return false;
-  }
-
   /**
-   * The inode now holds new content from offset 0. The old content keeps its offsets and waits (up
-   * to {@link #ROTATE_WAIT}) for a copy to continue in; the inode is tailed anew from 0.
+   * The inode now holds other content from offset 0. The old content keeps its offsets and waits
+   * (up to {@link #ROTATE_WAIT}) for a copy to continue in; the inode's new content is identified
+   * like a file just found: the copy of detached content (a copy made over an older copy), the copy
+   * of a tailed file about to be truncated (held), or new content read from 0.
    */
-  private void truncated(TrackedFile f, Settings s, long now) throws IOException {
-    long size = f.channel.size();
-    LogFileFinder.Found same = new LogFileFinder.Found(f.path, f.inode, size);
-    FilePrefix prefix = FilePrefix.read(f.channel, size);
+  private void replaced(TrackedFile f, Settings s, long now) {
     FileChannel channel = f.channel;
+    long size;
+    FilePrefix prefix;
+    try {
+      size = channel.size();
+      prefix = FilePrefix.read(channel, size);
+    } catch (IOException e) {
+      error("reading " + f.path + ": " + e);
+      return;
+    }
     f.channel = null;
     f.detachedSince = now;
-    JsonLog.info("log file truncated", "path", f.path.toString(), "readOffset", f.readPosition);
-    TrackedFile fresh = track(channel, same, prefix, 0, s, now);
-    fresh.unmatchedSince = f.unmatchedSince;
+    JsonLog.info(
+        "log file truncated or replaced", "path", f.path.toString(), "readOffset", f.readPosition);
+    // The new content is looked at like a file just found (not the first scan: read from 0).
+    identify(
+        new Candidate(new LogFileFinder.Found(f.path, f.inode, size), channel, prefix, size),
+        s,
+        false,
+        now);
   }
 
   private void ensureJoiner(TrackedFile f, Settings s) {
@@ -546,12 +700,34 @@ public final class LogTailer {
       metrics.multilineRecords.increment();
     }
     try {
-      if (buffer.put(new BufferedRecord(result.record(), f, endOffset), () -> !abandon)) {
+      if (buffer.put(
+          new BufferedRecord(result.record(), f, endOffset), () -> !abandon, this::whileFull)) {
         f.emittedEnd = endOffset;
       }
     } catch (InterruptedException e) {
       abandon = true;
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * While the buffer is full the tailer waits, but keeps scanning (rotations are seen, copies
+   * opened before they are deleted or compressed) and keeps writing its checkpoint as acks arrive.
+   */
+  private void whileFull() {
+    long now = System.nanoTime();
+    if (reading && now - lastScan >= SCAN_NANOS) {
+      scan(settings, false, now);
+      lastScan = now;
+    }
+    saveCheckpointIfDue(now);
+  }
+
+  private void saveCheckpointIfDue(long now) {
+    if (checkpointDirty.get() && now - lastCheckpoint >= CHECKPOINT_NANOS) {
+      checkpointDirty.set(false);
+      lastCheckpoint = now;
+      saveCheckpoint();
     }
   }
 

@@ -4,6 +4,7 @@ import io.outrigger.sidecar.logs.OffsetTracker;
 import io.outrigger.sidecar.logs.parse.MultilineJoiner;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,7 @@ final class TrackedFile implements OffsetTracker {
   Path path;
   FilePrefix prefix;
   long readPosition;
+  byte[] tail; // the last bytes before readPosition (ContentFingerprint.TAIL_LENGTH at most)
   LineAssembler assembler;
   MultilineJoiner joiner;
   Object joinerConfig;
@@ -47,11 +49,31 @@ final class TrackedFile implements OffsetTracker {
     this.path = path;
     this.prefix = prefix;
     this.readPosition = start;
+    this.tail = new byte[0];
     this.assembler = new LineAssembler(maxLineBytes, start);
     this.emittedEnd = start;
     this.committed = new AtomicLong(start);
     this.checkpointDirty = checkpointDirty;
     this.lastGrowth = now;
+  }
+
+  /** What was read of the content so far: its head and the bytes before the read position. */
+  ContentFingerprint fingerprint() {
+    return new ContentFingerprint(prefix.bytes(), readPosition, tail);
+  }
+
+  /** Keeps the last bytes of what was just read ({@code length} bytes ending at readPosition). */
+  void read(byte[] array, int from, int length) {
+    int keep = ContentFingerprint.TAIL_LENGTH;
+    if (length >= keep) {
+      tail = Arrays.copyOfRange(array, from + length - keep, from + length);
+    } else {
+      int old = Math.min(tail.length, keep - length);
+      byte[] next = new byte[old + length];
+      System.arraycopy(tail, tail.length - old, next, 0, old);
+      System.arraycopy(array, from, next, old, length);
+      tail = next;
+    }
   }
 
   @Override

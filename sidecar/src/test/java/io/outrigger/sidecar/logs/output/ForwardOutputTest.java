@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Forward output against the msgpack-core Forward sink: frames, acks, failures, resends. */
 class ForwardOutputTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path rejectedDir;
+
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private Vertx vertx;
@@ -59,7 +61,8 @@ class ForwardOutputTest {
         output,
         vertx,
         new ExponentialBackoff(Duration.ofMillis(50), Duration.ofMillis(400)),
-        registry);
+        registry,
+        new RejectedRecords(vertx, rejectedDir, registry));
   }
 
   @Test

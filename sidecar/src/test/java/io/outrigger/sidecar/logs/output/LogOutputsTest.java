@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every configured output gets every batch; one output down delays, never duplicates others. */
 class LogOutputsTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path rejectedDir;
+
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   @Test
@@ -47,7 +49,8 @@ class LogOutputsTest {
                   Duration.ofMillis(200)),
               vertx,
               registry,
-              Resource.getDefault());
+              Resource.getDefault(),
+              new RejectedRecords(vertx, rejectedDir, registry));
       assertThat(outputs.names()).containsExactly("forward", "otlp", "loki", "http");
 
       await(outputs.send(numbered(0, 10)), WAIT);
@@ -91,7 +94,8 @@ class LogOutputsTest {
               io.outrigger.config.SidecarConfig.defaults().logs().outputs(),
               vertx,
               new SimpleMeterRegistry(),
-              Resource.getDefault());
+              Resource.getDefault(),
+              new RejectedRecords(vertx, rejectedDir, new SimpleMeterRegistry()));
       assertThat(outputs.names()).containsExactly("stdout");
     } finally {
       vertx.close();

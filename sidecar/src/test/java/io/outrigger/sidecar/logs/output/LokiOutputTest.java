@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Loki output against a push endpoint that parses the JSON with Jackson. */
 class LokiOutputTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path rejectedDir;
+
   private static final Duration WAIT = Duration.ofSeconds(10);
   private Vertx vertx;
   private LokiSink sink;
@@ -118,7 +120,8 @@ class LokiOutputTest {
             output(true),
             vertx,
             new ExponentialBackoff(Duration.ofMillis(50), Duration.ofMillis(300)),
-            registry);
+            registry,
+            new RejectedRecords(vertx, rejectedDir, registry));
     Future<Void> sending = retrying.send(numbered(0, 50));
     Awaitility.await()
         .atMost(WAIT)

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /** The OTLP logs output against a sink decoding with opentelemetry-proto. */
 class OtlpLogsOutputTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path rejectedDir;
+
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final PodIdentity POD =
       new PodIdentity("checkout-7d9f", "shop", "node-1", "uid-1", "checkout", Map.of());
@@ -109,7 +111,8 @@ class OtlpLogsOutputTest {
             output,
             vertx,
             new ExponentialBackoff(Duration.ofMillis(20), Duration.ofMillis(100)),
-            registry);
+            registry,
+            new RejectedRecords(vertx, rejectedDir, registry));
     await(retrying.send(numbered(0, 5)), WAIT);
     assertThat(sink.countsBy("id")).hasSize(5);
     assertThat(registry.counter("outrigger.log.output.retried", "output", "otlp").count())
@@ -125,7 +128,8 @@ class OtlpLogsOutputTest {
             output,
             vertx,
             new ExponentialBackoff(Duration.ofMillis(50), Duration.ofMillis(300)),
-            registry);
+            registry,
+            new RejectedRecords(vertx, rejectedDir, registry));
     Future<Void> sending = retrying.send(numbered(0, 40));
     Awaitility.await()
         .atMost(WAIT)

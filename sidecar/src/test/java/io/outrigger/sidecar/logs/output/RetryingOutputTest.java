@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** Retries without limit, counts, survives a throwing output, and gives up only on close. */
 class RetryingOutputTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path rejectedDir;
+
   private static final Duration WAIT = Duration.ofSeconds(10);
   private final Vertx vertx = Vertx.vertx();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -62,7 +64,8 @@ class RetryingOutputTest {
         output,
         vertx,
         new ExponentialBackoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-        registry);
+        registry,
+        new RejectedRecords(vertx, rejectedDir, registry));
   }
 
   @Test

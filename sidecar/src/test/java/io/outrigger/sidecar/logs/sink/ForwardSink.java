@@ -83,6 +83,7 @@ public final class ForwardSink implements AutoCloseable {
   private final AtomicLong acksSent = new AtomicLong();
   private final AtomicLong sizeMismatches = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong cutFrames = new AtomicLong();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger dropBeforeAck = new AtomicInteger();
   private volatile Duration ackDelay = Duration.ZERO;
@@ -187,6 +188,11 @@ public final class ForwardSink implements AutoCloseable {
     return acksSent.get();
   }
 
+  /** Frames cut short by the connection ending inside them (a sender killed mid-write). */
+  public long cutFrames() {
+    return cutFrames.get();
+  }
+
   /** Connections accepted so far (a reconnecting sender adds one per reconnect). */
   public long connections() {
     return connections.get();
@@ -274,6 +280,11 @@ public final class ForwardSink implements AutoCloseable {
         Value frame;
         try {
           frame = in.unpackValue();
+        } catch (org.msgpack.core.MessageInsufficientBufferException e) {
+          // The stream ended inside a frame: the sender went away mid-write (killed), which is
+          // no protocol violation; nothing of the frame is kept or acked.
+          cutFrames.incrementAndGet();
+          return;
         } catch (IOException | RuntimeException e) {
           if (!socket.isClosed()) {
             errors.add("frame " + frameNumber + ": not msgpack: " + e.getMessage());

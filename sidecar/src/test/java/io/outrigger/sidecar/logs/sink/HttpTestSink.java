@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * that decodes each POST to {@link #path} with the format's real decoder, answers 2xx when it
  * decoded (that is the output's ack), 400 with the reason when it did not, and switches for failure
  * tests: {@link #stop()}/{@link #resume()} (receiver down, same port), {@link #failNext} (answer an
- * error status without storing), {@link #answerDelay} (slow acks).
+ * error status without storing), {@link #answerDelay} (slow acks), {@link #maxBodyBytes} (413 for
+ * larger bodies).
  */
 public abstract class HttpTestSink implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -26,6 +27,8 @@ public abstract class HttpTestSink implements AutoCloseable {
   private final AtomicInteger failNext = new AtomicInteger();
   private volatile int failStatus = 503;
   private volatile Duration answerDelay = Duration.ZERO;
+  private volatile int maxBodyBytes = Integer.MAX_VALUE;
+  private final AtomicLong tooLarge = new AtomicLong();
   private volatile HttpServer server;
   private int port;
 
@@ -68,6 +71,19 @@ public abstract class HttpTestSink implements AutoCloseable {
   public void failNext(int count, int status) {
     this.failStatus = status;
     this.failNext.set(count);
+  }
+
+  /**
+   * Bodies over {@code bytes} are answered 413 and not stored, as a receiver behind a body limit
+   * (nginx's {@code client_max_body_size}, a collector's {@code max_request_body_size}) does.
+   */
+  public void maxBodyBytes(int bytes) {
+    this.maxBodyBytes = bytes;
+  }
+
+  /** Requests answered 413. */
+  public long tooLarge() {
+    return tooLarge.get();
   }
 
   /** Waits this long before answering each request. */
@@ -132,6 +148,11 @@ public abstract class HttpTestSink implements AutoCloseable {
     }
     if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       request.response().setStatusCode(failStatus).end("failing on purpose");
+      return;
+    }
+    if (body.length() > maxBodyBytes) {
+      tooLarge.incrementAndGet();
+      request.response().setStatusCode(413).end("body over " + maxBodyBytes + " bytes");
       return;
     }
     try {

@@ -19,9 +19,20 @@ public final class JsonLinesSink extends HttpTestSink {
   public static final String PATH = "/logs";
 
   private final List<JsonNode> records = new CopyOnWriteArrayList<>();
+  private volatile String refuseField;
 
   public JsonLinesSink() {
     super(PATH);
+  }
+
+  /**
+   * Refuses (400, nothing stored) a whole body when one of its records has {@code field} set to
+   * true, as a receiver refuses a batch holding one entry it finds invalid (Loki: an entry too far
+   * in the past or a line too long).
+   */
+  public JsonLinesSink refuseRecordsWith(String field) {
+    this.refuseField = field;
+    return this;
   }
 
   public List<JsonNode> records() {
@@ -57,6 +68,10 @@ public final class JsonLinesSink extends HttpTestSink {
       JsonNode node = JSON.readTree(line);
       if (node == null || !node.isObject()) {
         throw new IllegalArgumentException("line " + number + " is not a JSON object");
+      }
+      String refuse = refuseField;
+      if (refuse != null && node.path(refuse).asBoolean(false)) {
+        throw new IllegalArgumentException("line " + number + " has " + refuse + ": refused");
       }
       parsed.add(node);
     }

@@ -141,6 +141,133 @@ class LogTailerTest {
     return n;
   }
 
+  /** Lines whose first 300 bytes are the same: every generation of the file starts alike. */
+  private static List<String> alike(int from, int to) {
+    String fixed = "{\"logger\":\"" + "o".repeat(280) + "\",";
+    return IntStream.range(from, to).mapToObj(i -> fixed + "\"id\":" + i + "}").toList();
+  }
+
+  private static void copyInPlace(Path from, Path to) throws IOException {
+    // Same inode: the older copy is overwritten, as `cp app.log app.log.1` does.
+    try (FileChannel out =
+        FileChannel.open(
+            to,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      out.write(java.nio.ByteBuffer.wrap(Files.readAllBytes(from)));
+    }
+  }
+
+  private static void truncate(Path file) throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      c.truncate(0);
+    }
+  }
+
+  /**
+   * copytruncate while the sidecar is down, the file written again past the old offset, every
+   * generation starting with the same bytes, the copy not matched by the pattern: the inode holds
+   * other content, so the file is read from 0 and the checkpoint continues in the copy beside it.
+   */
+  @Test
+  void restartAfterCopytruncateWhileDownWithFilesThatStartAlike() throws Exception {
+    Path log = dir.resolve("app.log");
+    append(log, alike(0, 500));
+    TailerHarness first = TailerHarness.start(dir, List.of("app.log"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.bodies.size() == 500);
+    first.stopGracefully();
+    append(log, alike(500, 600));
+    Files.copy(log, dir.resolve("app.log.1"));
+    truncate(log);
+    append(log, alike(600, 1500));
+    try (TailerHarness second = TailerHarness.start(dir, List.of("app.log"))) {
+      waitFor(() -> second.bodies.size() >= 1000, Duration.ofSeconds(10));
+      TailerHarness.sleep(1000);
+      assertThat(second.bodies).containsExactlyInAnyOrderElementsOf(alike(500, 1500));
+    }
+  }
+
+  /** copytruncate with the pattern app.log: the copy is found beside the file. */
+  @Test
+  void copyTruncateWithTheCopyNotMatchedLosesNothing() throws Exception {
+    Path log = dir.resolve("app.log");
+    try (TailerHarness h = TailerHarness.startPaused(dir, List.of("app.log"), 100)) {
+      append(log, ids("line-", 0, 20_000));
+      TailerHarness.sleep(800); // the tailer is behind: the buffer is full
+      Files.copy(log, dir.resolve("app.log.1"));
+      truncate(log);
+      append(log, ids("line-", 20_000, 20_100));
+      h.consuming = true;
+      waitFor(() -> h.bodies.size() >= 20_100, Duration.ofSeconds(20));
+      HarnessAsserts.exactlyOnce(h, "line-", 20_100);
+    }
+  }
+
+  /**
+   * A rotation that copies over an older copy in place (same inode), then truncates: the older
+   * copy's new content continues the truncated file's content, no line is cut.
+   */
+  @Test
+  void aCopyOverwrittenInPlaceContinuesTheContentItNowHolds() throws Exception {
+    Path log = dir.resolve("app.log");
+    Path copy = dir.resolve("app.log.1");
+    try (TailerHarness h = TailerHarness.startPaused(dir, List.of("app.log*"), 100)) {
+      h.consuming = true;
+      append(log, alike(0, 300));
+      waitFor(() -> h.bodies.size() >= 300, Duration.ofSeconds(10));
+      copyInPlace(log, copy);
+      truncate(log);
+      append(log, alike(300, 1300));
+      waitFor(() -> h.bodies.size() >= 400, Duration.ofSeconds(10));
+      h.consuming = false;
+      TailerHarness.sleep(800); // behind again
+      copyInPlace(log, copy);
+      truncate(log);
+      append(log, alike(1300, 1400));
+      h.consuming = true;
+      waitFor(() -> h.bodies.size() >= 1400, Duration.ofSeconds(15));
+      assertThat(h.bodies)
+          .as("records that are not a whole line")
+          .allMatch(b -> b.startsWith("{\"logger\""));
+      assertThat(h.counts.keySet()).containsAll(alike(0, 1400));
+      assertThat(h.duplicates()).isEmpty();
+    }
+  }
+
+  /** While the buffer is full the tailer still scans: a file that lives briefly is not missed. */
+  @Test
+  void rotationsAreSeenWhileTheBufferIsFull() throws Exception {
+    Path log = dir.resolve("app.log");
+    try (TailerHarness h = TailerHarness.startPaused(dir, List.of("app.log*"), 100)) {
+      append(log, ids("line-", 0, 500));
+      TailerHarness.sleep(800);
+      Files.move(log, dir.resolve("app.log.1"));
+      append(log, ids("line-", 500, 700));
+      TailerHarness.sleep(800); // scanned while waiting for room: the new file is open
+      Files.move(log, dir.resolve("app.log.2"));
+      Files.delete(dir.resolve("app.log.2")); // rotated out of the count before it was read
+      h.consuming = true;
+      waitFor(() -> h.bodies.size() >= 700, Duration.ofSeconds(15));
+      HarnessAsserts.exactlyOnce(h, "line-", 700);
+    }
+  }
+
+  @Test
+  void compressedCopiesAreNotTailed() throws Exception {
+    append(dir.resolve("app.log"), ids("line-", 0, 10));
+    try (var gz =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("app.log.1.gz")))) {
+      gz.write(String.join("\n", ids("old-", 0, 100)).getBytes(StandardCharsets.UTF_8));
+    }
+    try (TailerHarness h = TailerHarness.start(dir, List.of("app.log*"))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.bodies.size() == 10);
+      await().atMost(Duration.ofSeconds(5)).until(() -> h.problems("compressed") == 1);
+      TailerHarness.sleep(600);
+      assertThat(h.bodies).containsExactlyElementsOf(ids("line-", 0, 10));
+    }
+  }
+
   @Test
   void restartResumesExactlyFromTheCheckpoint() throws Exception {
     Path log = dir.resolve("app.log");

@@ -81,6 +81,16 @@ final class TailerHarness implements AutoCloseable {
     return h;
   }
 
+  /** Started with the consumer paused (set {@link #consuming} to let it take batches). */
+  static TailerHarness startPaused(Path dir, List<String> patterns, int bufferLines) {
+    TailerHarness h =
+        new TailerHarness(dir, patterns, ReadFrom.BEGINNING, null, bufferLines, 65_536);
+    h.consuming = false;
+    h.tailer.start();
+    h.consumer.start();
+    return h;
+  }
+
   private void consume() {
     while (!closed) {
       if (!consuming) {
