@@ -76,6 +76,9 @@ class ChartRbacIT {
             r("watch", "", "namespaces", null, null),
             r("list", "outrigger.io", "observabilitypolicies", null, null),
             r("watch", "outrigger.io", "observabilitypolicies", null, null),
+            // the nodes' kubelet versions (native or classic sidecars)
+            r("list", "", "nodes", null, null),
+            r("watch", "", "nodes", null, null),
             // reconciling: the rendered ConfigMap (server-side apply = patch), status, events
             r("list", "", "configmaps", null, null),
             r("watch", "", "configmaps", null, null),
@@ -188,7 +191,11 @@ class ChartRbacIT {
             r("bind", "rbac.authorization.k8s.io", "clusterroles", null, "cluster-admin"),
             r("escalate", "rbac.authorization.k8s.io", "clusterroles", null, "outrigger-operator"),
             r("impersonate", "", "users", null, "admin"),
-            r("get", "", "nodes", null, "node-1"))
+            r("get", "", "nodes", null, "node-1"),
+            r("update", "", "nodes", null, "node-1"),
+            r("patch", "", "nodes/status", null, "node-1"),
+            r("delete", "", "nodes", null, "node-1"),
+            r("create", "", "nodes/proxy", null, "node-1"))
         .map(Arguments::of);
   }
 

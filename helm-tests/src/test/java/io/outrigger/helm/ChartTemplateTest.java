@@ -269,6 +269,10 @@ class ChartTemplateTest {
       if (resources.contains("pods") || resources.contains("namespaces")) {
         assertThat(texts(rule.path("verbs"))).containsExactly("get", "list", "watch");
       }
+      if (resources.contains("nodes")) {
+        assertThat(resources).as("nodes have a rule of their own").containsExactly("nodes");
+        assertThat(texts(rule.path("verbs"))).containsExactly("list", "watch");
+      }
       assertThat(texts(rule.path("verbs")))
           .doesNotContain("delete", "deletecollection", "escalate", "bind", "impersonate");
     }

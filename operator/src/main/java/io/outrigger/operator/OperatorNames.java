@@ -32,6 +32,11 @@ public final class OperatorNames {
   public static final String CONFLICT = "Conflict";
   public static final String DEGRADED = "Degraded";
 
+  /**
+   * True when the namespace's Pod Security level makes the policy's pods get port, not iptables.
+   */
+  public static final String INTERCEPTION_FALLBACK = "InterceptionFallback";
+
   /** Condition reasons and event reasons: CamelCase words for programs. */
   public static final String REASON_RENDERED = "ConfigRendered";
 
@@ -43,6 +48,8 @@ public final class OperatorNames {
   public static final String REASON_SIDECAR_ERRORS = "SidecarErrors";
   public static final String REASON_HEALTHY = "AsExpected";
   public static final String REASON_SIDECAR_MISSING = "SidecarMissing";
+  public static final String REASON_POD_SECURITY = "PodSecurityRefusesIptables";
+  public static final String REASON_AS_REQUESTED = "InterceptionAsRequested";
 
   /** Pod labels the pod informers select on: opted in by label, or injected by the webhook. */
   public static final String OPTED_IN_PODS = Names.INJECT;

@@ -88,6 +88,7 @@ public final class OutriggerOperator implements AutoCloseable {
             view::namespaceLabels,
             reports,
             throttle.eventSource(),
+            view.namespaceEvents(),
             new PolicyEvents(client, clock),
             metrics,
             clock);
@@ -149,7 +150,7 @@ public final class OutriggerOperator implements AutoCloseable {
         false);
   }
 
-  /** What the admission handler reads: namespaces and valid policies, from informers. */
+  /** What the admission handler reads: namespaces, valid policies and nodes, from informers. */
   public InformerClusterView clusterView() {
     return clusterView;
   }

@@ -1,5 +1,6 @@
 package io.outrigger.webhook;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,12 +10,15 @@ import java.util.TreeSet;
  * so {@link SidecarInjector} stays a pure function.
  *
  * @param serverMajor the API server's major version (1)
- * @param serverMinor the API server's minor version (e.g. 29); decides native sidecars
+ * @param serverMinor the API server's minor version (e.g. 29); native sidecars need 1.29
  * @param defaultImage the sidecar image the operator was installed with; a policy may override it
  * @param sidecarVersion the sidecar version written into {@code outrigger.io/status}
  * @param operatorNamespace where the operator (and this webhook) runs; never injected
  * @param reportUrl where sidecars POST their reports (the operator's {@code /v1/reports}), or null
  *     when nobody collects them
+ * @param kubelets the cluster's nodes and their kubelet versions, as last listed (native sidecars
+ *     also need the kubelet that runs the pod to be 1.29+: {@link NativeSidecarSupport}); {@code
+ *     null} when they could not be listed, which keeps sidecars classic
  */
 public record ClusterFacts(
     int serverMajor,
@@ -22,7 +26,8 @@ public record ClusterFacts(
     String defaultImage,
     String sidecarVersion,
     String operatorNamespace,
-    String reportUrl) {
+    String reportUrl,
+    List<NodeKubelet> kubelets) {
 
   /**
    * Native sidecars ({@code restartPolicy: Always} init containers) are on by default from 1.29.
@@ -33,22 +38,38 @@ public record ClusterFacts(
     Objects.requireNonNull(defaultImage, "defaultImage");
     Objects.requireNonNull(sidecarVersion, "sidecarVersion");
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+    kubelets = kubelets == null ? null : List.copyOf(kubelets);
   }
 
-  /** Facts for an installation whose sidecars do not report (tests, webhook-only setups). */
+  /**
+   * Facts for an installation whose sidecars do not report (tests, webhook-only setups), with the
+   * nodes not listed yet.
+   */
   public ClusterFacts(
       int serverMajor,
       int serverMinor,
       String defaultImage,
       String sidecarVersion,
       String operatorNamespace) {
-    this(serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, null);
+    this(serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, null, null);
   }
 
   /** The same facts with sidecars told to report to {@code url}. */
   public ClusterFacts withReportUrl(String url) {
     return new ClusterFacts(
-        serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, url);
+        serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, url, kubelets);
+  }
+
+  /** The same facts with the nodes as now listed ({@code null}: they cannot be listed). */
+  public ClusterFacts withKubelets(List<NodeKubelet> nodes) {
+    return new ClusterFacts(
+        serverMajor,
+        serverMinor,
+        defaultImage,
+        sidecarVersion,
+        operatorNamespace,
+        reportUrl,
+        nodes);
   }
 
   /**
@@ -69,8 +90,11 @@ public record ClusterFacts(
         operatorNamespace);
   }
 
-  /** True when the API server stores and runs init containers with {@code restartPolicy}. */
-  public boolean supportsNativeSidecars() {
+  /**
+   * True when the API server keeps {@code restartPolicy} on init containers; whether the kubelets
+   * run them as sidecars is {@link NativeSidecarSupport}'s question.
+   */
+  public boolean serverRunsNativeSidecars() {
     return serverMajor > 1 || (serverMajor == 1 && serverMinor >= NATIVE_SIDECAR_MINOR);
   }
 

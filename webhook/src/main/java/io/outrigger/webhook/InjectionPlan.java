@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,13 +21,18 @@ import java.util.Set;
  * and cluster facts before anything is changed.
  *
  * @param nativeSidecar an init container with {@code restartPolicy: Always}, else a first container
+ * @param sidecarModeReason why the sidecar is native or classic (audit annotation)
+ * @param interception the mode injected ({@link InterceptionChoice})
+ * @param interceptionFallback why {@code interception} is not the mode asked for; empty when it is
  * @param inboundPorts app ports in listener order: port i is served on {@code 15006 + i}
  * @param scrapePort the app's metrics port, {@code null} when there is nothing to scrape
  * @param workload the pod's workload ({@link WorkloadName}), {@code null} for a bare pod
  */
 record InjectionPlan(
     boolean nativeSidecar,
+    String sidecarModeReason,
     InterceptionMode interception,
+    Optional<String> interceptionFallback,
     List<Integer> inboundPorts,
     String image,
     EffectivePolicy.Resources resources,
@@ -41,35 +47,54 @@ record InjectionPlan(
     String reportUrl,
     String workload) {
 
-  static InjectionPlan of(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
+  static InjectionPlan of(
+      Pod pod, EffectivePolicy policy, ClusterFacts facts, PodSecurityEnforcement podSecurity) {
     PodOverrides overrides = PodOverrides.parse(PodFacts.annotations(pod));
     EffectivePolicy.Injection injection = policy.injection();
     SidecarConfig config = policy.sidecar();
 
-    // Native only where the server runs it: an older server drops restartPolicy and would run
-    // the sidecar as a plain init container that never exits, so the pod would never start.
+    // Native only where the server and every kubelet that may run the pod run it: either one
+    // older would run the sidecar as a plain init container that never exits, so the pod would
+    // never start. Not even an explicit "native" overrides that.
     boolean wantsNative =
         overrides.nativeSidecar() != null
             ? overrides.nativeSidecar()
             : injection.sidecarMode() != SidecarMode.CLASSIC;
-    boolean nativeSidecar = facts.supportsNativeSidecars() && wantsNative;
+    NativeSidecarSupport support = wantsNative ? NativeSidecarSupport.of(facts, pod) : null;
+    boolean nativeSidecar = support != null && support.supported();
+    String modeReason =
+        support == null
+            ? "classic: asked for by the "
+                + (overrides.nativeSidecar() != null ? "pod's annotation" : "policy")
+            : (nativeSidecar ? "native: " : "classic: ") + support.reason();
 
     // Without the proxy there is no listener to send traffic to.
     boolean proxy = config.proxy().enabled();
-    InterceptionMode interception =
+    InterceptionMode requested =
         !proxy
             ? InterceptionMode.NONE
             : overrides.interception() != null
                 ? overrides.interception()
                 : injection.interception();
     List<Integer> inbound = proxy ? inboundPorts(pod, injection, overrides) : List.of();
+    // The level the namespace enforces refuses the pod after this webhook if it refuses what we
+    // add: a Deployment would then create nothing at all.
+    InterceptionChoice interception =
+        InterceptionChoice.choose(
+            requested,
+            !inbound.isEmpty() || injection.captureOutbound(),
+            podSecurity,
+            policy.namespace(),
+            injection.captureOutbound());
 
     String restartPolicy = pod.getSpec() == null ? null : pod.getSpec().getRestartPolicy();
     boolean finishes = "Never".equals(restartPolicy) || "OnFailure".equals(restartPolicy);
 
     return new InjectionPlan(
         nativeSidecar,
-        interception,
+        modeReason,
+        interception.mode(),
+        interception.fallback(),
         inbound,
         injection.image() != null && !injection.image().isBlank()
             ? injection.image()

@@ -27,6 +27,12 @@ public record PodAdmission(
     List<String> warnings,
     Map<String, String> audit) {
 
+  /** Audit annotation: why the sidecar is native or classic. */
+  public static final String AUDIT_SIDECAR_MODE = "sidecar-mode";
+
+  /** Audit annotation: why the interception mode is not the one asked for. */
+  public static final String AUDIT_INTERCEPTION = "interception";
+
   /**
    * @param namespace the pod's namespace (from the admission request: a pod being created may not
    *     carry one itself)
@@ -67,12 +73,23 @@ public record PodAdmission(
     Map<String, String> audit = new LinkedHashMap<>();
     audit.put("decision", decision.reason());
     audit.put("policy", choice.reason());
+    SidecarInjector.Injected injected =
+        SidecarInjector.injectWithPlan(
+            pod, policy, facts, PodSecurityEnforcement.of(namespaceLabels));
+    if (injected.plan() != null) {
+      audit.put(AUDIT_SIDECAR_MODE, injected.plan().sidecarModeReason());
+      injected
+          .plan()
+          .interceptionFallback()
+          .ifPresent(
+              fallback -> {
+                // Worth a warning: the pod asked for iptables and runs without it.
+                warnings.add(fallback);
+                audit.put(AUDIT_INTERCEPTION, fallback);
+              });
+    }
     return new PodAdmission(
-        SidecarInjector.inject(pod, policy, facts),
-        Optional.of(policy),
-        choice.losers(),
-        List.copyOf(warnings),
-        audit);
+        injected.pod(), Optional.of(policy), choice.losers(), List.copyOf(warnings), audit);
   }
 
   /** Warn only a pod that asked for a sidecar and does not get one. */

@@ -34,12 +34,32 @@ public final class SidecarInjector {
   static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
   /**
-   * A new pod: {@code pod} with the sidecar and everything it needs. It shares what it did not
-   * change with {@code pod}; treat both as values.
+   * {@link #inject(Pod, EffectivePolicy, ClusterFacts, PodSecurityEnforcement)} in a namespace that
+   * enforces no Pod Security level.
    */
   public static Pod inject(Pod pod, EffectivePolicy policy, ClusterFacts facts) {
+    return inject(pod, policy, facts, PodSecurityEnforcement.PRIVILEGED);
+  }
+
+  /**
+   * A new pod: {@code pod} with the sidecar and everything it needs, admissible at the level its
+   * namespace enforces. It shares what it did not change with {@code pod}; treat both as values.
+   */
+  public static Pod inject(
+      Pod pod, EffectivePolicy policy, ClusterFacts facts, PodSecurityEnforcement podSecurity) {
+    return injectWithPlan(pod, policy, facts, podSecurity).pod();
+  }
+
+  /**
+   * The injected pod and the plan it was injected by; the plan is {@code null} when the pod was
+   * injected already.
+   */
+  record Injected(Pod pod, InjectionPlan plan) {}
+
+  static Injected injectWithPlan(
+      Pod pod, EffectivePolicy policy, ClusterFacts facts, PodSecurityEnforcement podSecurity) {
     if (isInjected(pod)) {
-      return new PodBuilder(pod).build();
+      return new Injected(new PodBuilder(pod).build(), null);
     }
     // Copy on write (the fixtures check the input stays untouched): the pod, its metadata and
     // spec, and the app containers, which get mounts and probes; everything else is shared.
@@ -56,7 +76,7 @@ public final class SidecarInjector {
     spec.setInitContainers(new ArrayList<>(PodFacts.list(spec.getInitContainers())));
     spec.setVolumes(new ArrayList<>(PodFacts.list(spec.getVolumes())));
     List<Container> apps = List.copyOf(spec.getContainers());
-    InjectionPlan plan = InjectionPlan.of(copy, policy, facts);
+    InjectionPlan plan = InjectionPlan.of(copy, policy, facts, podSecurity);
 
     VolumeNames volumes = VolumeNames.choose(copy, plan, policy);
     ObjectNode originalProbes = PodJson.MAPPER.createObjectNode();
@@ -121,7 +141,7 @@ public final class SidecarInjector {
     }
     annotations.put(Names.STATUS, InjectionStatus.of(policy, facts, plan).toJson());
     metadata.setAnnotations(annotations);
-    return copy;
+    return new Injected(copy, plan);
   }
 
   /** True when the pod carries the injected label or the sidecar container. */

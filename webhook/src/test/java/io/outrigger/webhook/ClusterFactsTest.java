@@ -21,7 +21,7 @@ class ClusterFactsTest {
     "x,y,false"
   })
   void nativeSidecarsFrom129(String major, String minor, boolean supported) {
-    assertThat(ClusterFacts.of(major, minor, "img", "v", "ops").supportsNativeSidecars())
+    assertThat(ClusterFacts.of(major, minor, "img", "v", "ops").serverRunsNativeSidecars())
         .isEqualTo(supported);
   }
 

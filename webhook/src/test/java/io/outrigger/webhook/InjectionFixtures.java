@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * One injection case under {@code src/test/resources/inject/<case>/}: {@code pod.yaml}, {@code
  * policy.yaml} (one or more policies, {@code ---} separated), {@code expected.yaml}, and optionally
  * {@code namespace.yaml}, {@code facts.yaml} (fields of {@link ClusterFacts} over {@link
- * #DEFAULT_FACTS}) and {@code reason.txt} (text the decision's reason must contain).
+ * #DEFAULT_FACTS}, e.g. {@code kubelets} for nodes of other versions) and {@code reason.txt} (text
+ * the decision's reason must contain).
  */
 public record InjectionFixtures(
     String name,
@@ -37,8 +38,13 @@ public record InjectionFixtures(
     ClusterFacts facts,
     Optional<String> reason) {
 
+  /** One node whose kubelet is as new as the default server: no version skew. */
+  public static final List<NodeKubelet> CURRENT_NODES =
+      List.of(new NodeKubelet("node-1", Map.of("kubernetes.io/hostname", "node-1"), "v1.30.2"));
+
   static final ClusterFacts DEFAULT_FACTS =
-      new ClusterFacts(1, 30, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system");
+      new ClusterFacts(1, 30, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system")
+          .withKubelets(CURRENT_NODES);
 
   static final YAMLMapper YAML =
       YAMLMapper.builder(

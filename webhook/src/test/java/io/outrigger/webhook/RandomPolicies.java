@@ -136,9 +136,34 @@ final class RandomPolicies {
             "ghcr.io/outrigger/sidecar:0.1.0",
             "0.1.0",
             "outrigger-system");
+    facts = facts.withKubelets(kubelets(random));
     return random.nextBoolean()
         ? facts
         : facts.withReportUrl("https://outrigger-operator.outrigger-system.svc:8443/v1/reports");
+  }
+
+  private static final List<Object> KUBELET_VERSIONS =
+      List.of("v1.30.2", "v1.29.0", "v1.31.1+k3s1", "v1.28.5-eks-5e0fdde", "v1.27.9", "v1.30", "");
+
+  /** Nodes not listed, none, or up to four of mixed versions. */
+  static List<NodeKubelet> kubelets(Random random) {
+    int kind = random.nextInt(6);
+    if (kind == 0) {
+      return null;
+    }
+    if (kind == 1) {
+      return List.of();
+    }
+    List<NodeKubelet> nodes = new ArrayList<>();
+    int count = 1 + random.nextInt(4);
+    for (int i = 0; i < count; i++) {
+      nodes.add(
+          new NodeKubelet(
+              "node-" + i,
+              Map.of("pool", i % 2 == 0 ? "new" : "old"),
+              (String) pick(random, KUBELET_VERSIONS.toArray())));
+    }
+    return nodes;
   }
 
   /** Ports named per container index, so two containers never declare the same name. */

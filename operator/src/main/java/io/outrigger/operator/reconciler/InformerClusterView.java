@@ -2,14 +2,21 @@ package io.outrigger.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.admission.ClusterView;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * What the admission handler and the pod census read from the cluster, answered from informer
@@ -17,25 +24,38 @@ import java.util.Objects;
  * controller (whose informers only the leader starts).
  */
 public final class InformerClusterView implements ClusterView, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(InformerClusterView.class.getName());
+
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<ObservabilityPolicy> policies;
+  private final NodeVersions nodes;
   private final ResolvedPolicies resolved;
+  private final SimpleInboundEventSource<ObservabilityPolicy> namespaceEvents =
+      new SimpleInboundEventSource<>();
 
   private InformerClusterView(
       SharedIndexInformer<Namespace> namespaces,
       SharedIndexInformer<ObservabilityPolicy> policies,
+      NodeVersions nodes,
       ResolvedPolicies resolved) {
     this.namespaces = namespaces;
     this.policies = policies;
+    this.nodes = nodes;
     this.resolved = resolved;
   }
 
-  /** Starts both informers and waits until their caches hold the cluster's state. */
+  /**
+   * Starts the namespace and policy informers and waits until their caches hold the cluster's
+   * state; the node informer starts without waiting (until it has listed, sidecars are classic).
+   */
   public static InformerClusterView start(KubernetesClient client, ResolvedPolicies resolved) {
     SharedIndexInformer<Namespace> namespaces = client.namespaces().inform();
     SharedIndexInformer<ObservabilityPolicy> policies =
         client.resources(ObservabilityPolicy.class).inAnyNamespace().inform();
-    return new InformerClusterView(namespaces, policies, resolved);
+    InformerClusterView view =
+        new InformerClusterView(namespaces, policies, NodeVersions.start(client), resolved);
+    namespaces.addEventHandler(view.new LabelChanges());
+    return view;
   }
 
   @Override
@@ -55,8 +75,55 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   }
 
   @Override
+  public Optional<List<NodeKubelet>> kubelets() {
+    return nodes.kubelets();
+  }
+
+  /**
+   * Triggers a reconcile of every policy in a namespace whose labels changed: what a policy's pods
+   * get depends on them (the Pod Security level, the injection opt-in), so its status must follow.
+   */
+  public SimpleInboundEventSource<ObservabilityPolicy> namespaceEvents() {
+    return namespaceEvents;
+  }
+
+  /** Namespace label changes, turned into events for the namespace's policies. */
+  private final class LabelChanges implements ResourceEventHandler<Namespace> {
+    @Override
+    public void onAdd(Namespace namespace) {
+      // A namespace new to the informer holds no policy the controller has reconciled yet.
+    }
+
+    @Override
+    public void onUpdate(Namespace old, Namespace updated) {
+      if (!Objects.equals(old.getMetadata().getLabels(), updated.getMetadata().getLabels())) {
+        String name = updated.getMetadata().getName();
+        for (ObservabilityPolicy policy :
+            policies.getIndexer().byIndex(Cache.NAMESPACE_INDEX, name)) {
+          propagate(new ResourceID(policy.getMetadata().getName(), name));
+        }
+      }
+    }
+
+    @Override
+    public void onDelete(Namespace namespace, boolean deletedFinalStateUnknown) {
+      // Its policies go with it.
+    }
+
+    private void propagate(ResourceID id) {
+      try {
+        namespaceEvents.propagateEvent(id);
+      } catch (RuntimeException e) {
+        // Not the leader (the controller is not started): the leader sees the same change.
+        LOG.log(Level.FINE, "namespace event not delivered: " + e.getMessage());
+      }
+    }
+  }
+
+  @Override
   public void close() {
     namespaces.close();
     policies.close();
+    nodes.close();
   }
 }

@@ -26,7 +26,9 @@ import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.report.ReportSummary;
 import io.outrigger.operator.status.PolicyObservations;
 import io.outrigger.operator.status.PolicyStatusBuilder;
+import io.outrigger.webhook.InterceptionChoice;
 import io.outrigger.webhook.LabelSelectorMatcher;
+import io.outrigger.webhook.PodSecurityEnforcement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,12 +66,14 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
   private final ReconcileMetrics metrics;
   private final Clock clock;
   private final EventSource<?, ObservabilityPolicy> reportEvents;
+  private final EventSource<?, ObservabilityPolicy> namespaceEvents;
   private final StatusWriteSpacing spacing;
   // The pod informers, once JOSDK asked for them: sidecar tokens are checked against them.
   private volatile List<InformerEventSource<Pod, ObservabilityPolicy>> podSources = List.of();
 
   /**
    * @param reportEvents triggers reconciles when sidecars report (throttled per policy)
+   * @param namespaceEvents triggers reconciles of a namespace's policies when its labels change
    */
   public ObservabilityPolicyReconciler(
       OperatorSettings settings,
@@ -77,12 +81,14 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
       Function<String, Map<String, String>> namespaceLabels,
       ReportSummary.Source reports,
       EventSource<?, ObservabilityPolicy> reportEvents,
+      EventSource<?, ObservabilityPolicy> namespaceEvents,
       PolicyEvents events,
       ReconcileMetrics metrics,
       Clock clock) {
     this.settings = settings;
     this.resolved = resolved;
     this.reportEvents = reportEvents;
+    this.namespaceEvents = namespaceEvents;
     this.namespaceLabels = namespaceLabels;
     this.reports = reports;
     this.events = events;
@@ -176,7 +182,16 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     }
     metrics.missed(namespace, name, census.counts().missed());
 
-    // 4. Status, written only when it changed.
+    // 4. What the namespace's Pod Security level leaves of the policy's interception: the pods
+    //    would be refused after the webhook, so they get port instead; the policy says so.
+    Optional<String> fallback =
+        self.flatMap(
+            p ->
+                InterceptionChoice.forPolicy(
+                    p, PodSecurityEnforcement.of(namespaceLabels.apply(namespace))));
+    fallback.ifPresent(why -> events.warn(policy, OperatorNames.REASON_POD_SECURITY, why));
+
+    // 5. Status, written only when it changed.
     ReportSummary reported = reports.summarize(namespace, name);
     if (reported.lastReport().isEmpty() && reports.warmingUp()) {
       // Nothing heard yet since this replica started (or started leading): not "no errors".
@@ -196,6 +211,7 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
                 census.winners(),
                 reported.errors(),
                 reported.lastReport(),
+                fallback,
                 clock.instant()));
     if (!PolicyStatusBuilder.worthWriting(status, policy.getStatus())) {
       return UpdateControl.noUpdate();
@@ -263,7 +279,8 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
                             old.getMetadata().getGeneration()))
                 .build(),
             context),
-        reportEvents);
+        reportEvents,
+        namespaceEvents);
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param winners policies that took pods this policy also selects, best first
  * @param errors the errors the sidecars report, most reported first
  * @param lastReport when a sidecar of this policy last reported, if ever
+ * @param interceptionFallback why the policy's pods get another interception mode than it asks for
+ *     (the namespace's Pod Security level); empty when they get the one it asks for
  * @param now the time to stamp changed conditions with
  */
 public record PolicyObservations(
@@ -28,6 +30,7 @@ public record PolicyObservations(
     List<String> winners,
     List<ReportedError> errors,
     Optional<Instant> lastReport,
+    Optional<String> interceptionFallback,
     Instant now) {
 
   public boolean valid() {

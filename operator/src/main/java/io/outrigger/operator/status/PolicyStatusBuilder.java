@@ -48,7 +48,9 @@ public final class PolicyStatusBuilder {
             condition(previous, seen, OperatorNames.READY, ready(seen)),
             condition(previous, seen, OperatorNames.VALID, valid(seen)),
             condition(previous, seen, OperatorNames.CONFLICT, conflict(seen)),
-            condition(previous, seen, OperatorNames.DEGRADED, degraded(seen))));
+            condition(previous, seen, OperatorNames.DEGRADED, degraded(seen)),
+            condition(
+                previous, seen, OperatorNames.INTERCEPTION_FALLBACK, interceptionFallback(seen))));
     status.setMatchedPods(seen.pods().matched());
     status.setInjectedPods(seen.pods().injected());
     status.setReadyPods(seen.pods().ready());
@@ -180,6 +182,17 @@ public final class PolicyStatusBuilder {
     }
     return new Verdict(
         false, OperatorNames.REASON_HEALTHY, "no missed pods and no sidecar errors reported");
+  }
+
+  private static Verdict interceptionFallback(PolicyObservations seen) {
+    return seen.interceptionFallback()
+        .map(why -> new Verdict(true, OperatorNames.REASON_POD_SECURITY, why))
+        .orElseGet(
+            () ->
+                new Verdict(
+                    false,
+                    OperatorNames.REASON_AS_REQUESTED,
+                    "pods get the interception mode the policy asks for"));
   }
 
   private static String invalidMessage(PolicyObservations seen) {

@@ -44,6 +44,7 @@ class PolicyReconcilerIT {
   private static final String EDIT_NS = "op-edit";
   private static final String CONFLICT_NS = "op-conflict";
   private static final String MISSED_NS = "op-missed";
+  private static final String POD_SECURITY_NS = "op-podsecurity";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static final String REPORT_CA =
@@ -55,7 +56,8 @@ class PolicyReconcilerIT {
   static void start() throws Exception {
     client = RealKubeApiServer.client();
     ApiServer.applyCrd(client);
-    Set<String> namespaces = Set.of(READY_NS, INVALID_NS, EDIT_NS, CONFLICT_NS, MISSED_NS);
+    Set<String> namespaces =
+        Set.of(READY_NS, INVALID_NS, EDIT_NS, CONFLICT_NS, MISSED_NS, POD_SECURITY_NS);
     namespaces.forEach(n -> ApiServer.namespace(client, n));
     java.nio.file.Path ca = java.nio.file.Files.createTempFile("outrigger-ca", ".crt");
     java.nio.file.Files.writeString(ca, REPORT_CA);
@@ -157,6 +159,67 @@ class PolicyReconcilerIT {
         .until(
             () ->
                 stored(READY_NS, "web").getMetadata().getResourceVersion().equals(resourceVersion));
+  }
+
+  /**
+   * The namespace's labels are read from the operator's informer and a change of them reconciles
+   * the namespace's policies at once: the 1.20 server has no Pod Security admission, but the labels
+   * are the same, and so is what the webhook makes of them.
+   */
+  @Test
+  void aNamespaceThatStartsEnforcingRestrictedShowsTheInterceptionFallbackWithAnEvent() {
+    ObservabilityPolicy created = create(POD_SECURITY_NS, "web", selecting("web"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                conditionIs(POD_SECURITY_NS, "web", OperatorNames.INTERCEPTION_FALLBACK, "False"));
+
+    label(POD_SECURITY_NS, Map.of(POD_SECURITY_ENFORCE, "restricted"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> conditionIs(POD_SECURITY_NS, "web", OperatorNames.INTERCEPTION_FALLBACK, "True"));
+    PolicyCondition fallback =
+        condition(POD_SECURITY_NS, "web", OperatorNames.INTERCEPTION_FALLBACK).orElseThrow();
+    assertThat(fallback.getReason()).isEqualTo(OperatorNames.REASON_POD_SECURITY);
+    assertThat(fallback.getMessage())
+        .startsWith(
+            "interception port, not iptables: namespace op-podsecurity enforces Pod Security"
+                + " \"restricted\" (latest), which refuses the iptables init container");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                events(POD_SECURITY_NS, created.getMetadata().getUid()).stream()
+                    .anyMatch(e -> OperatorNames.REASON_POD_SECURITY.equals(e.getReason())));
+    Event event =
+        events(POD_SECURITY_NS, created.getMetadata().getUid()).stream()
+            .filter(e -> OperatorNames.REASON_POD_SECURITY.equals(e.getReason()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getMessage()).isEqualTo(fallback.getMessage());
+
+    label(POD_SECURITY_NS, Map.of(POD_SECURITY_ENFORCE, "privileged"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                conditionIs(POD_SECURITY_NS, "web", OperatorNames.INTERCEPTION_FALLBACK, "False"));
+  }
+
+  private static final String POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
+
+  private static void label(String namespace, Map<String, String> labels) {
+    client
+        .namespaces()
+        .withName(namespace)
+        .edit(
+            n -> {
+              n.getMetadata().setLabels(new java.util.HashMap<>(labels));
+              return n;
+            });
   }
 
   @Test

@@ -35,6 +35,7 @@ class PolicyStatusBuilderTest {
         List.of(),
         List.of(),
         Optional.empty(),
+        Optional.empty(),
         now);
   }
 
@@ -47,6 +48,7 @@ class PolicyStatusBuilderTest {
         PodCounts.NONE,
         List.of(),
         List.of(),
+        Optional.empty(),
         Optional.empty(),
         now);
   }
@@ -61,6 +63,7 @@ class PolicyStatusBuilderTest {
         o.winners(),
         o.errors(),
         o.lastReport(),
+        o.interceptionFallback(),
         o.now());
   }
 
@@ -74,6 +77,7 @@ class PolicyStatusBuilderTest {
         winners,
         o.errors(),
         o.lastReport(),
+        o.interceptionFallback(),
         o.now());
   }
 
@@ -87,6 +91,21 @@ class PolicyStatusBuilderTest {
         o.winners(),
         errors,
         Optional.of(T0),
+        o.interceptionFallback(),
+        o.now());
+  }
+
+  private static PolicyObservations withFallback(PolicyObservations o, String why) {
+    return new PolicyObservations(
+        o.generation(),
+        o.violations(),
+        o.configHash(),
+        o.configMapName(),
+        o.pods(),
+        o.winners(),
+        o.errors(),
+        o.lastReport(),
+        Optional.ofNullable(why),
         o.now());
   }
 
@@ -100,6 +119,7 @@ class PolicyStatusBuilderTest {
         List.of(),
         List.of(new ReportedError("metrics", "scrape failed", 3, at)),
         Optional.of(at),
+        Optional.empty(),
         at);
   }
 
@@ -132,8 +152,12 @@ class PolicyStatusBuilderTest {
     }
   }
 
+  static final String FALLBACK =
+      "interception port, not iptables: namespace shop enforces Pod Security \"restricted\" (latest)";
+
   static Stream<Case> cases() {
     ObservabilityPolicyStatus readyAtT0 = first(valid(1, "h1", T0));
+    ObservabilityPolicyStatus fallbackAtT0 = first(withFallback(valid(1, "h1", T0), FALLBACK));
     ObservabilityPolicyStatus invalidAtT0 = first(invalid(1, T0));
     ObservabilityPolicyStatus reportedAtT0 = first(reported(T0));
     return Stream.of(
@@ -284,7 +308,43 @@ class PolicyStatusBuilderTest {
                 is(OperatorNames.DEGRADED, "True", OperatorNames.REASON_MISSED, AT_T0),
                 s ->
                     assertThat(condition(s, OperatorNames.DEGRADED).getMessage())
-                        .startsWith("2 opted-in pods run without a sidecar"))));
+                        .startsWith("2 opted-in pods run without a sidecar"))),
+        new Case(
+            "pods get the interception the policy asks for",
+            null,
+            valid(1, "h1", T0),
+            List.of(
+                is(
+                    OperatorNames.INTERCEPTION_FALLBACK,
+                    "False",
+                    OperatorNames.REASON_AS_REQUESTED,
+                    AT_T0))),
+        new Case(
+            "the namespace starts enforcing restricted: the fallback is shown now, with its reason",
+            readyAtT0,
+            withFallback(valid(1, "h1", T1), FALLBACK),
+            List.of(
+                is(
+                    OperatorNames.INTERCEPTION_FALLBACK,
+                    "True",
+                    OperatorNames.REASON_POD_SECURITY,
+                    AT_T1),
+                is(OperatorNames.READY, "True", OperatorNames.REASON_RENDERED, AT_T0),
+                s -> {
+                  assertThat(condition(s, OperatorNames.INTERCEPTION_FALLBACK).getMessage())
+                      .isEqualTo(FALLBACK);
+                  assertThat(PolicyStatusBuilder.worthWriting(s, readyAtT0)).isTrue();
+                })),
+        new Case(
+            "the namespace is labelled privileged again: the fallback clears now",
+            fallbackAtT0,
+            valid(1, "h1", T1),
+            List.of(
+                is(
+                    OperatorNames.INTERCEPTION_FALLBACK,
+                    "False",
+                    OperatorNames.REASON_AS_REQUESTED,
+                    AT_T1))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -298,7 +358,8 @@ class PolicyStatusBuilderTest {
             OperatorNames.READY,
             OperatorNames.VALID,
             OperatorNames.CONFLICT,
-            OperatorNames.DEGRADED);
+            OperatorNames.DEGRADED,
+            OperatorNames.INTERCEPTION_FALLBACK);
     assertThat(PolicyStatusBuilder.same(built, PolicyStatusBuilder.build(built, c.seen())))
         .as("building again from the result changes nothing")
         .isTrue();

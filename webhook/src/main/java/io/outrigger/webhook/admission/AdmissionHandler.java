@@ -150,7 +150,9 @@ public final class AdmissionHandler {
             namespace,
             cluster.namespaceLabels(namespace),
             () -> cluster.policies(finalNamespace),
-            facts);
+            // The nodes as now listed: native sidecars only where every kubelet that may run the
+            // pod runs them.
+            facts.withKubelets(cluster.kubelets().orElse(null)));
     if (admission.policy().isEmpty()) {
       return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());
     }

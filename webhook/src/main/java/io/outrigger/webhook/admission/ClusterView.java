@@ -1,8 +1,10 @@
 package io.outrigger.webhook.admission;
 
 import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.webhook.NodeKubelet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admission handler reads from the cluster, behind an interface so the handler stays free
@@ -16,4 +18,10 @@ public interface ClusterView {
 
   /** The valid policies of {@code namespace}, resolved; invalid ones are left out. */
   List<EffectivePolicy> policies(String namespace);
+
+  /**
+   * The cluster's nodes with their kubelet versions; empty when they cannot be listed (not yet, or
+   * not allowed), which keeps sidecars classic.
+   */
+  Optional<List<NodeKubelet>> kubelets();
 }

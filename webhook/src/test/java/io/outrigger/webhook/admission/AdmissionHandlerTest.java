@@ -13,6 +13,7 @@ import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.webhook.ClusterFacts;
+import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.PodJson;
 import io.outrigger.webhook.SidecarInjector;
 import io.outrigger.webhook.admission.AdmissionMetrics.Result;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,6 +44,11 @@ class AdmissionHandlerTest {
         @Override
         public List<EffectivePolicy> policies(String namespace) {
           return "shop".equals(namespace) ? List.of(policy("checkout", 0)) : List.of();
+        }
+
+        @Override
+        public Optional<List<NodeKubelet>> kubelets() {
+          return Optional.empty();
         }
       };
 
@@ -255,6 +262,11 @@ class AdmissionHandlerTest {
           public List<EffectivePolicy> policies(String namespace) {
             return List.of();
           }
+
+          @Override
+          public Optional<List<NodeKubelet>> kubelets() {
+            return Optional.empty();
+          }
         };
     AdmissionHandler failing = new AdmissionHandler(broken, FACTS, metrics);
     JsonNode response =
@@ -278,6 +290,11 @@ class AdmissionHandlerTest {
           @Override
           public List<EffectivePolicy> policies(String namespace) {
             return List.of(policy("low", 1), policy("high", 2));
+          }
+
+          @Override
+          public Optional<List<NodeKubelet>> kubelets() {
+            return Optional.empty();
           }
         };
     JsonNode response =

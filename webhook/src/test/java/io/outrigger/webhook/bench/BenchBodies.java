@@ -7,12 +7,14 @@ import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.webhook.InjectionFixtures;
+import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.PodJson;
 import io.outrigger.webhook.admission.ClusterView;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pods the webhook benchmark admits, each in its own namespace with its own policies: two
@@ -100,6 +102,11 @@ final class BenchBodies {
       @Override
       public List<EffectivePolicy> policies(String namespace) {
         return policies.getOrDefault(namespace, List.of());
+      }
+
+      @Override
+      public Optional<List<NodeKubelet>> kubelets() {
+        return Optional.of(List.of(new NodeKubelet("bench-node", Map.of(), "v1.30.2")));
       }
     };
   }

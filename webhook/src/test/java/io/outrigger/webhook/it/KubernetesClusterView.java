@@ -6,10 +6,12 @@ import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.policy.InvalidPolicyException;
 import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.admission.ClusterView;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The handler's view of the cluster read straight from the API server on every admission (the
@@ -41,6 +43,11 @@ final class KubernetesClusterView implements ClusterView {
         .map(KubernetesClusterView::resolveOrNull)
         .filter(Objects::nonNull)
         .toList();
+  }
+
+  @Override
+  public Optional<List<NodeKubelet>> kubelets() {
+    return Optional.of(client.nodes().list().getItems().stream().map(NodeKubelet::of).toList());
   }
 
   /** An invalid policy injects nothing; the operator reports it on the policy's status. */

@@ -41,6 +41,7 @@ class WebhookIT {
   private static final String SELECTOR = "webhook-up";
   private static final String NAMESPACE = "it-inject";
   private static final String OPTED_OUT = "it-opted-out";
+  private static final String POD_SECURITY = "it-pod-security";
   private static final Map<String, String> WEB = Map.of("app", "web", Names.INJECT, "true");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,7 +64,8 @@ class WebhookIT {
     resources.setCpuLimit("500m");
     spec.setInjection(new InjectionSpec());
     spec.getInjection().setResources(resources);
-    for (String namespace : List.of(NAMESPACE, OPTED_OUT)) {
+    webhook.namespace(POD_SECURITY, Map.of(WebhookHarness.SELECTOR_LABEL, SELECTOR));
+    for (String namespace : List.of(NAMESPACE, OPTED_OUT, POD_SECURITY)) {
       client.resource(Pods.policy(namespace, "web", spec)).createOr(existing -> existing.update());
     }
   }
@@ -86,6 +88,52 @@ class WebhookIT {
     return items.stream()
         .map(i -> i instanceof Container c ? c.getName() : ((Volume) i).getName())
         .toList();
+  }
+
+  /**
+   * The namespace's Pod Security label is read from the API server at admission and decides the
+   * mode: 1.20 has no Pod Security admission to refuse the pod, so this shows the label read and
+   * the choice made; that the result passes the level is {@code InjectedPodSecurityTest}'s.
+   */
+  @Test
+  void aNamespaceEnforcingBaselineGetsPortInterceptionWithoutTheInitContainer() throws Exception {
+    webhook.namespace(
+        POD_SECURITY,
+        Map.of(
+            WebhookHarness.SELECTOR_LABEL,
+            SELECTOR,
+            "pod-security.kubernetes.io/enforce",
+            "baseline",
+            "pod-security.kubernetes.io/enforce-version",
+            "v1.29"));
+    client.pods().inNamespace(POD_SECURITY).resource(Pods.web("web-psa-1", WEB)).create();
+    Pod pod = stored(POD_SECURITY, "web-psa-1");
+    InjectionStatus status =
+        JSON.readValue(pod.getMetadata().getAnnotations().get(Names.STATUS), InjectionStatus.class);
+    assertThat(status.interception()).isEqualTo("port");
+    assertThat(pod.getSpec().getInitContainers()).as("no iptables init container").isEmpty();
+    Container sidecar = pod.getSpec().getContainers().get(0);
+    assertThat(sidecar.getPorts())
+        .as("the app's named port moved to the sidecar")
+        .anyMatch(p -> "http".equals(p.getName()) && p.getContainerPort() == 15006);
+
+    // The owner wants iptables: labelled privileged, the next pod gets it.
+    webhook.namespace(
+        POD_SECURITY,
+        Map.of(
+            WebhookHarness.SELECTOR_LABEL,
+            SELECTOR,
+            "pod-security.kubernetes.io/enforce",
+            "privileged"));
+    client.pods().inNamespace(POD_SECURITY).resource(Pods.web("web-psa-2", WEB)).create();
+    Pod privileged = stored(POD_SECURITY, "web-psa-2");
+    assertThat(names(privileged.getSpec().getInitContainers())).containsExactly("outrigger-init");
+    assertThat(
+            JSON.readValue(
+                    privileged.getMetadata().getAnnotations().get(Names.STATUS),
+                    InjectionStatus.class)
+                .interception())
+        .isEqualTo("iptables");
   }
 
   @Test

@@ -78,7 +78,8 @@ class ModelDiffTest {
     ClusterFacts classic =
         new ClusterFacts(1, 20, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system");
     ClusterFacts nativeSidecars =
-        new ClusterFacts(1, 30, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system");
+        new ClusterFacts(1, 30, "ghcr.io/outrigger/sidecar:0.1.0", "0.1.0", "outrigger-system")
+            .withKubelets(InjectionFixtures.CURRENT_NODES);
     Pod deployment = deploymentPod();
     Stream<Arguments> fixtures =
         InjectionFixtures.all()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.webhook.ClusterFacts;
+import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.admission.AdmissionHandler;
 import io.outrigger.webhook.admission.AdmissionMetrics;
 import io.outrigger.webhook.admission.ClusterView;
@@ -19,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,11 @@ class AdmissionHttpsServerTest {
           @Override
           public List<EffectivePolicy> policies(String namespace) {
             return List.of();
+          }
+
+          @Override
+          public Optional<List<NodeKubelet>> kubelets() {
+            return Optional.empty();
           }
         };
     AdmissionHandler handler =

@@ -13,12 +13,12 @@ import java.util.List;
 public class InjectionSpec {
 
   @JsonPropertyDescription(
-      "native: an init container with restartPolicy Always (Kubernetes 1.29+). classic: a regular first container that holds the app until it is ready and, in Jobs, exits after the app. auto: native where the cluster supports it.")
+      "native: an init container with restartPolicy Always, where the API server and every kubelet that may run the pod are 1.29+ (else classic). classic: a regular first container that holds the app until it is ready and, in Jobs, exits after the app. auto: the same as native.")
   @Default("auto")
   private SidecarMode sidecarMode;
 
   @JsonPropertyDescription(
-      "iptables: an init container (NET_ADMIN, NET_RAW) redirects the app ports to the sidecar. port: no privileges; the app's named container ports move to the sidecar, so Services that target a port by name reach it. none: nothing is redirected.")
+      "iptables: an init container (NET_ADMIN, NET_RAW) redirects the app ports to the sidecar; in a namespace that enforces Pod Security baseline or restricted, which refuse it, pods get port instead (condition InterceptionFallback). port: no privileges; the app's named container ports move to the sidecar, so Services that target a port by name reach it. none: nothing is redirected.")
   @Default("iptables")
   private InterceptionMode interception;
 

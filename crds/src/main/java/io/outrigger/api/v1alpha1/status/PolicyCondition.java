@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PolicyCondition {
 
-  @JsonPropertyDescription("Ready, Valid, Conflict or Degraded.")
+  @JsonPropertyDescription("Ready, Valid, Conflict, Degraded or InterceptionFallback.")
   @Required
   private String type;
 
