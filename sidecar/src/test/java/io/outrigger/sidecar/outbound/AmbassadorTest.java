@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -70,6 +73,7 @@ class AmbassadorTest {
   private volatile Handler<HttpServerRequest> upstream = r -> r.response().end("ok");
   private int upstreamPort;
   private int proxyPort;
+  private Tracing tracing;
   private HttpClient app;
 
   private void start(OutboundConfig config) {
@@ -90,7 +94,7 @@ class AmbassadorTest {
                 .listen());
     upstreamPort = server.actualPort();
     SidecarConfig defaults = SidecarConfig.defaults();
-    Tracing tracing =
+    tracing =
         new Tracing(
             defaults.tracing().withSamplingRatio(1.0),
             new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
@@ -200,6 +204,45 @@ class AmbassadorTest {
     assertThat(attempts)
         .extracting(SpanData::getTraceId)
         .containsOnly(attempts.get(0).getTraceId());
+  }
+
+  /** {@code http.client.request.duration} per request sent, as the HTTP conventions define it. */
+  @Test
+  void eachAttemptIsMeasuredAsTheConventionsClientDuration() {
+    start(retrying());
+    tracing.httpMetrics().recording(true);
+    AtomicInteger calls = new AtomicInteger();
+    upstream = r -> r.response().setStatusCode(calls.incrementAndGet() == 1 ? 503 : 200).end();
+    assertThat(call(HttpMethod.GET, "/retry", null).status()).isEqualTo(200);
+
+    Attributes common =
+        Attributes.builder()
+            .put(HttpAttributes.HTTP_REQUEST_METHOD, "GET")
+            .put(ServerAttributes.SERVER_ADDRESS, "127.0.0.1")
+            .put(ServerAttributes.SERVER_PORT, (long) upstreamPort)
+            .put(UrlAttributes.URL_SCHEME, "http")
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              MetricData duration =
+                  tracing.httpMetrics().collect().stream()
+                      .filter(m -> m.getName().equals("http.client.request.duration"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(duration.getUnit()).isEqualTo("s");
+              assertThat(duration.getHistogramData().getPoints())
+                  .extracting(HistogramPointData::getAttributes)
+                  .containsExactlyInAnyOrder(
+                      common.toBuilder()
+                          .put(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 503L)
+                          .put(ErrorAttributes.ERROR_TYPE, "503")
+                          .build(),
+                      common.toBuilder()
+                          .put(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L)
+                          .build());
+            });
   }
 
   @Test
