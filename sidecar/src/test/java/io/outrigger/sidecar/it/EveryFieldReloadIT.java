@@ -249,6 +249,15 @@ class EveryFieldReloadIT {
             "metrics.otlp.interval",
             "\"100ms\"",
             r -> r.countWithin(sink, "/otlp/v1/metrics", Duration.ofSeconds(1)) >= 4));
+    c.put(
+        "metrics.otlp.naming",
+        live(
+            "metrics.otlp.naming",
+            "\"opentelemetry\"",
+            r ->
+                r.proxied("/named") == 200
+                    && sink.since(r.changedAt, "/otlp/v1/metrics").stream()
+                        .anyMatch(q -> q.body.contains("http.server.request.duration"))));
     restart(c, "metrics.statsd.port", Integer.toString(freeUdpPort()));
 
     restart(c, "logs.enabled", "false");
@@ -452,6 +461,17 @@ class EveryFieldReloadIT {
                         .anyMatch(q -> q.headers.containsKey("b3"))));
     restart(c, "tracing.serviceName", "\"other\"");
     restart(c, "tracing.resourceAttributes", "{\"a\": \"b\"}");
+    restart(c, "tracing.wellKnownLabels", "true");
+    // GET no longer known: its spans record _OTHER.
+    c.put(
+        "tracing.httpKnownMethods",
+        live(
+            "tracing.httpKnownMethods",
+            "[\"POST\"]",
+            r ->
+                r.proxied("/known") == 200
+                    && sink.since(r.changedAt, "/traces/v1/traces").stream()
+                        .anyMatch(q -> q.body.contains("_OTHER"))));
     c.put(
         "tracing.exporter.protocol",
         live(
