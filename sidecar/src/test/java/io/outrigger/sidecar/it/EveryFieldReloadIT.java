@@ -249,11 +249,15 @@ class EveryFieldReloadIT {
             "metrics.otlp.interval",
             "\"100ms\"",
             r -> r.countWithin(sink, "/otlp/v1/metrics", Duration.ofSeconds(1)) >= 4));
+    // With the base's hourly interval the export right after the change comes before any request:
+    // exports every 100 ms show a request made after the change under the conventions' name.
     c.put(
         "metrics.otlp.naming",
         live(
-            "metrics.otlp.naming",
-            "\"opentelemetry\"",
+            "metrics.otlp",
+            "{\"endpoint\": "
+                + sinkUrl("/otlp")
+                + ", \"interval\": \"100ms\", \"naming\": \"opentelemetry\"}",
             r ->
                 r.proxied("/named") == 200
                     && sink.since(r.changedAt, "/otlp/v1/metrics").stream()
@@ -746,7 +750,8 @@ class EveryFieldReloadIT {
       env.put("POD_NAME", "p");
       env.put("POD_NAMESPACE", "ns");
       env.put("NODE_NAME", "n");
-      env.put("OUTRIGGER_LABELS_FILE", labels.toString());
+      // The downward API directory the webhook mounts: its labels file.
+      env.put("OUTRIGGER_PODINFO_DIR", dir.toString());
       env.put("OUTRIGGER_APP_PROBES", probes);
       long since = System.nanoTime();
       for (int attempt = 0; ; attempt++) {
