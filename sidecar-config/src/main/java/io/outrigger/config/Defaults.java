@@ -1,5 +1,7 @@
 package io.outrigger.config;
 
+import java.util.List;
+
 /**
  * Every default in one place. The CRD's schema defaults ({@code @Default}) and {@link
  * SidecarConfig#defaults()} both read these constants, so a standalone sidecar and a policy with
@@ -47,6 +49,15 @@ public final class Defaults {
   public static final double SAMPLING_RATIO = 0.01;
 
   public static final String EXPORT_TIMEOUT = "10s";
+
+  /**
+   * The HTTP semantic conventions' known methods (RFC 9110, PATCH of RFC 5789, QUERY): any other
+   * method is recorded as {@code _OTHER}.
+   */
+  public static final List<String> HTTP_KNOWN_METHODS =
+      List.of(
+          "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE");
+
   public static final String PROBE_TIMEOUT = "1s";
 
   public static final String SIDECAR_CPU_REQUEST = "50m";

@@ -109,7 +109,9 @@ public record SidecarConfig(
             null,
             new TraceExporterConfig(
                 TraceProtocol.NONE, null, Map.of(), DurationText.parse(Defaults.EXPORT_TIMEOUT)),
-            Map.of()),
+            Map.of(),
+            false,
+            Defaults.HTTP_KNOWN_METHODS),
         new HealthConfig(true, true, DurationText.parse(Defaults.PROBE_TIMEOUT)));
   }
 
@@ -299,7 +301,16 @@ public record SidecarConfig(
 
   public record RemoteWriteConfig(String url, Duration interval, int queueCapacity) {}
 
-  public record OtlpMetricsConfig(String endpoint, Duration interval) {}
+  /**
+   * @param naming the names of the sidecar's own request metrics in the export; scrapes always
+   *     serve the Prometheus names
+   */
+  public record OtlpMetricsConfig(String endpoint, Duration interval, MetricNaming naming) {
+    /** A file that names no naming gets the scrape's names, as a policy that names none does. */
+    public OtlpMetricsConfig {
+      naming = naming == null ? MetricNaming.PROMETHEUS : naming;
+    }
+  }
 
   public record StatsdConfig(int port) {}
 
@@ -486,21 +497,57 @@ public record SidecarConfig(
       // The tracer provider's resource is fixed when it is built.
       @Reload(Mode.RESTART) String serviceName,
       @Reload(Mode.LIVE) TraceExporterConfig exporter,
-      @Reload(Mode.RESTART) Map<String, String> resourceAttributes) {
+      @Reload(Mode.RESTART) Map<String, String> resourceAttributes,
+      // The resource is fixed when the tracer provider is built.
+      @Reload(Mode.RESTART) boolean wellKnownLabels,
+      @Reload(Mode.LIVE) List<String> httpKnownMethods) {
 
     public TracingConfig withSamplingRatio(double ratio) {
       return new TracingConfig(
-          enabled, ratio, propagators, serviceName, exporter, resourceAttributes);
+          enabled,
+          ratio,
+          propagators,
+          serviceName,
+          exporter,
+          resourceAttributes,
+          wellKnownLabels,
+          httpKnownMethods);
     }
 
     public TracingConfig withPropagators(List<Propagator> formats) {
       return new TracingConfig(
-          enabled, samplingRatio, formats, serviceName, exporter, resourceAttributes);
+          enabled,
+          samplingRatio,
+          formats,
+          serviceName,
+          exporter,
+          resourceAttributes,
+          wellKnownLabels,
+          httpKnownMethods);
     }
 
     public TracingConfig withResourceAttributes(Map<String, String> attributes) {
       return new TracingConfig(
-          enabled, samplingRatio, propagators, serviceName, exporter, attributes);
+          enabled,
+          samplingRatio,
+          propagators,
+          serviceName,
+          exporter,
+          attributes,
+          wellKnownLabels,
+          httpKnownMethods);
+    }
+
+    public TracingConfig withHttpKnownMethods(List<String> methods) {
+      return new TracingConfig(
+          enabled,
+          samplingRatio,
+          propagators,
+          serviceName,
+          exporter,
+          resourceAttributes,
+          wellKnownLabels,
+          methods);
     }
   }
 

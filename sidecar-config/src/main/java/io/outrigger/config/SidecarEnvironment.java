@@ -35,6 +35,12 @@ public final class SidecarEnvironment {
   /** The pod's workload (Deployment, StatefulSet, DaemonSet, Job...), from its owner. */
   public static final String WORKLOAD = "OUTRIGGER_WORKLOAD";
 
+  /**
+   * The kind of {@link #WORKLOAD}: {@code Deployment} (for a ReplicaSet a Deployment made), {@code
+   * ReplicaSet}, {@code StatefulSet}, {@code DaemonSet}, {@code Job}, or another controller's kind.
+   */
+  public static final String WORKLOAD_KIND = "OUTRIGGER_WORKLOAD_KIND";
+
   /** Comma-separated log globs that replace the policy's ({@code outrigger.io/log-paths}). */
   public static final String LOG_PATHS = "OUTRIGGER_LOG_PATHS";
 

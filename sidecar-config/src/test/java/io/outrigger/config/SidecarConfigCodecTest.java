@@ -62,7 +62,8 @@ class SidecarConfigCodecTest {
                     "http://pg:9091", "checkout", Duration.ofSeconds(10)),
                 new SidecarConfig.RemoteWriteConfig(
                     "http://vm:8428/api/v1/write", Duration.ofSeconds(15), 500),
-                new SidecarConfig.OtlpMetricsConfig("http://otel:4318", Duration.ofSeconds(60)),
+                new SidecarConfig.OtlpMetricsConfig(
+                    "http://otel:4318", Duration.ofSeconds(60), MetricNaming.OPENTELEMETRY),
                 new SidecarConfig.StatsdConfig(9125)),
             new SidecarConfig.LogsConfig(
                 true,
@@ -94,7 +95,9 @@ class SidecarConfigCodecTest {
                     "http://zipkin:9411/api/v2/spans",
                     Map.of("x-token", "t"),
                     Duration.ofSeconds(3)),
-                Map.of("deployment.environment", "prod")),
+                Map.of("deployment.environment", "prod"),
+                true,
+                List.of("GET", "PROPFIND")),
             d.health());
     String json = SidecarConfigCodec.toJson(full);
     assertThat(SidecarConfigCodec.readJson(json, "test")).isEqualTo(full);

@@ -9,11 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who this sidecar serves: the pod's name, namespace, node, UID, workload and labels, from the
- * downward API (env vars and a labels file the webhook mounts). Standalone, the fields fall back to
- * the host name.
+ * Who this sidecar serves: the pod's name, namespace, node, UID, workload, labels and annotations,
+ * from the downward API (env vars and the labels and annotations files the webhook mounts), and its
+ * app container. Standalone, the fields fall back to the host name.
  *
  * @param workload the owning workload's name (e.g. the Deployment), or the pod name when unknown
+ * @param workloadKind the workload's kind ({@code Deployment}, {@code StatefulSet}...), or null
+ *     when the webhook found no controller (a bare pod) or the sidecar runs standalone
+ * @param appContainer the app's container (the first the webhook names), or null when none was
+ *     named (standalone)
  */
 public record PodIdentity(
     String podName,
@@ -21,32 +25,55 @@ public record PodIdentity(
     String nodeName,
     String podUid,
     String workload,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    String workloadKind,
+    Map<String, String> annotations,
+    String appContainer) {
+
+  /** A pod whose workload kind, annotations and app container nobody knows. */
+  public PodIdentity(
+      String podName,
+      String namespace,
+      String nodeName,
+      String podUid,
+      String workload,
+      Map<String, String> labels) {
+    this(podName, namespace, nodeName, podUid, workload, labels, null, Map.of(), null);
+  }
 
   /**
    * Reads the identity from the environment the webhook sets (POD_NAME, POD_NAMESPACE, NODE_NAME,
-   * POD_UID, OUTRIGGER_WORKLOAD) and the labels file of the downward API volume in
-   * OUTRIGGER_PODINFO_DIR.
+   * POD_UID, OUTRIGGER_WORKLOAD, OUTRIGGER_WORKLOAD_KIND, OUTRIGGER_APP_CONTAINERS) and the labels
+   * and annotations files of the downward API volume in OUTRIGGER_PODINFO_DIR.
    */
   public static PodIdentity fromEnvironment(Map<String, String> env) {
     String host = env.getOrDefault("HOSTNAME", localHostName());
     String pod = env.getOrDefault("POD_NAME", host);
-    Map<String, String> labels = Map.of();
     String podinfo = env.get(SidecarEnvironment.PODINFO_DIR);
-    if (podinfo != null) {
-      try {
-        labels = parseLabelsFile(Files.readString(Path.of(podinfo, "labels")));
-      } catch (IOException e) {
-        labels = Map.of();
-      }
-    }
+    String containers = env.get(SidecarEnvironment.APP_CONTAINERS);
+    String kind = env.get(SidecarEnvironment.WORKLOAD_KIND);
     return new PodIdentity(
         pod,
         env.getOrDefault("POD_NAMESPACE", "standalone"),
         env.getOrDefault("NODE_NAME", host),
         env.getOrDefault("POD_UID", ""),
         env.getOrDefault(SidecarEnvironment.WORKLOAD, pod),
-        labels);
+        podinfoFile(podinfo, "labels"),
+        kind == null || kind.isBlank() ? null : kind.trim(),
+        podinfoFile(podinfo, "annotations"),
+        containers == null || containers.isBlank() ? null : containers.split(",")[0].trim());
+  }
+
+  /** A downward API file of {@code key="value"} lines; none (standalone, unreadable) is empty. */
+  private static Map<String, String> podinfoFile(String directory, String name) {
+    if (directory == null) {
+      return Map.of();
+    }
+    try {
+      return parseLabelsFile(Files.readString(Path.of(directory, name)));
+    } catch (IOException e) {
+      return Map.of();
+    }
   }
 
   /** The pod as {@code /status} shows it. */
@@ -64,8 +91,8 @@ public record PodIdentity(
   }
 
   /**
-   * The downward API's labels file: one {@code key="value"} per line, values quoted with Go
-   * escapes. Lines that do not parse are skipped rather than failing the sidecar.
+   * The downward API's labels (or annotations) file: one {@code key="value"} per line, values
+   * quoted with Go escapes. Lines that do not parse are skipped rather than failing the sidecar.
    */
   static Map<String, String> parseLabelsFile(String text) {
     Map<String, String> labels = new LinkedHashMap<>();

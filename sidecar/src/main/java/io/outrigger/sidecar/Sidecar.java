@@ -71,7 +71,8 @@ public final class Sidecar implements AdminServer.Control {
     TracingComponent tracing = new TracingComponent(context);
     ProxyMetrics red = new ProxyMetrics(context.registry());
     StatsdComponent statsd = new StatsdComponent(context);
-    AppMetricsComponent metrics = new AppMetricsComponent(context, statsd);
+    AppMetricsComponent metrics =
+        new AppMetricsComponent(context, statsd, tracing.tracing().httpMetrics());
     // Start order; shutdown stops them in reverse, after the drain. /status lists them so.
     this.components =
         new Components(

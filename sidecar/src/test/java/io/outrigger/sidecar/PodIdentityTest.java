@@ -57,4 +57,31 @@ class PodIdentityTest {
                 "shop"));
     assertThat(pod).isEqualTo(new PodIdentity("shop-1", "prod", "n1", "u", "shop", Map.of()));
   }
+
+  @Test
+  void readsTheWorkloadKindTheAnnotationsAndTheAppContainer(@TempDir Path podinfo)
+      throws Exception {
+    Files.writeString(
+        podinfo.resolve("annotations"),
+        "resource.opentelemetry.io/service.version=\"1.4.2\"\nteam=\"payments\"\n");
+    PodIdentity pod =
+        PodIdentity.fromEnvironment(
+            Map.of(
+                "POD_NAME",
+                "shop-7d9f-x",
+                SidecarEnvironment.WORKLOAD,
+                "shop",
+                SidecarEnvironment.WORKLOAD_KIND,
+                "Deployment",
+                SidecarEnvironment.APP_CONTAINERS,
+                "web,worker",
+                SidecarEnvironment.PODINFO_DIR,
+                podinfo.toString()));
+    assertThat(pod.workloadKind()).isEqualTo("Deployment");
+    assertThat(pod.appContainer()).isEqualTo("web");
+    assertThat(pod.annotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("resource.opentelemetry.io/service.version", "1.4.2", "team", "payments"));
+    assertThat(pod.labels()).as("no labels file").isEmpty();
+  }
 }

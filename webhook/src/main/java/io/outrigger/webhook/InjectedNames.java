@@ -58,6 +58,7 @@ public final class InjectedNames {
   public static final String ENV_MEMORY_LIMIT = "OUTRIGGER_MEMORY_LIMIT";
   public static final String ENV_PODINFO_DIR = SidecarEnvironment.PODINFO_DIR;
   public static final String ENV_WORKLOAD = SidecarEnvironment.WORKLOAD;
+  public static final String ENV_WORKLOAD_KIND = SidecarEnvironment.WORKLOAD_KIND;
   public static final String ENV_TOKEN_FILE = "OUTRIGGER_TOKEN_FILE";
   public static final String ENV_SIDECAR_MODE = "OUTRIGGER_SIDECAR_MODE";
   public static final String ENV_INTERCEPTION = "OUTRIGGER_INTERCEPTION";

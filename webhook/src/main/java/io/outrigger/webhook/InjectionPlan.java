@@ -27,6 +27,7 @@ import java.util.Set;
  * @param inboundPorts app ports in listener order: port i is served on {@code 15006 + i}
  * @param scrapePort the app's metrics port, {@code null} when there is nothing to scrape
  * @param workload the pod's workload ({@link WorkloadName}), {@code null} for a bare pod
+ * @param workloadKind the workload's kind ({@link WorkloadName#kind}), {@code null} for a bare pod
  */
 record InjectionPlan(
     boolean nativeSidecar,
@@ -45,7 +46,8 @@ record InjectionPlan(
     boolean rewriteProbes,
     boolean waitForAppExit,
     String reportUrl,
-    String workload) {
+    String workload,
+    String workloadKind) {
 
   static InjectionPlan of(
       Pod pod, EffectivePolicy policy, ClusterFacts facts, PodSecurityEnforcement podSecurity) {
@@ -110,7 +112,8 @@ record InjectionPlan(
         // Classic sidecars outlive the app unless told otherwise: a Job would never complete.
         !nativeSidecar && finishes,
         facts.reportUrl(),
-        WorkloadName.of(pod));
+        WorkloadName.of(pod),
+        WorkloadName.kind(pod));
   }
 
   /**

@@ -221,6 +221,9 @@ final class SidecarContainers {
     if (plan.workload() != null) {
       env.add(value(InjectedNames.ENV_WORKLOAD, plan.workload()));
     }
+    if (plan.workloadKind() != null) {
+      env.add(value(InjectedNames.ENV_WORKLOAD_KIND, plan.workloadKind()));
+    }
     env.add(
         value(
             InjectedNames.ENV_TOKEN_FILE,

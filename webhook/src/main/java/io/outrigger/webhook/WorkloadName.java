@@ -28,6 +28,28 @@ final class WorkloadName {
     return null;
   }
 
+  /**
+   * The kind of {@link #of}'s workload: {@code Deployment} for a ReplicaSet the Deployment
+   * controller made (its pods carry {@code pod-template-hash} and the ReplicaSet is named after the
+   * Deployment with it), else the controller's kind; null for a bare pod. The sidecar names its
+   * {@code k8s.<kind>.name} resource attribute by it.
+   */
+  static String kind(Pod pod) {
+    if (pod.getMetadata() == null || pod.getMetadata().getOwnerReferences() == null) {
+      return null;
+    }
+    for (OwnerReference owner : pod.getMetadata().getOwnerReferences()) {
+      if (Boolean.TRUE.equals(owner.getController()) && owner.getName() != null) {
+        boolean fromDeployment =
+            "ReplicaSet".equals(owner.getKind())
+                && !withoutTemplateHash(owner.getName(), pod.getMetadata().getLabels())
+                    .equals(owner.getName());
+        return fromDeployment ? "Deployment" : owner.getKind();
+      }
+    }
+    return null;
+  }
+
   private static String withoutTemplateHash(String replicaSet, Map<String, String> labels) {
     String hash = labels == null ? null : labels.get("pod-template-hash");
     String suffix = "-" + hash;

@@ -59,4 +59,36 @@ class WorkloadNameTest {
         .isNull();
     assertThat(WorkloadName.of(ownedBy("ConfigMap", "x", null, Map.of()))).isNull();
   }
+
+  @Test
+  void theKindOfADeploymentsPodIsDeploymentAndOfAReplicaSetOfItsOwnReplicaSet() {
+    assertThat(
+            WorkloadName.kind(
+                ownedBy(
+                    "ReplicaSet",
+                    "demo-app-6c9f45b9b8",
+                    true,
+                    Map.of("pod-template-hash", "6c9f45b9b8"))))
+        .isEqualTo("Deployment");
+    assertThat(WorkloadName.kind(ownedBy("ReplicaSet", "frontend", true, Map.of())))
+        .isEqualTo("ReplicaSet");
+  }
+
+  @Test
+  void theKindOfOtherControllersIsTheirOwn() {
+    assertThat(WorkloadName.kind(ownedBy("StatefulSet", "db", true, Map.of())))
+        .isEqualTo("StatefulSet");
+    assertThat(WorkloadName.kind(ownedBy("DaemonSet", "agent", true, Map.of())))
+        .isEqualTo("DaemonSet");
+    assertThat(WorkloadName.kind(ownedBy("Job", "migrate-27", true, Map.of()))).isEqualTo("Job");
+  }
+
+  @Test
+  void aBarePodOrAnOwnerThatIsNotItsControllerHasNoKind() {
+    assertThat(
+            WorkloadName.kind(
+                new PodBuilder().withNewMetadata().withName("p").endMetadata().build()))
+        .isNull();
+    assertThat(WorkloadName.kind(ownedBy("ConfigMap", "x", null, Map.of()))).isNull();
+  }
 }

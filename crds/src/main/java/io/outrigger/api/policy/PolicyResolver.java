@@ -171,7 +171,8 @@ public final class PolicyResolver {
             ? null
             : new SidecarConfig.OtlpMetricsConfig(
                 spec.getOtlp().getEndpoint(),
-                duration(spec.getOtlp().getInterval(), Defaults.PUSH_INTERVAL)),
+                duration(spec.getOtlp().getInterval(), Defaults.PUSH_INTERVAL),
+                spec.getOtlp().getNaming()),
         spec.getStatsd() == null
             ? null
             : new SidecarConfig.StatsdConfig(or(spec.getStatsd().getPort(), Defaults.STATSD_PORT)));
@@ -275,7 +276,9 @@ public final class PolicyResolver {
                 exporter.getEndpoint(),
                 map(exporter.getHeaders()),
                 duration(exporter.getTimeout(), Defaults.EXPORT_TIMEOUT)),
-        map(spec.getResourceAttributes()));
+        map(spec.getResourceAttributes()),
+        or(spec.getWellKnownLabels(), false),
+        nonEmptyOr(spec.getHttpKnownMethods(), Defaults.HTTP_KNOWN_METHODS));
   }
 
   private static Instant created(ObservabilityPolicy policy) {

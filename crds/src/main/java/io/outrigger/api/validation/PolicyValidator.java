@@ -65,6 +65,7 @@ public final class PolicyValidator {
           PolicyValidator::logOutputs,
           PolicyValidator::propagators,
           PolicyValidator::traceExporter,
+          PolicyValidator::httpKnownMethods,
           PolicyValidator::healthTimeouts);
 
   private PolicyValidator() {}
@@ -662,6 +663,28 @@ public final class PolicyValidator {
           new Violation(
               "spec.tracing.propagators",
               "baggage alone carries no trace context; add tracecontext, b3, b3multi, jaeger or xtrace"));
+    }
+    return found.stream();
+  }
+
+  /** Methods are tokens (RFC 9110 §9.1) and case-sensitive, so each must be one and listed once. */
+  private static Stream<Violation> httpKnownMethods(ObservabilityPolicySpec spec) {
+    TracingSpec tracing = spec.getTracing();
+    if (tracing == null || tracing.getHttpKnownMethods() == null) {
+      return Stream.empty();
+    }
+    List<String> methods = tracing.getHttpKnownMethods();
+    List<Violation> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < methods.size(); i++) {
+      String field = "spec.tracing.httpKnownMethods[" + i + "]";
+      String method = methods.get(i);
+      Optional<String> problem = Syntax.httpMethod(method);
+      if (problem.isPresent()) {
+        found.add(new Violation(field, problem.get()));
+      } else if (!seen.add(method)) {
+        found.add(new Violation(field, "'" + method + "' is listed twice"));
+      }
     }
     return found.stream();
   }

@@ -81,6 +81,13 @@ final class Syntax {
         : Optional.of("'" + name + "' is not a valid HTTP header name");
   }
 
+  /** An HTTP method is a token (RFC 9110 §9.1), matched case-sensitively. */
+  static Optional<String> httpMethod(String method) {
+    return method != null && HTTP_TOKEN.matcher(method).matches()
+        ? Optional.empty()
+        : Optional.of("'" + method + "' is not an HTTP method (a token such as GET or PROPFIND)");
+  }
+
   /** An absolute http(s) URL with a host. */
   static Optional<String> httpUrl(String url) {
     if (url == null || url.isBlank()) {

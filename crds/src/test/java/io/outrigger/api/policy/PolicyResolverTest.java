@@ -9,8 +9,10 @@ import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.SidecarMode;
 import io.outrigger.api.v1alpha1.spec.InjectionSpec;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
+import io.outrigger.config.Defaults;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.LogFormat;
+import io.outrigger.config.MetricNaming;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfigCodec;
@@ -90,6 +92,20 @@ class PolicyResolverTest {
     assertThat(config.tracing().samplingRatio()).isEqualTo(0.5);
     assertThat(config.tracing().propagators()).containsExactly(Propagator.B3);
     assertThat(config.tracing().exporter().protocol()).isEqualTo(TraceProtocol.OTLP_GRPC);
+    assertThat(config.tracing().wellKnownLabels()).isTrue();
+    assertThat(config.tracing().httpKnownMethods()).containsExactly("GET", "POST", "PROPFIND");
+    assertThat(config.metrics().otlp().naming()).isEqualTo(MetricNaming.OPENTELEMETRY);
+    assertThat(config.metrics().otlp().interval()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void anOtlpExportThatNamesNoNamingKeepsThePrometheusNames() throws Exception {
+    ObservabilityPolicy policy = load("full.yaml");
+    policy.getSpec().getMetrics().getOtlp().setNaming(null);
+    policy.getSpec().getTracing().setHttpKnownMethods(null);
+    SidecarConfig config = PolicyResolver.resolve(policy).sidecar();
+    assertThat(config.metrics().otlp().naming()).isEqualTo(MetricNaming.PROMETHEUS);
+    assertThat(config.tracing().httpKnownMethods()).isEqualTo(Defaults.HTTP_KNOWN_METHODS);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.outrigger.sidecar.metrics.exposition.MetricFamily;
 import io.outrigger.sidecar.metrics.otlp.OtlpMetricsExporter;
 import io.outrigger.sidecar.metrics.remote.RemoteWriteExporter;
 import io.outrigger.sidecar.metrics.statsd.StatsdComponent;
+import io.outrigger.sidecar.tracing.SemconvHttpMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -34,7 +35,12 @@ public final class AppMetricsComponent implements Component {
   private volatile Enrichment appLabels;
   private List<String> podLabels;
 
-  public AppMetricsComponent(SidecarContext context, StatsdComponent statsd) {
+  /**
+   * @param conventions the proxy's request durations under the HTTP semantic conventions' names,
+   *     which the OTLP export sends when its naming asks for them
+   */
+  public AppMetricsComponent(
+      SidecarContext context, StatsdComponent statsd, SemconvHttpMetrics conventions) {
     this.context = context;
     SidecarConfig first = context.running().get();
     this.appLabels = labels(first.metrics(), context.appContainer());
@@ -53,7 +59,8 @@ public final class AppMetricsComponent implements Component {
             context.vertx(),
             merged,
             Tracing.resource(first.tracing(), context.pod()),
-            context.registry());
+            context.registry(),
+            conventions);
   }
 
   /** Everything this pod exposes: what 15020/metrics serves. */

@@ -2,15 +2,23 @@ package io.outrigger.sidecar.outbound;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
 import io.outrigger.config.DurationText;
 import io.outrigger.config.SidecarConfig.OutboundConfig;
 import io.outrigger.sidecar.proxy.ForwardedHeaders;
 import io.outrigger.sidecar.proxy.UpstreamFailure;
 import io.outrigger.sidecar.tracing.HeaderCarrier;
+import io.outrigger.sidecar.tracing.HttpConventions;
+import io.outrigger.sidecar.tracing.SemconvHttpMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -89,10 +97,18 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
     final Destinations.State state;
     final OutboundConfig config;
     final long start = System.nanoTime();
-    final Span span;
     final MultiMap headers;
+
+    /** The app's trace context, the parent of every attempt's span; null when tracing is off. */
+    final Context parent;
+
     Buffer body;
     int retries;
+
+    /** The current attempt's span, until the attempt ends; null when tracing is off. */
+    Span span;
+
+    long attemptStart;
 
     Exchange(HttpServerRequest request, OutboundTarget requested) {
       this.request = request;
@@ -107,7 +123,14 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
       }
       this.destination = metrics.label(target);
       this.state = destinations.of(target.connectHost() + ":" + target.connectPort());
-      this.span = startSpan();
+      // The app forwards the context of the request it is serving (the inbound server span's
+      // child), so the client spans join that trace; an app that propagates nothing starts one.
+      this.parent =
+          tracing.enabled()
+              ? tracing
+                  .propagator()
+                  .extract(Context.root(), request.headers(), HeaderCarrier.GETTER)
+              : null;
     }
 
     /** The token for this request, or null: none set, the app's own, or not a named destination. */
@@ -121,38 +144,76 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
       return bearer.authorization();
     }
 
-    private Span startSpan() {
-      if (!tracing.enabled()) {
-        return null;
+    /**
+     * Starts an attempt: its span (one per request sent, as the HTTP conventions ask, a resend
+     * carrying {@code http.request.resend_count}) and its context in the headers sent, replacing
+     * the app's and the previous attempt's. Every attribute a sampler may look at is given at
+     * creation.
+     */
+    void startAttempt() {
+      attemptStart = System.nanoTime();
+      if (parent == null || !tracing.enabled()) {
+        return;
       }
-      TextMapPropagator propagator = tracing.propagator();
-      // The app forwards the context of the request it is serving (the inbound server span's
-      // child), so the client span joins that trace; an app that propagates nothing starts one.
-      Context parent = propagator.extract(Context.root(), request.headers(), HeaderCarrier.GETTER);
+      HttpConventions conventions = tracing.conventions();
       String method = request.method().name();
-      Span started =
+      SpanBuilder builder =
           tracing
               .tracer()
-              .spanBuilder(method)
+              .spanBuilder(conventions.spanName(method, null))
               .setSpanKind(SpanKind.CLIENT)
               .setParent(parent)
-              .setAttribute("http.request.method", method)
-              .setAttribute("server.address", target.host())
-              .setAttribute("server.port", (long) target.port())
-              .startSpan();
-      if (started.isRecording()) {
-        started.setAttribute(
-            "url.full",
-            (target.ssl() ? "https://" : "http://")
-                + target.host()
-                + ":"
-                + target.port()
-                + target.uri());
-        started.setAttribute("network.peer.address", target.connectHost());
+              .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, conventions.method(method))
+              .setAttribute(ServerAttributes.SERVER_ADDRESS, target.host())
+              .setAttribute(ServerAttributes.SERVER_PORT, (long) target.port())
+              .setAttribute(UrlAttributes.URL_FULL, urlFull(target))
+              .setAttribute(UrlAttributes.URL_SCHEME, scheme(target))
+              .setAttribute(NetworkAttributes.NETWORK_PEER_ADDRESS, target.connectHost())
+              .setAttribute(NetworkAttributes.NETWORK_PEER_PORT, (long) target.connectPort());
+      String methodOriginal = conventions.methodOriginal(method);
+      if (methodOriginal != null) {
+        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, methodOriginal);
       }
+      if (retries > 0) {
+        builder.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, (long) retries);
+      }
+      span = builder.startSpan();
+      TextMapPropagator propagator = tracing.propagator();
       propagator.fields().forEach(headers::remove);
-      propagator.inject(parent.with(started), headers, HeaderCarrier.SETTER);
-      return started;
+      propagator.inject(parent.with(span), headers, HeaderCarrier.SETTER);
+    }
+
+    /**
+     * Ends the current attempt: its span and its {@code http.client.request.duration}.
+     *
+     * @param status the status the destination answered, or 0 when it answered none
+     * @param failure the sidecar's failure code, or null
+     */
+    void endAttempt(int status, String failure) {
+      String errorType = HttpConventions.errorType(SpanKind.CLIENT, status, failure);
+      Span ending = span;
+      span = null;
+      if (ending != null) {
+        if (status > 0) {
+          ending.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+        }
+        if (errorType != null) {
+          ending.setStatus(StatusCode.ERROR, failure == null ? "" : failure);
+          ending.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+        }
+        ending.end();
+      }
+      SemconvHttpMetrics durations = tracing.httpMetrics();
+      if (durations.recording()) {
+        durations.client(
+            tracing.conventions().method(request.method().name()),
+            target.host(),
+            target.port(),
+            scheme(target),
+            status,
+            errorType,
+            System.nanoTime() - attemptStart);
+      }
     }
 
     boolean retryable() {
@@ -212,6 +273,7 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
   }
 
   private void attempt(Exchange exchange) {
+    exchange.startAttempt();
     if (!exchange.state.breaker().tryAcquire()) {
       metrics.circuitOpen(exchange.destination);
       finish(
@@ -288,12 +350,14 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
     exchange.state.breaker().onFailure();
     boolean connectFailure = !sent || isConnectFailure(error);
     boolean tls = !sent && isTlsFailure(error);
+    UpstreamFailure failure = UpstreamFailure.of(error);
     // Only a request that never reached the destination may be sent again; a certificate that
     // does not verify will not verify a moment later.
-    if (connectFailure && !tls && retry(exchange)) {
+    if (connectFailure && !tls && exchange.retryable() && canRetry(exchange)) {
+      exchange.endAttempt(0, failure.code());
+      retryNow(exchange);
       return;
     }
-    UpstreamFailure failure = UpstreamFailure.of(error);
     boolean tcpOnly = hasCause(error, ConnectTimeoutException.class);
     String detail =
         switch (failure) {
@@ -325,6 +389,7 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
       exchange.state.breaker().onSuccess();
     }
     if ((status == 502 || status == 503) && exchange.retryable() && canRetry(exchange)) {
+      exchange.endAttempt(status, null);
       // Drain the refused answer so its connection can be reused, then go again.
       response.body().onComplete(ignored -> retryNow(exchange));
       return;
@@ -342,17 +407,9 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
         .pipeTo(toApp)
         .onComplete(
             done -> {
-              endSpan(exchange, status, done.succeeded() ? null : "upstream_reset");
+              exchange.endAttempt(status, done.succeeded() ? null : UpstreamFailure.RESET.code());
               record(exchange, status);
             });
-  }
-
-  private boolean retry(Exchange exchange) {
-    if (exchange.retryable() && canRetry(exchange)) {
-      retryNow(exchange);
-      return true;
-    }
-    return false;
   }
 
   private boolean canRetry(Exchange exchange) {
@@ -399,7 +456,8 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
 
   /** The sidecar's own answer to the app, in the inbound proxy's format. */
   private void finish(Exchange exchange, int status, String code, String detail) {
-    endSpan(exchange, status, code);
+    // The destination answered nothing: the status is the sidecar's, not a received one.
+    exchange.endAttempt(0, code);
     HttpServerResponse response = exchange.request.response();
     if (response.headWritten()) {
       response.reset();
@@ -424,20 +482,22 @@ final class OutboundHandler implements Handler<HttpServerRequest> {
         exchange.request.response().bytesWritten());
   }
 
-  private static void endSpan(Exchange exchange, int status, String error) {
-    Span span = exchange.span;
-    if (span == null) {
-      return;
-    }
-    span.setAttribute("http.response.status_code", (long) status);
-    if (exchange.retries > 0) {
-      span.setAttribute("http.request.resend_count", (long) exchange.retries);
-    }
-    if (status >= 500 || error != null) {
-      span.setStatus(StatusCode.ERROR, error == null ? "" : error);
-      span.setAttribute("error.type", error != null ? error : Integer.toString(status));
-    }
-    span.end();
+  /**
+   * {@code url.full}: the destination and the request target, without credentials (the sidecar
+   * builds it from host and port, so it has none) and with signature query values redacted.
+   */
+  static String urlFull(OutboundTarget target) {
+    String uri = target.uri();
+    int query = uri.indexOf('?');
+    String redacted =
+        query < 0
+            ? uri
+            : uri.substring(0, query + 1) + HttpConventions.redactQuery(uri.substring(query + 1));
+    return scheme(target) + "://" + target.host() + ":" + target.port() + redacted;
+  }
+
+  private static String scheme(OutboundTarget target) {
+    return target.ssl() ? "https" : "http";
   }
 
   static void answer(HttpServerResponse response, int status, String code, String detail) {

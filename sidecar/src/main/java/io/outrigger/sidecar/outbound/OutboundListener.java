@@ -80,15 +80,26 @@ final class OutboundListener {
         });
   }
 
-  /** An HTTP/1.x request line starts with a method token and a space; h2c with its preface. */
+  /**
+   * The longest method sniffed, and its space: registered methods run to 17 characters ({@code
+   * UPDATEREDIRECTREF}); WebDAV's {@code PROPFIND} and {@code BASELINE-CONTROL} are longer than the
+   * seven of {@code OPTIONS}.
+   */
+  static final int MAX_METHOD_SNIFFED = 24;
+
+  /**
+   * An HTTP/1.x request line starts with a method (upper-case letters, and hyphens after the first)
+   * and a space; h2c with its preface ({@code PRI * HTTP/2.0}).
+   */
   static boolean looksLikeHttp(Buffer first) {
-    int length = Math.min(first.length(), 8);
+    int length = Math.min(first.length(), MAX_METHOD_SNIFFED);
     for (int i = 0; i < length; i++) {
       byte b = first.getByte(i);
       if (b == ' ') {
         return i >= 3;
       }
-      if (b < 'A' || b > 'Z') {
+      boolean letter = b >= 'A' && b <= 'Z';
+      if (!letter && !(b == '-' && i > 0)) {
         return false;
       }
     }

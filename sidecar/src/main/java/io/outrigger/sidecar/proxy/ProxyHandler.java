@@ -24,6 +24,9 @@ import java.time.Duration;
 final class ProxyHandler implements Handler<HttpServerRequest> {
   static final String ERROR_HEADER = "x-outrigger-error";
 
+  /** {@code error.type} of a request whose client closed the connection before any response. */
+  static final String CLIENT_CLOSED = "client_closed";
+
   private final ListenerPorts port;
   private final ListenerSettings settings;
   private final HttpClient client;
@@ -161,8 +164,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           && request.version() != HttpVersion.HTTP_2) {
         response.setChunked(true);
       }
-      response
-          .send(fromApp)
+      // endOnFailure(false): a body the app breaks off must not be ended as if it were complete
+      // (a terminating chunk would tell the client it got everything).
+      fromApp
+          .pipe()
+          .endOnFailure(false)
+          .to(response)
           .onFailure(
               cause -> {
                 // Headers are out: the status cannot change any more, so the client must see a
@@ -208,7 +215,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
      * not sent on.
      */
     private void answer(int status, String code, String body) {
-      error = code;
+      // A 429 is an answer, not a failure of the exchange: the conventions leave 4xx server spans
+      // unset.
+      if (status >= 500) {
+        error = code;
+      }
       request.resume();
       response
           .setStatusCode(status)
@@ -232,7 +243,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           System.nanoTime() - start,
           request.bytesRead(),
           response.bytesWritten());
-      ServerSpans.end(span, status, error != null && status >= 500 ? error : null);
+      // A client that went away before any response got no status: its request failed.
+      boolean answered = response.headWritten();
+      spans.end(
+          span,
+          request,
+          route,
+          answered ? status : 0,
+          error != null ? error : answered ? null : CLIENT_CLOSED,
+          start);
     }
   }
 }

@@ -1,20 +1,33 @@
 package io.outrigger.sidecar.proxy;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import io.opentelemetry.semconv.UserAgentAttributes;
 import io.outrigger.sidecar.tracing.HeaderCarrier;
+import io.outrigger.sidecar.tracing.HttpConventions;
+import io.outrigger.sidecar.tracing.OriginalRequest;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
 
 /**
- * Server spans for proxied requests: continues the caller's trace (or starts one), and hands the
- * app a context whose parent is the sidecar's span, so the app's own spans join the trace. A
+ * Server spans and {@code http.server.request.duration} for proxied requests, per the HTTP semantic
+ * conventions ({@link HttpConventions}): continues the caller's trace (or starts one), and hands
+ * the app a context whose parent is the sidecar's span, so the app's own spans join the trace. A
  * malformed incoming header is ignored by the propagators: the request starts a new trace and is
  * not refused.
  */
@@ -32,83 +45,119 @@ final class ServerSpans {
   /**
    * Starts the span for {@code request} and writes the child context into {@code toApp} (replacing
    * the caller's propagation headers there). Returns null when tracing is off: headers then pass
-   * through untouched.
+   * through untouched. Every attribute a sampler may look at is given at creation, as the
+   * conventions ask ({@code http.route} included, since the route is known before the span starts).
    */
   Span start(HttpServerRequest request, MultiMap toApp, String route) {
     if (!tracing.enabled()) {
       return null;
     }
+    HttpConventions conventions = tracing.conventions();
     TextMapPropagator propagator = tracing.propagator();
     Context parent = propagator.extract(Context.root(), request.headers(), GETTER);
-    boolean knownRoute = route != null && !RouteLabeler.OTHER.equals(route);
     String method = request.method().name();
-    // Only what the sampler may look at goes on the builder; the rest is added once the span is
-    // known to be
-    // recorded, so the 99% of unsampled requests pay for none of it.
-    Span span =
+    String target = target(route);
+    OriginalRequest original = original(request);
+    SpanBuilder builder =
         tracing
             .tracer()
-            .spanBuilder(knownRoute ? method + " " + route : method)
+            .spanBuilder(conventions.spanName(method, target))
             .setSpanKind(SpanKind.SERVER)
             .setParent(parent)
-            .setAttribute("http.request.method", method)
-            .setAttribute("url.path", request.path())
-            .startSpan();
-    if (span.isRecording()) {
-      describe(span, request, toApp, knownRoute ? route : null);
+            .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, conventions.method(method))
+            .setAttribute(UrlAttributes.URL_PATH, request.path())
+            .setAttribute(UrlAttributes.URL_SCHEME, original.scheme())
+            .setAttribute(
+                NetworkAttributes.NETWORK_PROTOCOL_VERSION,
+                HttpConventions.protocolVersion(request.version()));
+    String methodOriginal = conventions.methodOriginal(method);
+    if (methodOriginal != null) {
+      builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, methodOriginal);
     }
+    if (target != null) {
+      builder.setAttribute(HttpAttributes.HTTP_ROUTE, target);
+    }
+    if (request.query() != null) {
+      builder.setAttribute(UrlAttributes.URL_QUERY, HttpConventions.redactQuery(request.query()));
+    }
+    if (original.host() != null) {
+      builder.setAttribute(ServerAttributes.SERVER_ADDRESS, original.host());
+      builder.setAttribute(ServerAttributes.SERVER_PORT, (long) original.port());
+    }
+    if (original.client() != null) {
+      builder.setAttribute(ClientAttributes.CLIENT_ADDRESS, original.client());
+    }
+    SocketAddress peer = request.remoteAddress();
+    if (peer != null && peer.hostAddress() != null) {
+      builder.setAttribute(NetworkAttributes.NETWORK_PEER_ADDRESS, peer.hostAddress());
+      builder.setAttribute(NetworkAttributes.NETWORK_PEER_PORT, (long) peer.port());
+    }
+    String userAgent = request.headers().get("user-agent");
+    if (userAgent != null) {
+      builder.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
+    }
+    String requestId = toApp.get(ForwardedHeaders.REQUEST_ID);
+    if (requestId != null) {
+      builder.setAttribute(
+          HttpAttributes.HTTP_REQUEST_HEADER.getAttributeKey(ForwardedHeaders.REQUEST_ID),
+          List.of(requestId));
+    }
+    Span span = builder.startSpan();
     propagator.fields().forEach(toApp::remove);
     propagator.inject(parent.with(span), toApp, SETTER);
     return span;
   }
 
   /**
-   * Ends {@code span} with the status the client got; {@code error} is the sidecar's error code, if
-   * any.
+   * Ends {@code span} (if any) and records the request's duration.
+   *
+   * @param status the status the client got, or 0 when it got none (it went away first)
+   * @param failure the sidecar's failure code when the exchange failed (no answer from the app, or
+   *     a response that broke after it started), else null
    */
-  static void end(Span span, int status, String error) {
-    if (span == null) {
-      return;
+  void end(
+      Span span,
+      HttpServerRequest request,
+      String route,
+      int status,
+      String failure,
+      long startNanos) {
+    String errorType = HttpConventions.errorType(SpanKind.SERVER, status, failure);
+    if (span != null) {
+      if (status > 0) {
+        span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+      }
+      if (errorType != null) {
+        // The description only says what the status code cannot.
+        span.setStatus(StatusCode.ERROR, failure == null ? "" : failure);
+        span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+      }
+      span.end();
     }
-    span.setAttribute("http.response.status_code", (long) status);
-    if (status >= 500 || error != null) {
-      span.setStatus(StatusCode.ERROR, error == null ? "" : error);
-      span.setAttribute("error.type", error != null ? error : Integer.toString(status));
-    }
-    span.end();
-  }
-
-  private static void describe(Span span, HttpServerRequest request, MultiMap toApp, String route) {
-    span.setAttribute("url.scheme", request.isSSL() ? "https" : "http");
-    span.setAttribute("server.port", (long) request.localAddress().port());
-    span.setAttribute("network.protocol.version", protocolVersion(request));
-    if (route != null) {
-      span.setAttribute("http.route", route);
-    }
-    if (request.query() != null) {
-      span.setAttribute("url.query", request.query());
-    }
-    if (request.authority() != null) {
-      span.setAttribute("server.address", request.authority().host());
-    }
-    if (request.remoteAddress() != null && request.remoteAddress().hostAddress() != null) {
-      span.setAttribute("client.address", request.remoteAddress().hostAddress());
-    }
-    String userAgent = request.headers().get("user-agent");
-    if (userAgent != null) {
-      span.setAttribute("user_agent.original", userAgent);
-    }
-    String requestId = toApp.get(ForwardedHeaders.REQUEST_ID);
-    if (requestId != null) {
-      span.setAttribute("http.request.header.x-request-id", requestId);
+    var metrics = tracing.httpMetrics();
+    if (metrics.recording()) {
+      metrics.server(
+          tracing.conventions().method(request.method().name()),
+          original(request).scheme(),
+          status,
+          target(route),
+          errorType,
+          HttpConventions.protocolVersion(request.version()),
+          System.nanoTime() - startNanos);
     }
   }
 
-  private static String protocolVersion(HttpServerRequest request) {
-    return switch (request.version()) {
-      case HTTP_1_0 -> "1.0";
-      case HTTP_1_1 -> "1.1";
-      case HTTP_2 -> "2";
-    };
+  /** {@code http.route}: a configured template that matched; the raw path never is one. */
+  private static String target(String route) {
+    return route != null && !RouteLabeler.OTHER.equals(route) ? route : null;
+  }
+
+  private static OriginalRequest original(HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    return OriginalRequest.of(
+        request.headers(),
+        request.authority(),
+        request.isSSL(),
+        peer == null ? null : peer.hostAddress());
   }
 }

@@ -1,8 +1,6 @@
 package io.outrigger.sidecar.tracing;
 
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -32,7 +30,9 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final ReloadableSampler sampler;
   private final SwitchableSpanExporter exporter;
+  private final SemconvHttpMetrics httpMetrics;
   private volatile TextMapPropagator propagator;
+  private volatile HttpConventions conventions;
   private volatile boolean enabled;
   private volatile TracingConfig config;
 
@@ -47,9 +47,11 @@ public final class Tracing implements AutoCloseable {
   public Tracing(TracingConfig config, PodIdentity pod, SpanProcessor extraProcessor) {
     this.sampler = new ReloadableSampler(config.samplingRatio());
     this.exporter = new SwitchableSpanExporter(exporterFor(config.exporter()));
+    Resource resource = PodResource.of(config, pod);
+    this.httpMetrics = new SemconvHttpMetrics(resource);
     var builder =
         SdkTracerProvider.builder()
-            .setResource(resource(config, pod))
+            .setResource(resource)
             .setSampler(sampler)
             .addSpanProcessor(
                 BatchSpanProcessor.builder(exporter)
@@ -70,6 +72,7 @@ public final class Tracing implements AutoCloseable {
     this.enabled = next.enabled();
     sampler.setRatio(next.samplingRatio());
     this.propagator = propagatorFor(next.propagators());
+    this.conventions = new HttpConventions(next.httpKnownMethods());
     if (previous != null && !previous.exporter().equals(next.exporter())) {
       exporter.replace(exporterFor(next.exporter()));
     }
@@ -88,6 +91,19 @@ public final class Tracing implements AutoCloseable {
     return propagator;
   }
 
+  /** The HTTP semantic conventions with the policy's known methods. */
+  public HttpConventions conventions() {
+    return conventions;
+  }
+
+  /**
+   * The HTTP request durations under the semantic conventions' names, for the OTLP metrics export;
+   * they record whether or not tracing is on.
+   */
+  public SemconvHttpMetrics httpMetrics() {
+    return httpMetrics;
+  }
+
   public double samplingRatio() {
     return sampler.ratio();
   }
@@ -100,6 +116,7 @@ public final class Tracing implements AutoCloseable {
   @Override
   public void close() {
     provider.shutdown().join(5, TimeUnit.SECONDS);
+    httpMetrics.close();
   }
 
   static TextMapPropagator propagatorFor(List<Propagator> propagators) {
@@ -160,18 +177,8 @@ public final class Tracing implements AutoCloseable {
     return endpoint.endsWith("/") ? endpoint + "v1/traces" : endpoint + "/v1/traces";
   }
 
-  /** The pod's OpenTelemetry resource, shared by spans and OTLP metrics. */
+  /** The pod's OpenTelemetry resource, shared by spans and OTLP metrics ({@link PodResource}). */
   public static Resource resource(TracingConfig config, PodIdentity pod) {
-    AttributesBuilder attributes = Attributes.builder();
-    config.resourceAttributes().forEach(attributes::put);
-    attributes.put(
-        "service.name", config.serviceName() != null ? config.serviceName() : pod.workload());
-    attributes.put("k8s.pod.name", pod.podName());
-    attributes.put("k8s.namespace.name", pod.namespace());
-    attributes.put("k8s.node.name", pod.nodeName());
-    if (!pod.podUid().isEmpty()) {
-      attributes.put("k8s.pod.uid", pod.podUid());
-    }
-    return Resource.getDefault().merge(Resource.create(attributes.build()));
+    return PodResource.of(config, pod);
   }
 }

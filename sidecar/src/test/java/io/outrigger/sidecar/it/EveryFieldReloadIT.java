@@ -249,6 +249,19 @@ class EveryFieldReloadIT {
             "metrics.otlp.interval",
             "\"100ms\"",
             r -> r.countWithin(sink, "/otlp/v1/metrics", Duration.ofSeconds(1)) >= 4));
+    // With the base's hourly interval the export right after the change comes before any request:
+    // exports every 100 ms show a request made after the change under the conventions' name.
+    c.put(
+        "metrics.otlp.naming",
+        live(
+            "metrics.otlp",
+            "{\"endpoint\": "
+                + sinkUrl("/otlp")
+                + ", \"interval\": \"100ms\", \"naming\": \"opentelemetry\"}",
+            r ->
+                r.proxied("/named") == 200
+                    && sink.since(r.changedAt, "/otlp/v1/metrics").stream()
+                        .anyMatch(q -> q.body.contains("http.server.request.duration"))));
     restart(c, "metrics.statsd.port", Integer.toString(freeUdpPort()));
 
     restart(c, "logs.enabled", "false");
@@ -452,6 +465,17 @@ class EveryFieldReloadIT {
                         .anyMatch(q -> q.headers.containsKey("b3"))));
     restart(c, "tracing.serviceName", "\"other\"");
     restart(c, "tracing.resourceAttributes", "{\"a\": \"b\"}");
+    restart(c, "tracing.wellKnownLabels", "true");
+    // GET no longer known: its spans record _OTHER.
+    c.put(
+        "tracing.httpKnownMethods",
+        live(
+            "tracing.httpKnownMethods",
+            "[\"POST\"]",
+            r ->
+                r.proxied("/known") == 200
+                    && sink.since(r.changedAt, "/traces/v1/traces").stream()
+                        .anyMatch(q -> q.body.contains("_OTHER"))));
     c.put(
         "tracing.exporter.protocol",
         live(

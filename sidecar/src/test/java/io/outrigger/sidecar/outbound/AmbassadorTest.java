@@ -5,10 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfig.OutboundConfig;
 import io.outrigger.config.SidecarConfig.TokenDestination;
@@ -64,6 +73,7 @@ class AmbassadorTest {
   private volatile Handler<HttpServerRequest> upstream = r -> r.response().end("ok");
   private int upstreamPort;
   private int proxyPort;
+  private Tracing tracing;
   private HttpClient app;
 
   private void start(OutboundConfig config) {
@@ -84,7 +94,7 @@ class AmbassadorTest {
                 .listen());
     upstreamPort = server.actualPort();
     SidecarConfig defaults = SidecarConfig.defaults();
-    Tracing tracing =
+    tracing =
         new Tracing(
             defaults.tracing().withSamplingRatio(1.0),
             new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
@@ -155,8 +165,124 @@ class AmbassadorTest {
     assertThat(answer.body()).isEqualTo("answer 3");
     assertThat(attempts).hasValue(3);
     assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isEqualTo(2.0);
+  }
+
+  /** The HTTP conventions: one client span per request sent, a resend counting its attempt. */
+  @Test
+  void eachAttemptIsItsOwnClientSpanCarryingItsResendCount() {
+    start(retrying());
+    AtomicInteger calls = new AtomicInteger();
+    upstream = r -> r.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    HttpClientResponse response =
+        join(
+            app.request(
+                    new RequestOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(upstreamPort)
+                        .setURI("/retry")
+                        .putHeader("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"))
+                .compose(r -> r.send()));
+    assertThat(response.statusCode()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().size() == 3);
+    List<SpanData> attempts = spans.getFinishedSpanItems();
+    assertThat(attempts)
+        .extracting(a -> a.getAttributes().get(HttpAttributes.HTTP_REQUEST_RESEND_COUNT))
+        .containsExactly(null, 1L, 2L);
+    assertThat(attempts)
+        .extracting(a -> a.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE))
+        .containsExactly(503L, 503L, 200L);
+    assertThat(attempts)
+        .extracting(a -> a.getAttributes().get(ErrorAttributes.ERROR_TYPE))
+        .containsExactly("503", "503", null);
+    for (int i = 0; i < 3; i++) {
+      assertThat(seen.get(i).getHeader("traceparent"))
+          .as("attempt %d carries its own span as the upstream's parent", i)
+          .contains(attempts.get(i).getSpanId());
+    }
+    assertThat(attempts)
+        .extracting(SpanData::getTraceId)
+        .containsOnly(attempts.get(0).getTraceId());
+  }
+
+  /** {@code http.client.request.duration} per request sent, as the HTTP conventions define it. */
+  @Test
+  void eachAttemptIsMeasuredAsTheConventionsClientDuration() {
+    start(retrying());
+    tracing.httpMetrics().recording(true);
+    AtomicInteger calls = new AtomicInteger();
+    upstream = r -> r.response().setStatusCode(calls.incrementAndGet() == 1 ? 503 : 200).end();
+    assertThat(call(HttpMethod.GET, "/retry", null).status()).isEqualTo(200);
+
+    Attributes common =
+        Attributes.builder()
+            .put(HttpAttributes.HTTP_REQUEST_METHOD, "GET")
+            .put(ServerAttributes.SERVER_ADDRESS, "127.0.0.1")
+            .put(ServerAttributes.SERVER_PORT, (long) upstreamPort)
+            .put(UrlAttributes.URL_SCHEME, "http")
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              MetricData duration =
+                  tracing.httpMetrics().collect().stream()
+                      .filter(m -> m.getName().equals("http.client.request.duration"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(duration.getUnit()).isEqualTo("s");
+              assertThat(duration.getHistogramData().getPoints())
+                  .extracting(HistogramPointData::getAttributes)
+                  .containsExactlyInAnyOrder(
+                      common.toBuilder()
+                          .put(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 503L)
+                          .put(ErrorAttributes.ERROR_TYPE, "503")
+                          .build(),
+                      common.toBuilder()
+                          .put(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L)
+                          .build());
+            });
+  }
+
+  @Test
+  void aFourHundredIsAnErrorOnTheClientSide() {
+    start(retrying());
+    upstream = r -> r.response().setStatusCode(404).end();
+    assertThat(call(HttpMethod.GET, "/missing", null).status()).isEqualTo(404);
+
     SpanData span = clientSpan();
-    assertThat(span.getAttributes().asMap().toString()).contains("http.request.resend_count=2");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getAttributes().get(ErrorAttributes.ERROR_TYPE)).isEqualTo("404");
+    assertThat(span.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(404L);
+  }
+
+  @Test
+  void anUnknownMethodIsOtherAndTheClientSpanIsNamedHttp() {
+    start(retrying());
+    assertThat(call(HttpMethod.valueOf("PROPFIND"), "/dav", null).status()).isEqualTo(200);
+
+    SpanData span = clientSpan();
+    assertThat(span.getName()).isEqualTo("HTTP");
+    assertThat(span.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD)).isEqualTo("_OTHER");
+    assertThat(span.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL))
+        .isEqualTo("PROPFIND");
+  }
+
+  @Test
+  void aClientSpanNamesTheDestinationAndRedactsSignaturesInItsUrl() {
+    start(retrying());
+    assertThat(call(HttpMethod.GET, "/files/a?sig=s3cr3t&size=2", null).status()).isEqualTo(200);
+
+    SpanData span = clientSpan();
+    assertThat(span.getName()).isEqualTo("GET");
+    assertThat(span.getAttributes().get(UrlAttributes.URL_FULL))
+        .isEqualTo("http://127.0.0.1:" + upstreamPort + "/files/a?sig=REDACTED&size=2");
+    assertThat(span.getAttributes().get(ServerAttributes.SERVER_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(span.getAttributes().get(ServerAttributes.SERVER_PORT))
+        .isEqualTo((long) upstreamPort);
+    assertThat(span.getAttributes().get(NetworkAttributes.NETWORK_PEER_PORT))
+        .isEqualTo((long) upstreamPort);
   }
 
   @Test
@@ -206,6 +332,26 @@ class AmbassadorTest {
     assertThat(answer.body())
         .startsWith("outrigger sidecar: the connection to 127.0.0.1:" + closed);
     assertThat(counter("outrigger_outbound_retries_total", "outcome", "retried")).isEqualTo(2.0);
+  }
+
+  /**
+   * The destination answered nothing: each attempt's span has no status code (the 503 is the
+   * sidecar's own) and names the failure.
+   */
+  @Test
+  void anAttemptTheDestinationNeverAnsweredHasNoStatusCode() throws Exception {
+    start(config(0, 0.2, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), null));
+    Answer answer =
+        join(
+            app.request(new RequestOptions().setHost("127.0.0.1").setPort(1).setURI("/x"))
+                .compose(r -> r.send())
+                .compose(AmbassadorTest::answer));
+    assertThat(answer.status()).isEqualTo(503);
+
+    SpanData span = clientSpan();
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE)).isNull();
+    assertThat(span.getAttributes().get(ErrorAttributes.ERROR_TYPE)).isEqualTo("upstream_refused");
   }
 
   @Test

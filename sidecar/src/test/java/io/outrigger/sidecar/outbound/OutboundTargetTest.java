@@ -90,4 +90,21 @@ class OutboundTargetTest {
         .isFalse();
     assertThat(OutboundListener.looksLikeHttp(io.vertx.core.buffer.Buffer.buffer("GE"))).isFalse();
   }
+
+  /** Methods longer than OPTIONS are HTTP too: the ambassador used to close their connections. */
+  @Test
+  void sniffsMethodsLongerThanSevenLetters() {
+    assertThat(
+            OutboundListener.looksLikeHttp(
+                io.vertx.core.buffer.Buffer.buffer("PROPFIND /dav HTTP/1.1")))
+        .isTrue();
+    assertThat(
+            OutboundListener.looksLikeHttp(
+                io.vertx.core.buffer.Buffer.buffer("BASELINE-CONTROL /dav HTTP/1.1")))
+        .isTrue();
+    assertThat(
+            OutboundListener.looksLikeHttp(io.vertx.core.buffer.Buffer.buffer("-GET / HTTP/1.1")))
+        .as("a method starts with a letter")
+        .isFalse();
+  }
 }

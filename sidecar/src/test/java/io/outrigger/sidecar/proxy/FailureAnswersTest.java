@@ -91,6 +91,24 @@ class FailureAnswersTest {
     }
   }
 
+  /** The status is out, so the only honest answer left is a broken one: no terminating chunk. */
+  @Test
+  void aBodyTheAppBreaksOffIsNotEndedAsIfComplete() throws Exception {
+    try (ProxyHarness h = new ProxyHarness()) {
+      h.backend(
+          r -> {
+            r.response().setChunked(true).write("partial");
+            h.vertx.setTimer(100, t -> r.connection().close());
+          });
+      String response =
+          RawHttp.exchange(
+              h.proxyPort(), "GET /broken HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n");
+
+      assertThat(response).startsWith("HTTP/1.1 200").contains("partial");
+      assertThat(response).doesNotContain("\r\n0\r\n\r\n");
+    }
+  }
+
   @Test
   void appResettingTheConnectionGets502() throws Exception {
     try (ProxyHarness h = new ProxyHarness()) {

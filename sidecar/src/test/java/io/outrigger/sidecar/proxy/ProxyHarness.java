@@ -2,7 +2,12 @@ package io.outrigger.sidecar.proxy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.SidecarConfig;
@@ -18,6 +23,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +35,10 @@ import java.util.function.UnaryOperator;
 final class ProxyHarness implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
+
+  /** Each span's attributes when it started: what a sampler could have looked at. */
+  final List<Attributes> atStart = new CopyOnWriteArrayList<>();
+
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final Tracing tracing;
   final InboundProxy proxy;
@@ -51,7 +61,7 @@ final class ProxyHarness implements AutoCloseable {
         new Tracing(
             config.tracing(),
             new PodIdentity("pod-1", "ns", "node-1", "uid-1", "demo", Map.of()),
-            SimpleSpanProcessor.create(spans));
+            SpanProcessor.composite(SimpleSpanProcessor.create(spans), new StartAttributes()));
     proxy =
         new InboundProxy(
             vertx,
@@ -87,6 +97,27 @@ final class ProxyHarness implements AutoCloseable {
   public void close() {
     tracing.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  /** Keeps each span's attributes as they were when it started. */
+  private final class StartAttributes implements SpanProcessor {
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {
+      atStart.add(span.toSpanData().getAttributes());
+    }
+
+    @Override
+    public boolean isStartRequired() {
+      return true;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {}
+
+    @Override
+    public boolean isEndRequired() {
+      return false;
+    }
   }
 
   static SidecarConfig withSampling(SidecarConfig c, double ratio) {

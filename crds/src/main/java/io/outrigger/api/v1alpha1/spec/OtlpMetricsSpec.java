@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.outrigger.config.Defaults;
 import io.outrigger.config.DurationText;
+import io.outrigger.config.MetricNaming;
 
 /** OTLP metrics over HTTP/protobuf. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,12 +22,30 @@ public class OtlpMetricsSpec {
   @Default(Defaults.PUSH_INTERVAL)
   private String interval;
 
+  @JsonPropertyDescription(
+      "Names of the sidecar's own request metrics in the export: prometheus (as scraped:"
+          + " outrigger_requests_total, outrigger_request_duration_seconds) or opentelemetry (the"
+          + " HTTP semantic conventions: http.server.request.duration and"
+          + " http.client.request.duration in seconds, with http.request.method,"
+          + " http.response.status_code, http.route, url.scheme, error.type). Scrapes keep the"
+          + " Prometheus names either way.")
+  @Default("prometheus")
+  private MetricNaming naming;
+
   public String getEndpoint() {
     return endpoint;
   }
 
   public void setEndpoint(String endpoint) {
     this.endpoint = endpoint;
+  }
+
+  public MetricNaming getNaming() {
+    return naming;
+  }
+
+  public void setNaming(MetricNaming naming) {
+    this.naming = naming;
   }
 
   public String getInterval() {

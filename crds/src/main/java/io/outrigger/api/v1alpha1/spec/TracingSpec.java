@@ -31,14 +31,35 @@ public class TracingSpec {
   @Size(min = 1, max = 6)
   private List<Propagator> propagators;
 
-  @JsonPropertyDescription("service.name of the spans; default: the workload name.")
+  @JsonPropertyDescription(
+      "service.name of spans and OTLP metrics; it wins over the pod's"
+          + " resource.opentelemetry.io/service.name annotation and its labels. Default: as the"
+          + " OpenTelemetry Kubernetes conventions say (the annotation, the well-known labels when"
+          + " wellKnownLabels is on, the workload, the pod).")
   private String serviceName;
 
   @JsonPropertyDescription("Where spans go; absent: nowhere (context still propagates).")
   private TraceExporterSpec exporter;
 
-  @JsonPropertyDescription("Extra OpenTelemetry resource attributes.")
+  @JsonPropertyDescription(
+      "Extra OpenTelemetry resource attributes; they win over the pod's"
+          + " resource.opentelemetry.io/* annotations and the computed service.* and k8s.* ones.")
   private Map<String, String> resourceAttributes;
+
+  @JsonPropertyDescription(
+      "Take service.name from the pod's app.kubernetes.io/instance (else app.kubernetes.io/name)"
+          + " label and service.version from app.kubernetes.io/version, as the OpenTelemetry"
+          + " Kubernetes conventions say, which ask for this to be opt-in.")
+  @Default("false")
+  private Boolean wellKnownLabels;
+
+  @JsonPropertyDescription(
+      "HTTP methods recorded as they are in spans and OTLP metrics; any other is recorded as"
+          + " _OTHER (with the real one in http.request.method_original) and names its span HTTP."
+          + " Replaces the default list: CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT,"
+          + " QUERY, TRACE.")
+  @Size(min = 1, max = 64)
+  private List<String> httpKnownMethods;
 
   public Boolean getEnabled() {
     return enabled;
@@ -78,6 +99,22 @@ public class TracingSpec {
 
   public void setExporter(TraceExporterSpec exporter) {
     this.exporter = exporter;
+  }
+
+  public Boolean getWellKnownLabels() {
+    return wellKnownLabels;
+  }
+
+  public void setWellKnownLabels(Boolean wellKnownLabels) {
+    this.wellKnownLabels = wellKnownLabels;
+  }
+
+  public List<String> getHttpKnownMethods() {
+    return httpKnownMethods;
+  }
+
+  public void setHttpKnownMethods(List<String> httpKnownMethods) {
+    this.httpKnownMethods = httpKnownMethods;
   }
 
   public Map<String, String> getResourceAttributes() {
