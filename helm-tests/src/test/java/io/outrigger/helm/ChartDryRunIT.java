@@ -92,9 +92,7 @@ class ChartDryRunIT {
             });
     assertThat(accepted)
         .contains(
-            "Deployment/"
-                + set.release().replaceFirst("^(?!.*outrigger).*$", "$0-outrigger")
-                + "-operator")
+            "Deployment/" + ChartRender.one(objects, "Deployment", null).getMetadata().getName())
         .anyMatch(name -> name.startsWith("MutatingWebhookConfiguration/"))
         .anyMatch(name -> name.startsWith("ClusterRole/"));
   }
