@@ -47,7 +47,7 @@ lint:
 crds:
 	$(MVN) -q -DskipTests -pl crds -am process-test-classes
 	cp crds/target/classes/META-INF/fabric8/$(CRD_FILE) crds/$(CRD_FILE)
-	cp crds/$(CRD_FILE) helm/outrigger/crds/$(CRD_FILE)
+	cp crds/$(CRD_FILE) helm/outrigger/files/crds/$(CRD_FILE)
 
 ## helm-lint: helm lint and template of the chart for every tested values set (helm-java; no helm binary)
 helm-lint:

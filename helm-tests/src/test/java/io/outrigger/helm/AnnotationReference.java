@@ -179,7 +179,10 @@ final class AnnotationReference {
         "TELEMETRY",
         new String[] {
           "pod IP",
-          "`/metrics` (merged), `/healthz`, `/readyz`, `/app-health/<container>/<livez\\|readyz\\|startupz>`"
+          "`/metrics` (merged), `/healthz`, `/readyz`, `/app-health/<container>/<livez\\|readyz\\|startupz>`;"
+              + " declared on the sidecar container as `"
+              + Ports.TELEMETRY_NAME
+              + "`, the port name a PodMonitor selects"
         });
   }
 

@@ -2,6 +2,7 @@ package io.outrigger.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,6 +10,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.testing.RealKubeApiServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -19,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code helm install}, {@code helm upgrade} and {@code helm uninstall} (Helm's own code, through
- * helm-java) against the real API server: what the operator writes survives an upgrade, and an
- * uninstall leaves nothing of the release behind but the CRD (Helm's rule).
+ * helm-java) against the real API server: what the operator writes survives an upgrade, the upgrade
+ * updates the CRD, and an uninstall leaves nothing of the release behind but the CRD ({@code
+ * crds.keep}).
  *
  * <p>The release's webhook configuration names a Service; no pod is created while it is registered
  * (the test removes it before returning), so the API server never dials the Service's cluster IP.
@@ -30,6 +35,7 @@ class ChartLifecycleIT {
   private static final String NAMESPACE = "lifecycle-system";
   private static final String FULLNAME = "lifecycle-outrigger";
   private static final String SELECTOR = "app.kubernetes.io/instance=" + RELEASE;
+  private static final String CRD = "observabilitypolicies.outrigger.io";
 
   private static KubernetesClient client;
 
@@ -43,11 +49,61 @@ class ChartLifecycleIT {
     client.close();
   }
 
+  /**
+   * The chart as it was before the CRD change of this version: {@code cpuRequest} had a schema
+   * default (which kept the cluster's sidecar resources from applying). An upgrade to the current
+   * chart must take it out of the stored CRD: the proof that {@code helm upgrade} updates the CRD.
+   */
+  private static Path previousChart() throws IOException {
+    Path copy = ChartRender.copyChart();
+    Path crd = copy.resolve("files/crds").resolve(Repo.crd().getFileName());
+    String current = Files.readString(crd);
+    String previous =
+        current.replace(
+            "                      cpuRequest:\n",
+            "                      cpuRequest:\n                        default: \"50m\"\n");
+    assertThat(previous).isNotEqualTo(current);
+    Files.writeString(crd, previous);
+    return copy;
+  }
+
+  /**
+   * What UPGRADING.md tells an admin whose CRD is not (yet) the release's: label and annotate it so
+   * that Helm adopts it. The CRD exists here when another test applied it first.
+   */
+  private static void adoptExistingCrd() {
+    var crds = client.apiextensions().v1().customResourceDefinitions();
+    var existing = crds.withName(CRD).get();
+    if (existing != null) {
+      crds.withName(CRD)
+          .edit(
+              crd -> {
+                crd.setMetadata(
+                    new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(crd.getMetadata())
+                        .addToLabels("app.kubernetes.io/managed-by", "Helm")
+                        .addToAnnotations("meta.helm.sh/release-name", RELEASE)
+                        .addToAnnotations("meta.helm.sh/release-namespace", NAMESPACE)
+                        .build());
+                return crd;
+              });
+    }
+  }
+
+  private static JsonNode cpuRequestSchema() {
+    return ChartRender.YAML
+        .valueToTree(client.apiextensions().v1().customResourceDefinitions().withName(CRD).get())
+        .at(
+            "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/injection"
+                + "/properties/resources/properties/cpuRequest");
+  }
+
   @Test
-  void installUpgradeUninstall() {
+  void installUpgradeUninstall() throws IOException {
     String kubeconfig = RealKubeApiServer.kubeConfigYaml();
+    adoptExistingCrd();
+    Path previous = previousChart();
     Release installed =
-        new Helm(Repo.chart())
+        new Helm(previous)
             .install()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
@@ -71,8 +127,9 @@ class ChartLifecycleIT {
                   .customResourceDefinitions()
                   .withName("observabilitypolicies.outrigger.io")
                   .get())
-          .as("the CRD from the chart's crds/")
+          .as("the CRD from the chart's templates")
           .isNotNull();
+      assertThat(cpuRequestSchema().path("default").asText()).isEqualTo("50m");
 
       // What the operator does once running: fill its Secret, patch the CA bundle in.
       Secret secret =
@@ -99,6 +156,10 @@ class ChartLifecycleIT {
               .call();
 
       assertThat(upgraded.getRevision()).isEqualTo("2");
+      assertThat(cpuRequestSchema().has("default"))
+          .as("helm upgrade updated the CRD (the previous chart's schema default is gone)")
+          .isFalse();
+      assertThat(cpuRequestSchema().path("description").asText()).contains("cluster's default");
       assertThat(webhook().getWebhooks().get(0).getTimeoutSeconds()).isEqualTo(7);
       // The chart renders neither the Secret's data nor caBundle, so Helm's three-way merge keeps
       // both.
@@ -112,6 +173,7 @@ class ChartLifecycleIT {
           .containsKey("tls.crt");
       assertThat(webhook().getWebhooks().get(0).getClientConfig().getCaBundle()).isNotEmpty();
     } finally {
+      ChartRender.delete(previous);
       try {
         Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
       } finally {
@@ -136,7 +198,7 @@ class ChartLifecycleIT {
                 .customResourceDefinitions()
                 .withName("observabilitypolicies.outrigger.io")
                 .get())
-        .as("Helm never deletes a CRD (it would delete every policy)")
+        .as("crds.keep: helm uninstall leaves the CRD (deleting it would delete every policy)")
         .isNotNull();
   }
 

@@ -57,9 +57,57 @@ final class ChartRender {
     return command.call();
   }
 
+  /**
+   * The chart's {@code helm test} hooks as {@code helm template} would show them. helm-java returns
+   * the release manifest only, and Helm keeps hooks apart from it, so they are rendered from a copy
+   * of the chart whose hook annotations are taken out (ChartTemplateTest checks them in the
+   * source).
+   */
+  static List<GenericKubernetesResource> testHooks(
+      String release, String namespace, ValuesSet values) {
+    Path copy = copyChart();
+    try {
+      List<String> hooks = new ArrayList<>();
+      try (Stream<Path> files = Files.list(copy.resolve("templates/tests"))) {
+        for (Path file : files.toList()) {
+          Files.writeString(
+              file,
+              String.join(
+                  "\n",
+                  Files.readAllLines(file).stream()
+                      .filter(line -> !line.contains("helm.sh/hook"))
+                      .toList()));
+          hooks.add(file.getFileName().toString());
+        }
+      }
+      Path templates = copy.resolve("templates");
+      try (Stream<Path> files = Files.list(templates)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          if (!file.getFileName().toString().startsWith("_")) {
+            Files.delete(file);
+          }
+        }
+      }
+      TemplateCommand command =
+          new Helm(copy).template().withName(release).withNamespace(namespace);
+      Optional<Path> file = values.file();
+      if (file.isPresent()) {
+        command = command.withValuesFile(file.get());
+      }
+      return parse(command.call());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      delete(copy);
+    }
+  }
+
   /** Every document of a multi-document YAML stream that is an object. */
   static List<GenericKubernetesResource> parse(String yaml) {
     List<GenericKubernetesResource> objects = new ArrayList<>();
+    if (yaml == null) {
+      return objects; // helm-java's answer for a chart that renders nothing
+    }
     try (var parser = new YAMLFactory().createParser(yaml)) {
       Iterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class);
       while (docs.hasNext()) {
@@ -107,7 +155,8 @@ final class ChartRender {
             });
   }
 
-  private static Path copyChart() {
+  /** A copy of the chart in a temporary directory (delete it with {@link #delete}). */
+  static Path copyChart() {
     try {
       Path target = Files.createTempDirectory("outrigger-chart").resolve("outrigger");
       Path source = Repo.chart();
@@ -127,7 +176,7 @@ final class ChartRender {
     }
   }
 
-  private static void delete(Path chartCopy) {
+  static void delete(Path chartCopy) {
     try (Stream<Path> files = Files.walk(chartCopy.getParent())) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

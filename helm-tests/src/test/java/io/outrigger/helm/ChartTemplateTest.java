@@ -296,6 +296,348 @@ class ChartTemplateTest {
     }
   }
 
+  private static List<GenericKubernetesResource> render(String yaml) {
+    return render(ValuesSet.ofYaml(yaml, "outrigger", "outrigger-system"));
+  }
+
+  private static Map<String, String> labels(GenericKubernetesResource object) {
+    return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
+  }
+
+  @Test
+  void nameAndNamespaceOverridesRenameAndMoveEveryObject() {
+    List<GenericKubernetesResource> objects =
+        ChartRender.template(
+            "outrigger",
+            "default",
+            ValuesSet.ofYaml(
+                "nameOverride: obs\nfullnameOverride: platform-obs\nnamespaceOverride: obs-system",
+                "outrigger",
+                "default"),
+            KUBE);
+    Map<String, JsonNode> env = env(operatorContainer(objects));
+
+    assertThat(one(objects, "Deployment", "platform-obs-operator").getMetadata().getNamespace())
+        .isEqualTo("obs-system");
+    assertThat(env.get("OUTRIGGER_CERTIFICATES_SERVICE").path("value").asText())
+        .isEqualTo("platform-obs-webhook");
+    assertThat(one(objects, "MutatingWebhookConfiguration", "platform-obs")).isNotNull();
+    for (GenericKubernetesResource object : objects) {
+      assertThat(labels(object))
+          .as("%s %s", object.getKind(), object.getMetadata().getName())
+          .containsEntry("app.kubernetes.io/name", "obs");
+      if (object.getMetadata().getNamespace() != null) {
+        assertThat(object.getMetadata().getNamespace())
+            .as("%s %s", object.getKind(), object.getMetadata().getName())
+            .isEqualTo("obs-system");
+      }
+    }
+    assertThat(texts(webhook(objects).at("/namespaceSelector/matchExpressions/0/values")))
+        .contains("obs-system")
+        .doesNotContain("default");
+    assertThat(
+            tree(one(objects, "ClusterRoleBinding", "platform-obs-operator"))
+                .at("/subjects/0/namespace")
+                .asText())
+        .isEqualTo("obs-system");
+  }
+
+  @Test
+  void commonLabelsAreOnEveryObjectAndThePodsButNeverReplaceTheChartsOwn() {
+    List<GenericKubernetesResource> objects =
+        render(
+            "commonLabels: {team: platform, app.kubernetes.io/name: mine, app.kubernetes.io/instance: x}");
+
+    assertThat(objects).isNotEmpty();
+    for (GenericKubernetesResource object : objects) {
+      assertThat(labels(object))
+          .as("%s %s", object.getKind(), object.getMetadata().getName())
+          .containsEntry("team", "platform")
+          .containsEntry("app.kubernetes.io/name", "outrigger")
+          .containsEntry("app.kubernetes.io/instance", "outrigger");
+    }
+    assertThat(
+            tree(one(objects, "Deployment", null))
+                .at("/spec/template/metadata/labels/team")
+                .asText())
+        .isEqualTo("platform");
+  }
+
+  @Test
+  void theRegistryIsSplitFromTheRepositoryAndAFullRepositoryStillWorks() {
+    assertThat(operatorContainer(render(ValuesSet.DEFAULTS)).path("image").asText())
+        .isEqualTo("ghcr.io/outrigger/operator:0.1.0");
+    assertThat(
+            operatorContainer(render("image: {registry: registry.example.com/}"))
+                .path("image")
+                .asText())
+        .isEqualTo("registry.example.com/outrigger/operator:0.1.0");
+
+    List<GenericKubernetesResource> habits = render(ValuesSet.named("platform-habits"));
+    assertThat(operatorContainer(habits).path("image").asText())
+        .as("global.imageRegistry beats image.registry")
+        .isEqualTo("mirror.example.com/outrigger/operator:0.1.0");
+    assertThat(env(operatorContainer(habits)).get("OUTRIGGER_SIDECAR_IMAGE").path("value").asText())
+        .as("the image's own registry beats both")
+        .isEqualTo("sidecars.example.com:5000/outrigger/sidecar:0.1.0");
+    assertThat(
+            env(operatorContainer(render("image: {sidecar: {repository: localhost/sidecar}}")))
+                .get("OUTRIGGER_SIDECAR_IMAGE")
+                .path("value")
+                .asText())
+        .isEqualTo("localhost/sidecar:0.1.0");
+  }
+
+  @Test
+  void openShiftLeavesTheIdsToItsSecurityContextConstraints() {
+    List<GenericKubernetesResource> objects = render(ValuesSet.named("platform-habits"));
+    JsonNode pod = tree(one(objects, "Deployment", null)).at("/spec/template/spec");
+
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    assertThat(pod.path("securityContext").has("runAsUser")).isFalse();
+    assertThat(pod.path("securityContext").has("runAsGroup")).isFalse();
+    assertThat(pod.path("securityContext").has("fsGroup")).isFalse();
+    JsonNode container = pod.at("/containers/0/securityContext");
+    assertThat(container.has("runAsUser")).isFalse();
+    assertThat(container.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(texts(container.at("/capabilities/drop"))).containsExactly("ALL");
+  }
+
+  @Test
+  void extraArgsFollowTheJvmOptionsAndExtraEnvIsAdded() {
+    Map<String, JsonNode> env = env(operatorContainer(render(ValuesSet.named("platform-habits"))));
+
+    assertThat(env.get("JAVA_OPTS").path("value").asText())
+        .isEqualTo(
+            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+                + " -Dquarkus.log.category.\"io.fabric8\".level=WARN");
+    assertThat(env.get("TZ").path("value").asText()).isEqualTo("UTC");
+    assertThat(env.get("QUARKUS_LOG_CONSOLE_DARKEN").path("value").asText()).isEqualTo("1");
+    assertThat(
+            env(operatorContainer(render(ValuesSet.DEFAULTS)))
+                .get("JAVA_OPTS")
+                .path("value")
+                .asText())
+        .isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+  }
+
+  @Test
+  void theWebhookSelectorsNarrowBesideTheExclusionAndTheOptInLabel() {
+    JsonNode webhook = webhook(render(ValuesSet.named("platform-habits")));
+
+    assertThat(webhook.at("/namespaceSelector/matchLabels/outrigger.example.com~1tenant").asText())
+        .isEqualTo("true");
+    JsonNode expressions = webhook.at("/namespaceSelector/matchExpressions");
+    assertThat(expressions.get(0).path("key").asText()).isEqualTo("kubernetes.io/metadata.name");
+    assertThat(expressions.get(1).path("key").asText()).isEqualTo("environment");
+    assertThat(webhook.at("/objectSelector/matchExpressions").size()).isEqualTo(1);
+    assertThat(webhook.at("/objectSelector/matchExpressions/0/operator").asText())
+        .isEqualTo("DoesNotExist");
+
+    JsonNode both =
+        webhook(
+            render(
+                "webhook: {onlyLabelledPods: true, objectSelector: {matchLabels: {tier: web}}}"));
+    assertThat(both.at("/objectSelector/matchLabels/tier").asText()).isEqualTo("web");
+    assertThat(both.at("/objectSelector/matchExpressions/0/key").asText())
+        .isEqualTo("outrigger.io/inject");
+  }
+
+  @Test
+  void sidecarResourcesReachTheOperatorAsTheResolversDefaults() {
+    Map<String, JsonNode> defaults = env(operatorContainer(render(ValuesSet.DEFAULTS)));
+    assertThat(defaults.get("OUTRIGGER_SIDECAR_RESOURCES_CPU_REQUEST").path("value").asText())
+        .isEqualTo(io.outrigger.config.Defaults.SIDECAR_CPU_REQUEST);
+    assertThat(defaults.get("OUTRIGGER_SIDECAR_RESOURCES_MEMORY_REQUEST").path("value").asText())
+        .isEqualTo(io.outrigger.config.Defaults.SIDECAR_MEMORY_REQUEST);
+    assertThat(defaults.get("OUTRIGGER_SIDECAR_RESOURCES_MEMORY_LIMIT").path("value").asText())
+        .isEqualTo(io.outrigger.config.Defaults.SIDECAR_MEMORY_LIMIT);
+    assertThat(defaults).doesNotContainKey("OUTRIGGER_SIDECAR_RESOURCES_CPU_LIMIT");
+
+    Map<String, JsonNode> habits =
+        env(operatorContainer(render(ValuesSet.named("platform-habits"))));
+    assertThat(habits.get("OUTRIGGER_SIDECAR_RESOURCES_CPU_REQUEST").path("value").asText())
+        .isEqualTo("100m");
+    assertThat(habits.get("OUTRIGGER_SIDECAR_RESOURCES_CPU_LIMIT").path("value").asText())
+        .isEqualTo("1");
+    assertThat(habits.get("OUTRIGGER_SIDECAR_RESOURCES_MEMORY_LIMIT").path("value").asText())
+        .isEqualTo("320Mi");
+  }
+
+  @Test
+  void theCrdIsATemplateKeptOnUninstallAndLeftOutWhenAsked() throws Exception {
+    GenericKubernetesResource crd =
+        one(
+            render(ValuesSet.DEFAULTS),
+            "CustomResourceDefinition",
+            "observabilitypolicies.outrigger.io");
+    JsonNode generated = ChartRender.YAML.readTree(Repo.crd().toFile());
+
+    // Helm's fromYaml/toYaml reads every number as a float (1.0 becomes 1, 1000000.0 1e+06):
+    // the same JSON numbers to the API server, so they are compared as numbers.
+    assertThat(numbersAsDecimals(tree(crd).path("spec")))
+        .as("the rendered CRD is the generated one")
+        .isEqualTo(numbersAsDecimals(generated.path("spec")));
+    assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(labels(crd)).containsEntry("app.kubernetes.io/part-of", "outrigger");
+    assertThat(
+            one(render("crds: {keep: false}"), "CustomResourceDefinition", null)
+                .getMetadata()
+                .getAnnotations())
+        .isNullOrEmpty();
+    assertThat(all(render(ValuesSet.named("platform-habits")), "CustomResourceDefinition"))
+        .isEmpty();
+  }
+
+  @Test
+  void theHelmTestPodAsksTheWebhookWithTheOperatorImageAndTheWebhooksCa() throws Exception {
+    GenericKubernetesResource test =
+        one(
+            ChartRender.testHooks("outrigger", "outrigger-system", ValuesSet.DEFAULTS),
+            "Pod",
+            "outrigger-test-webhook");
+    JsonNode pod = tree(test);
+
+    assertThat(
+            java.nio.file.Files.readString(
+                Repo.chart().resolve("templates/tests/webhook-answers.yaml")))
+        .contains("helm.sh/hook: test");
+    assertThat(all(render(ValuesSet.DEFAULTS), "Pod"))
+        .as("a hook, not part of the release's manifest")
+        .isEmpty();
+    assertThat(pod.at("/spec/containers/0/image").asText())
+        .as("an image the project builds")
+        .isEqualTo("ghcr.io/outrigger/operator:0.1.0");
+    assertThat(texts(pod.at("/spec/containers/0/command")))
+        .contains("io.outrigger.operator.check.WebhookCheck");
+    assertThat(texts(pod.at("/spec/containers/0/args")))
+        .containsExactly(
+            "https://outrigger-webhook.outrigger-system.svc:443/mutate",
+            "/var/run/outrigger/ca/ca.crt",
+            "outrigger-system");
+    assertThat(pod.at("/spec/volumes/0/secret/secretName").asText())
+        .isEqualTo("outrigger-webhook-tls");
+    ValuesSet certManager = ValuesSet.named("cert-manager");
+    assertThat(
+            tree(one(
+                    ChartRender.testHooks(
+                        certManager.release(), certManager.namespace(), certManager),
+                    "Pod",
+                    null))
+                .at("/spec/volumes/0/secret/secretName")
+                .asText())
+        .isEqualTo("outrigger-webhook-cert");
+    assertThat(
+            ChartRender.testHooks(
+                "outrigger",
+                "outrigger-system",
+                ValuesSet.ofYaml("tests: {enabled: false}", "outrigger", "outrigger-system")))
+        .isEmpty();
+  }
+
+  @Test
+  void prometheusOperatorObjectsAreOffByDefaultAndNeedTheirCrdsOrAnExplicitAsk() {
+    for (String kind : List.of("PodMonitor", "ServiceMonitor", "PrometheusRule")) {
+      assertThat(all(render(ValuesSet.DEFAULTS), kind)).as(kind).isEmpty();
+    }
+    // Asked for, but helm template serves no monitoring.coreos.com/v1: not rendered.
+    List<GenericKubernetesResource> asked =
+        render(
+            "prometheusOperator: {podMonitor: {enabled: true}, serviceMonitor: {enabled: true},"
+                + " prometheusRule: {enabled: true}}");
+    assertThat(asked).noneMatch(o -> o.getApiVersion().startsWith("monitoring.coreos.com"));
+    List<GenericKubernetesResource> forced = render(ValuesSet.named("prometheus-operator"));
+    assertThat(one(forced, "PodMonitor", null)).isNotNull();
+    assertThat(one(forced, "ServiceMonitor", null)).isNotNull();
+    assertThat(one(forced, "PrometheusRule", null)).isNotNull();
+  }
+
+  @Test
+  void thePodMonitorSelectsInjectedPodsByTheWebhooksLabelAndPortName() {
+    GenericKubernetesResource monitor =
+        one(render(ValuesSet.named("prometheus-operator")), "PodMonitor", null);
+    JsonNode spec = tree(monitor).path("spec");
+
+    assertThat(labels(monitor)).containsEntry("release", "kube-prometheus-stack");
+    assertThat(spec.at("/selector/matchLabels").path(io.outrigger.api.Names.INJECTED).asText())
+        .isEqualTo("true");
+    JsonNode endpoint = spec.at("/podMetricsEndpoints/0");
+    assertThat(endpoint.path("port").asText()).isEqualTo(io.outrigger.config.Ports.TELEMETRY_NAME);
+    assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+    assertThat(endpoint.path("honorLabels").asBoolean()).isTrue();
+    assertThat(endpoint.at("/relabelings/0/replacement").asText()).isEqualTo("outrigger-sidecar");
+    assertThat(spec.at("/namespaceSelector/any").asBoolean()).isTrue();
+
+    JsonNode watched =
+        tree(one(
+                render(
+                    "watchNamespaces: [shop]\nprometheusOperator: {skipCapabilityCheck: true,"
+                        + " podMonitor: {enabled: true}}"),
+                "PodMonitor",
+                null))
+            .path("spec");
+    assertThat(texts(watched.at("/namespaceSelector/matchNames"))).containsExactly("shop");
+  }
+
+  @Test
+  void theServiceMonitorScrapesTheOperatorThroughAMetricsServiceOfItsOwn() {
+    List<GenericKubernetesResource> objects = render(ValuesSet.named("prometheus-operator"));
+    GenericKubernetesResource service = one(objects, "Service", "outrigger-operator-metrics");
+    JsonNode monitor = tree(one(objects, "ServiceMonitor", null)).path("spec");
+    JsonNode deployment = tree(one(objects, "Deployment", null));
+
+    assertThat(tree(service).at("/spec/selector"))
+        .isEqualTo(deployment.at("/spec/selector/matchLabels"));
+    assertThat(tree(service).at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+    monitor
+        .at("/selector/matchLabels")
+        .fields()
+        .forEachRemaining(
+            e -> assertThat(labels(service)).containsEntry(e.getKey(), e.getValue().asText()));
+    assertThat(monitor.at("/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+    assertThat(monitor.at("/endpoints/0/port").asText()).isEqualTo("http");
+    assertThat(texts(monitor.at("/namespaceSelector/matchNames"))).containsExactly("monitoring");
+  }
+
+  @Test
+  void theNotesNameNoRepositoryPathAndSayWhatWasNotRendered() {
+    String notes =
+        new com.marcnuri.helm.Helm(Repo.chart())
+            .install()
+            .withName("outrigger")
+            .withNamespace("outrigger-system")
+            .set("prometheusOperator.podMonitor.enabled", true)
+            .clientOnly()
+            .dryRun()
+            .call()
+            .getOutput();
+
+    assertThat(notes).contains("kubectl -n outrigger-system rollout status");
+    assertThat(notes).doesNotContainPattern("\\b(examples|docs|helm|hack)/");
+    assertThat(notes)
+        .contains("PodMonitor NOT rendered")
+        .doesNotContain("ServiceMonitor NOT rendered");
+  }
+
+  private static JsonNode numbersAsDecimals(JsonNode node) {
+    if (node.isNumber()) {
+      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(
+          new java.math.BigDecimal(node.asText()).stripTrailingZeros());
+    }
+    if (node.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode copy = ChartRender.YAML.createObjectNode();
+      node.fields().forEachRemaining(e -> copy.set(e.getKey(), numbersAsDecimals(e.getValue())));
+      return copy;
+    }
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode copy = ChartRender.YAML.createArrayNode();
+      node.forEach(e -> copy.add(numbersAsDecimals(e)));
+      return copy;
+    }
+    return node;
+  }
+
   private static List<String> texts(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }

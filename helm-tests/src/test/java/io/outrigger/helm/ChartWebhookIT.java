@@ -115,6 +115,34 @@ class ChartWebhookIT {
               String bundle = stored.getWebhooks().get(0).getClientConfig().getCaBundle();
               return bundle != null && !bundle.isEmpty();
             });
+    // What `helm test` runs (the rendered test pod's command, on the operator's own classpath),
+    // against this operator with its CA: the webhook answers an AdmissionReview over verified TLS.
+    JsonNode testPod =
+        ChartRender.tree(
+            ChartRender.one(
+                ChartRender.testHooks(SET.release(), SET.namespace(), SET), "Pod", null));
+    List<String> args = new java.util.ArrayList<>();
+    testPod.at("/spec/containers/0/args").forEach(a -> args.add(a.asText()));
+    assertThat(args.get(0))
+        .isEqualTo("https://" + SET.fullname() + "-webhook." + SET.namespace() + ".svc:443/mutate");
+    assertThat(
+            runWebhookCheck(
+                testPod,
+                "https://127.0.0.1:" + operator.httpsPort + "/mutate",
+                operator.certificateDir.resolve("ca.crt").toString(),
+                args.get(2)))
+        .contains("webhook check passed");
+    // The check can fail: a CA that did not sign the webhook's certificate is refused.
+    java.nio.file.Path other = java.nio.file.Files.createTempDirectory("other-ca");
+    SelfSignedPair.write(other, "other.example");
+    assertThat(
+            runWebhookCheck(
+                testPod,
+                "https://127.0.0.1:" + operator.httpsPort + "/mutate",
+                other.resolve("ca.crt").toString(),
+                args.get(2)))
+        .contains("webhook check failed");
+
     // The Lease is held under the pod's name.
     await(operator)
         .untilAsserted(
@@ -160,6 +188,27 @@ class ChartWebhookIT {
         .doesNotContain("is forbidden")
         .doesNotContain("Code: 403")
         .contains("serving admission on https://");
+  }
+
+  /**
+   * The test pod's command as the image runs it, with the operator image's layout replaced by the
+   * packaged operator's ({@code /deployments} is {@code operator/target/quarkus-app}).
+   */
+  private static String runWebhookCheck(JsonNode testPod, String url, String ca, String namespace)
+      throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    testPod.at("/spec/containers/0/command").forEach(c -> command.add(c.asText()));
+    command.set(
+        0, java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String app = Repo.root().resolve("operator/target/quarkus-app").toString();
+    command.set(2, command.get(2).replace("/deployments", app));
+    command.addAll(List.of(url, ca, namespace));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    process.waitFor();
+    return "exit " + process.exitValue() + ": " + output;
   }
 
   private static org.awaitility.core.ConditionFactory await(OperatorProcess operator) {

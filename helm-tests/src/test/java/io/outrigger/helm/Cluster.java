@@ -14,14 +14,13 @@ import java.util.TreeSet;
 final class Cluster {
   private Cluster() {}
 
-  /** Kinds whose CRDs (cert-manager's) cannot be installed on the test server. */
-  static final Set<String> FOREIGN_GROUPS = Set.of("cert-manager.io");
+  /** Kinds whose CRDs (cert-manager's, the Prometheus Operator's) are not on the test server. */
+  static final Set<String> FOREIGN_GROUPS = Set.of("cert-manager.io", "monitoring.coreos.com");
 
-  /** Applies the chart's CRD (the copy helm installs) and waits until it is Established. */
+  /** Applies the chart's CRD (the copy the chart renders) and waits until it is Established. */
   static void applyChartCrd(KubernetesClient client) {
     try {
-      RealKubeApiServer.applyCrd(
-          client, Repo.chart().resolve("crds").resolve(Repo.crd().getFileName()));
+      RealKubeApiServer.applyCrd(client, Repo.chartCrd());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

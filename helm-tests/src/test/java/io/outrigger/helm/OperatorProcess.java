@@ -41,6 +41,7 @@ final class OperatorProcess implements AutoCloseable {
   final int httpPort;
   final String podName;
   final Map<String, String> env;
+  final Path certificateDir;
 
   private OperatorProcess(
       Process process,
@@ -48,8 +49,10 @@ final class OperatorProcess implements AutoCloseable {
       int httpsPort,
       int httpPort,
       String podName,
-      Map<String, String> env) {
+      Map<String, String> env,
+      Path certificateDir) {
     this.process = process;
+    this.certificateDir = certificateDir;
     this.log = log;
     this.httpsPort = httpsPort;
     this.httpPort = httpPort;
@@ -129,7 +132,7 @@ final class OperatorProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.environment().put("HOSTNAME", podName);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    return new OperatorProcess(builder.start(), log, httpsPort, httpPort, podName, env);
+    return new OperatorProcess(builder.start(), log, httpsPort, httpPort, podName, env, tls);
   }
 
   /** The admin kubeconfig with its user replaced by a token of {@code namespace/account}. */

@@ -27,6 +27,52 @@ class ReferenceDocsTest {
   }
 
   @Test
+  void theChartReadmeIsCurrent() throws IOException {
+    check(Repo.chart().resolve("README.md"), ChartReadme.render());
+  }
+
+  @Test
+  void theChartReadmeHasARowForEveryValue() throws IOException {
+    String readme = ChartReadme.render();
+    com.fasterxml.jackson.databind.JsonNode values =
+        ChartRender.YAML.readTree(Repo.chart().resolve("values.yaml").toFile());
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    leaves("", values, keys);
+
+    assertThat(keys).hasSizeGreaterThan(50);
+    // A key whose schema is a free-form object is one row for the whole object.
+    assertThat(keys)
+        .allSatisfy(
+            key -> {
+              String[] parts = key.split("\\.");
+              boolean found = false;
+              for (int i = parts.length; i > 0 && !found; i--) {
+                found =
+                    readme.contains(
+                        "| `" + String.join(".", java.util.Arrays.copyOf(parts, i)) + "` |");
+              }
+              // An empty object whose schema lists its fields has a row per field.
+              found = found || readme.contains("| `" + key + ".");
+              assertThat(found).as(key).isTrue();
+            });
+  }
+
+  private static void leaves(
+      String prefix, com.fasterxml.jackson.databind.JsonNode node, java.util.List<String> out) {
+    if (node.isObject() && node.size() > 0) {
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  leaves(
+                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                      e.getValue(),
+                      out));
+    } else {
+      out.add(prefix);
+    }
+  }
+
+  @Test
   void theCrdReferenceShowsEveryFieldWithItsDefaultAndBounds() {
     String reference = CrdReference.render(Repo.crd());
 

@@ -25,6 +25,11 @@ final class Repo {
     return root().resolve("crds/observabilitypolicies.outrigger.io-v1.yml");
   }
 
+  /** The chart's copy of the CRD, which {@code templates/crds.yaml} renders. */
+  static Path chartCrd() {
+    return chart().resolve("files/crds").resolve(crd().getFileName());
+  }
+
   static Path examples() {
     return root().resolve("examples");
   }

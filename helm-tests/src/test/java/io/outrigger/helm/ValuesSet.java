@@ -23,7 +23,9 @@ record ValuesSet(String name, String release, String namespace, Path valuesFile)
         bundled("watch-namespaces", "obs", "observability"),
         bundled("cert-manager", "outrigger", "outrigger-certs"),
         bundled("fail-closed-labelled-pods-only", "outrigger-strict", "outrigger-strict"),
-        bundled("single-replica-pinned-images", "outrigger", "platform"));
+        bundled("single-replica-pinned-images", "outrigger", "platform"),
+        bundled("platform-habits", "outrigger", "platform-system"),
+        bundled("prometheus-operator", "outrigger", "monitoring"));
   }
 
   static ValuesSet named(String name) {
@@ -46,9 +48,21 @@ record ValuesSet(String name, String release, String namespace, Path valuesFile)
     return new ValuesSet(file.getFileName().toString(), "outrigger", "outrigger-system", file);
   }
 
-  /** The chart's base name for this release ({@code outrigger.fullname}). */
+  /** The chart's base name for this release ({@code outrigger.fullname}, without overrides). */
   String fullname() {
     return release.contains("outrigger") ? release : release + "-outrigger";
+  }
+
+  /** A values file a test wrote, as one release in one namespace. */
+  static ValuesSet ofYaml(String yaml, String release, String namespace) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("values-", ".yaml");
+      java.nio.file.Files.writeString(file, yaml + "\n");
+      file.toFile().deleteOnExit();
+      return new ValuesSet("inline", release, namespace, file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   Optional<Path> file() {

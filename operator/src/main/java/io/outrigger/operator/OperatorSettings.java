@@ -1,5 +1,7 @@
 package io.outrigger.operator;
 
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.api.policy.SidecarResources;
 import io.outrigger.webhook.ClusterFacts;
 import java.time.Duration;
 import java.util.Set;
@@ -20,6 +22,7 @@ import java.util.Set;
  *     behind its Service), or null: sidecars do not report
  * @param reportCaFile the CA bundle that signs this operator's serving certificate, copied into
  *     every policy's ConfigMap for the sidecars to trust; null when reports are off
+ * @param sidecarResources the sidecar resources of every policy that leaves them out
  */
 public record OperatorSettings(
     String sidecarImage,
@@ -30,7 +33,32 @@ public record OperatorSettings(
     Duration statusInterval,
     Duration tokenCacheTtl,
     String reportUrl,
-    String reportCaFile) {
+    String reportCaFile,
+    EffectivePolicy.Resources sidecarResources) {
+
+  /** With the project's built-in sidecar resources. */
+  public OperatorSettings(
+      String sidecarImage,
+      String sidecarVersion,
+      String operatorNamespace,
+      Set<String> watchedNamespaces,
+      Duration reportTtl,
+      Duration statusInterval,
+      Duration tokenCacheTtl,
+      String reportUrl,
+      String reportCaFile) {
+    this(
+        sidecarImage,
+        sidecarVersion,
+        operatorNamespace,
+        watchedNamespaces,
+        reportTtl,
+        statusInterval,
+        tokenCacheTtl,
+        reportUrl,
+        reportCaFile,
+        SidecarResources.BUILT_IN);
+  }
 
   /** The API server's own default for its webhook token authenticator's cache. */
   public static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofMinutes(2);

@@ -71,7 +71,7 @@ public final class OutriggerOperator implements AutoCloseable {
       ReportMetrics reportMetrics,
       Optional<LeaderElectionConfiguration> leaderElection,
       Clock clock) {
-    ResolvedPolicies resolved = new ResolvedPolicies();
+    ResolvedPolicies resolved = new ResolvedPolicies(settings.sidecarResources());
     InformerClusterView view = InformerClusterView.start(client, resolved);
     ReportStore reports = new ReportStore(settings.reportTtl(), clock);
     StatusThrottle throttle = new StatusThrottle(reports, settings.statusInterval(), clock);

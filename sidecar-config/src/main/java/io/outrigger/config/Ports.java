@@ -23,6 +23,12 @@ public final class Ports {
   /** Merged /metrics, /healthz, /readyz and /app-health. */
   public static final int TELEMETRY = 15020;
 
+  /**
+   * The name the webhook gives {@link #TELEMETRY} on the sidecar container, so a PodMonitor (or any
+   * scrape config) selects it by name; a port name is an IANA service name, at most 15 characters.
+   */
+  public static final String TELEMETRY_NAME = "outrigger-prom";
+
   /** True when {@code port} is one the sidecar itself listens on. */
   public static boolean isReserved(int port) {
     return port == ADMIN

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
@@ -49,7 +50,7 @@ final class SidecarContainers {
             .withCommand(InjectedNames.SIDECAR_BINARY)
             .withArgs(
                 InjectedNames.RUN_COMMAND, "--config", Names.CONFIG_MOUNT + "/" + Names.CONFIG_KEY)
-            .withPorts(ports)
+            .withPorts(ports(ports))
             .withEnv(env(plan, apps, originalProbes))
             .withResources(resources(plan.resources()))
             .withVolumeMounts(mounts(plan, volumes))
@@ -74,6 +75,22 @@ final class SidecarContainers {
           .endLifecycle();
     }
     return sidecar.build();
+  }
+
+  /**
+   * The telemetry port, declared and named so that a PodMonitor can select it, then the listeners
+   * that took over an app port's name in port mode.
+   */
+  private static List<ContainerPort> ports(List<ContainerPort> moved) {
+    List<ContainerPort> ports = new ArrayList<>();
+    ports.add(
+        new ContainerPortBuilder()
+            .withName(Ports.TELEMETRY_NAME)
+            .withContainerPort(Ports.TELEMETRY)
+            .withProtocol("TCP")
+            .build());
+    ports.addAll(moved);
+    return ports;
   }
 
   /**

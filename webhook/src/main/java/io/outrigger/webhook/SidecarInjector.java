@@ -168,7 +168,10 @@ public final class SidecarInjector {
                 ? -1
                 : plan.inboundPorts().indexOf(port.getContainerPort());
         boolean tcp = port.getProtocol() == null || "TCP".equals(port.getProtocol());
-        if (port.getName() != null && index >= 0 && tcp) {
+        // The sidecar's telemetry port has that name already; two ports of one container
+        // cannot share a name, so the app keeps it (a Service targeting it reaches the app).
+        boolean free = !Ports.TELEMETRY_NAME.equals(port.getName());
+        if (port.getName() != null && index >= 0 && tcp && free) {
           names.add(port.getName());
           moved.add(
               new ContainerPortBuilder()

@@ -106,8 +106,19 @@ class InjectedPodContractTest {
       assertThat(Ports.isReserved(scrapePort)).as(name).isFalse();
     }
 
+    // The telemetry port is declared under its name, once, whatever the mode (an app port of that
+    // name is not moved onto the sidecar).
+    assertThat(list(sidecar.getPorts()))
+        .as(name)
+        .filteredOn(p -> Ports.TELEMETRY_NAME.equals(p.getName()))
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(Ports.TELEMETRY));
+
     // Port mode: each moved name must reach the listener of the app port that had it.
     for (ContainerPort moved : list(sidecar.getPorts())) {
+      if (moved.getContainerPort() == Ports.TELEMETRY) {
+        continue;
+      }
       int appPort = namedAppPort(original, moved.getName());
       assertThat(moved.getContainerPort())
           .as(name + ": listener for " + moved.getName())

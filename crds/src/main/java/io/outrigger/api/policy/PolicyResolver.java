@@ -18,7 +18,6 @@ import io.outrigger.api.v1alpha1.spec.ParserSpec;
 import io.outrigger.api.v1alpha1.spec.ProxySpec;
 import io.outrigger.api.v1alpha1.spec.RateLimitSpec;
 import io.outrigger.api.v1alpha1.spec.ScrapeSpec;
-import io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec;
 import io.outrigger.api.v1alpha1.spec.TraceCorrelationSpec;
 import io.outrigger.api.v1alpha1.spec.TraceExporterSpec;
 import io.outrigger.api.v1alpha1.spec.TracingSpec;
@@ -49,8 +48,21 @@ import java.util.Objects;
 public final class PolicyResolver {
   private PolicyResolver() {}
 
-  /** The effective policy, or {@link InvalidPolicyException} listing every violation. */
+  /**
+   * The effective policy with the project's built-in sidecar resources, or {@link
+   * InvalidPolicyException} listing every violation.
+   */
   public static EffectivePolicy resolve(ObservabilityPolicy policy) {
+    return resolve(policy, SidecarResources.BUILT_IN);
+  }
+
+  /**
+   * The effective policy, its sidecar resources falling back to {@code resourceDefaults} (the
+   * cluster's, from the operator's settings), or {@link InvalidPolicyException} listing every
+   * violation.
+   */
+  public static EffectivePolicy resolve(
+      ObservabilityPolicy policy, EffectivePolicy.Resources resourceDefaults) {
     ObservabilityPolicySpec spec =
         requireNonNullElse(policy.getSpec(), new ObservabilityPolicySpec());
     List<Violation> violations = PolicyValidator.validate(spec);
@@ -79,14 +91,15 @@ public final class PolicyResolver {
         or(spec.getPriority(), 0),
         created(policy),
         spec.getSelector(),
-        injection(injection, spec.getProxy(), sidecar),
+        injection(injection, spec.getProxy(), sidecar, resourceDefaults),
         sidecar);
   }
 
   private static EffectivePolicy.Injection injection(
-      InjectionSpec spec, ProxySpec proxy, SidecarConfig sidecar) {
-    SidecarResourcesSpec resources =
-        requireNonNullElse(spec.getResources(), new SidecarResourcesSpec());
+      InjectionSpec spec,
+      ProxySpec proxy,
+      SidecarConfig sidecar,
+      EffectivePolicy.Resources resourceDefaults) {
     return new EffectivePolicy.Injection(
         requireNonNullElse(spec.getSidecarMode(), SidecarMode.AUTO),
         requireNonNullElse(spec.getInterception(), InterceptionMode.IPTABLES),
@@ -96,11 +109,7 @@ public final class PolicyResolver {
         list(spec.getExcludeOutboundCIDRs()),
         list(spec.getExcludeOutboundPorts()),
         spec.getImage(),
-        new EffectivePolicy.Resources(
-            requireNonNullElse(resources.getCpuRequest(), Defaults.SIDECAR_CPU_REQUEST),
-            resources.getCpuLimit(),
-            requireNonNullElse(resources.getMemoryRequest(), Defaults.SIDECAR_MEMORY_REQUEST),
-            requireNonNullElse(resources.getMemoryLimit(), Defaults.SIDECAR_MEMORY_LIMIT)),
+        SidecarResources.resolve(spec.getResources(), resourceDefaults),
         proxy == null || proxy.getTls() == null ? null : proxy.getTls().getSecretName(),
         sidecar.health().rewriteProbes());
   }

@@ -143,6 +143,66 @@ class PolicyResolverTest {
             });
   }
 
+  private static final EffectivePolicy.Resources CLUSTER =
+      new EffectivePolicy.Resources("100m", "1", "256Mi", "512Mi");
+
+  @Test
+  void sidecarResourcesLeftOutComeFromTheClustersDefaults() {
+    assertThat(resources(null, null, null, null, CLUSTER)).isEqualTo(CLUSTER);
+    assertThat(resources("300m", null, null, "384Mi", CLUSTER))
+        .isEqualTo(new EffectivePolicy.Resources("300m", "1", "256Mi", "384Mi"));
+  }
+
+  @Test
+  void thePolicysOwnQuantityWinsOverADefaultItWouldContradict() {
+    // A policy request above the cluster's limit raises the limit...
+    assertThat(resources(null, null, "1Gi", null, CLUSTER))
+        .isEqualTo(new EffectivePolicy.Resources("100m", "1", "1Gi", "1Gi"));
+    assertThat(resources("2", null, null, null, CLUSTER))
+        .isEqualTo(new EffectivePolicy.Resources("2", "2", "256Mi", "512Mi"));
+    // ...and a policy limit below the cluster's request lowers the request.
+    assertThat(resources(null, "50m", null, "128Mi", CLUSTER))
+        .isEqualTo(new EffectivePolicy.Resources("50m", "50m", "128Mi", "128Mi"));
+  }
+
+  @Test
+  void withoutClusterDefaultsThePolicyGetsTheBuiltInOnes() {
+    assertThat(resources(null, null, null, null, SidecarResources.BUILT_IN))
+        .isEqualTo(new EffectivePolicy.Resources("50m", null, "128Mi", "192Mi"));
+  }
+
+  @Test
+  void clusterDefaultsNoPodCouldCarryAreNamed() {
+    assertThat(SidecarResources.problems(CLUSTER)).isEmpty();
+    assertThat(SidecarResources.problems(new EffectivePolicy.Resources("2", "1", "lots", "512Mi")))
+        .containsExactly("memory-request 'lots' is not a quantity");
+    assertThat(SidecarResources.problems(new EffectivePolicy.Resources("2", "1", "1Gi", "512Mi")))
+        .containsExactly(
+            "cpu request 2 is above the cpu limit 1",
+            "memory request 1Gi is above the memory limit 512Mi");
+  }
+
+  private static EffectivePolicy.Resources resources(
+      String cpuRequest,
+      String cpuLimit,
+      String memoryRequest,
+      String memoryLimit,
+      EffectivePolicy.Resources defaults) {
+    ObservabilityPolicySpec spec = new ObservabilityPolicySpec();
+    InjectionSpec injection = new InjectionSpec();
+    io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec given =
+        new io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec();
+    given.setCpuRequest(cpuRequest);
+    given.setCpuLimit(cpuLimit);
+    given.setMemoryRequest(memoryRequest);
+    given.setMemoryLimit(memoryLimit);
+    injection.setResources(given);
+    spec.setInjection(injection);
+    return PolicyResolver.resolve(policy("shop", "resources", spec), defaults)
+        .injection()
+        .resources();
+  }
+
   private static ObservabilityPolicy policy(
       String namespace, String name, ObservabilityPolicySpec spec) {
     ObservabilityPolicy policy = new ObservabilityPolicy();

@@ -107,6 +107,41 @@ class ObservabilityPolicyCrdIT {
     assertThat(fromServer.configHash()).isEqualTo(local.configHash());
   }
 
+  /**
+   * The server writes no sidecar resource into a policy that names one of them: a schema default
+   * there would stand in for the cluster's default (the chart's sidecar.resources), which then
+   * could never apply.
+   */
+  @Test
+  void sidecarResourcesLeftOutAreLeftToTheClustersDefaults() {
+    ObservabilityPolicy policy = new ObservabilityPolicy();
+    policy.setMetadata(
+        new ObjectMetaBuilder().withName("cluster-resources").withNamespace(NAMESPACE).build());
+    ObservabilityPolicySpec spec = new ObservabilityPolicySpec();
+    spec.setInjection(new io.outrigger.api.v1alpha1.spec.InjectionSpec());
+    spec.getInjection().setResources(new io.outrigger.api.v1alpha1.spec.SidecarResourcesSpec());
+    spec.getInjection().getResources().setMemoryLimit("512Mi");
+    policy.setSpec(spec);
+    client.resources(ObservabilityPolicy.class).resource(policy).create();
+
+    ObservabilityPolicy stored =
+        client
+            .resources(ObservabilityPolicy.class)
+            .inNamespace(NAMESPACE)
+            .withName("cluster-resources")
+            .get();
+    var resources = stored.getSpec().getInjection().getResources();
+    assertThat(resources.getMemoryLimit()).isEqualTo("512Mi");
+    assertThat(resources.getCpuRequest()).isNull();
+    assertThat(resources.getMemoryRequest()).isNull();
+    assertThat(
+            PolicyResolver.resolve(
+                    stored, new EffectivePolicy.Resources("200m", "1", "256Mi", "1Gi"))
+                .injection()
+                .resources())
+        .isEqualTo(new EffectivePolicy.Resources("200m", "1", "256Mi", "512Mi"));
+  }
+
   @Test
   void aFullPolicyIsStoredAsWritten() throws IOException {
     ObservabilityPolicy policy;

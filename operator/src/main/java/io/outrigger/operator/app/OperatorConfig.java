@@ -1,5 +1,6 @@
 package io.outrigger.operator.app;
 
+import io.outrigger.config.Defaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -34,6 +35,24 @@ public interface OperatorConfig {
 
     @WithDefault("0.1.0")
     String version();
+
+    /** Sidecar resources for every policy that leaves them out (the chart's sidecar.resources). */
+    Resources resources();
+  }
+
+  /** Kubernetes quantities; the defaults are the project's own ({@code Defaults.SIDECAR_*}). */
+  interface Resources {
+    @WithDefault(Defaults.SIDECAR_CPU_REQUEST)
+    String cpuRequest();
+
+    /** None by default: the proxy is never throttled below the app. */
+    Optional<String> cpuLimit();
+
+    @WithDefault(Defaults.SIDECAR_MEMORY_REQUEST)
+    String memoryRequest();
+
+    @WithDefault(Defaults.SIDECAR_MEMORY_LIMIT)
+    String memoryLimit();
   }
 
   /** What one HTTPS server allows (ServerLimits; docs/security.md). */

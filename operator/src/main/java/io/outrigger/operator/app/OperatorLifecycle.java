@@ -3,6 +3,8 @@ package io.outrigger.operator.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.api.policy.SidecarResources;
 import io.outrigger.operator.OperatorSettings;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.CertificateFiles;
@@ -75,7 +77,8 @@ public class OperatorLifecycle {
                 : null,
             config.reports().enabled()
                 ? Path.of(config.certificates().dir()).resolve(CertificateFiles.CA).toString()
-                : null);
+                : null,
+            sidecarResources(config.sidecar().resources()));
 
     Path dir = Path.of(config.certificates().dir());
     Path certFile = dir.resolve("tls.crt");
@@ -207,5 +210,25 @@ public class OperatorLifecycle {
   /** True once the HTTPS server serves (readiness). */
   boolean serving() {
     return https != null;
+  }
+
+  /**
+   * The cluster's sidecar resource defaults; refuses to start on a value no pod could carry, which
+   * would otherwise surface only as pods the API server refuses.
+   */
+  static EffectivePolicy.Resources sidecarResources(OperatorConfig.Resources given) {
+    EffectivePolicy.Resources resources =
+        new EffectivePolicy.Resources(
+            given.cpuRequest(),
+            given.cpuLimit().orElse(null),
+            given.memoryRequest(),
+            given.memoryLimit());
+    List<String> problems = SidecarResources.problems(resources);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "outrigger.sidecar.resources (the chart's sidecar.resources): "
+              + String.join("; ", problems));
+    }
+    return resources;
   }
 }

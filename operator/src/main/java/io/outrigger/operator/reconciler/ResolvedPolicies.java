@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.policy.InvalidPolicyException;
 import io.outrigger.api.policy.PolicyResolver;
+import io.outrigger.api.policy.SidecarResources;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import java.util.Optional;
 
@@ -17,6 +18,19 @@ import java.util.Optional;
 public final class ResolvedPolicies {
   private final Cache<String, Optional<EffectivePolicy>> resolved =
       Caffeine.newBuilder().maximumSize(10_000).build();
+  private final EffectivePolicy.Resources sidecarResources;
+
+  /** With the project's built-in sidecar resources. */
+  public ResolvedPolicies() {
+    this(SidecarResources.BUILT_IN);
+  }
+
+  /**
+   * @param sidecarResources what a policy that leaves its sidecar resources out gets
+   */
+  public ResolvedPolicies(EffectivePolicy.Resources sidecarResources) {
+    this.sidecarResources = sidecarResources;
+  }
 
   /** The policy resolved, or null when it is invalid (it injects nothing; its status says why). */
   public EffectivePolicy resolveOrNull(ObservabilityPolicy policy) {
@@ -31,9 +45,9 @@ public final class ResolvedPolicies {
         .orElse(null);
   }
 
-  private static EffectivePolicy resolveUncached(ObservabilityPolicy policy) {
+  private EffectivePolicy resolveUncached(ObservabilityPolicy policy) {
     try {
-      return PolicyResolver.resolve(policy);
+      return PolicyResolver.resolve(policy, sidecarResources);
     } catch (InvalidPolicyException e) {
       return null;
     }

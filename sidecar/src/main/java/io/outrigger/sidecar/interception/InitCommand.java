@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code outrigger-sidecar init}: the iptables init container. Renders the ruleset, applies it in
@@ -30,6 +32,12 @@ public final class InitCommand {
   /** iptables is missing or refused the ruleset for another reason; nothing was changed. */
   public static final int IPTABLES_FAILED = 4;
 
+  /**
+   * Outbound capture was asked for but the native transport that reads its original destinations
+   * does not load on this machine; nothing was changed.
+   */
+  public static final int NO_NATIVE_TRANSPORT = 5;
+
   static final String PREFIX = "outrigger-sidecar init: ";
 
   static final String NO_NET_ADMIN_MESSAGE =
@@ -41,16 +49,24 @@ public final class InitCommand {
   private final PrintStream out;
   private final PrintStream err;
   private final Path procStatus;
+  private final Supplier<NativeTransport> nativeTransport;
 
-  InitCommand(PrintStream out, PrintStream err, Path procStatus) {
+  InitCommand(
+      PrintStream out,
+      PrintStream err,
+      Path procStatus,
+      Supplier<NativeTransport> nativeTransport) {
     this.out = out;
     this.err = err;
     this.procStatus = procStatus;
+    this.nativeTransport = nativeTransport;
   }
 
   /** Runs the command and returns its exit code. */
   public static int run(List<String> args, Map<String, String> env) {
-    return new InitCommand(System.out, System.err, Path.of("/proc/self/status")).execute(args, env);
+    return new InitCommand(
+            System.out, System.err, Path.of("/proc/self/status"), NativeTransport::epoll)
+        .execute(args, env);
   }
 
   int execute(List<String> args, Map<String, String> env) {
@@ -64,6 +80,16 @@ public final class InitCommand {
     if (options.dryRun()) {
       out.print(RulesetRenderer.restoreScript(options.rules(), ""));
       return OK;
+    }
+    // Before any rule: capture without the transport would send the app's connections to an
+    // ambassador that cannot tell where they were going.
+    Optional<String> missing =
+        nativeTransport
+            .get()
+            .missingFor(options.rules().captureOutbound(), System.getProperty("os.arch"));
+    if (missing.isPresent()) {
+      err.println(PREFIX + missing.get());
+      return NO_NATIVE_TRANSPORT;
     }
     if (!hasNetAdmin()) {
       err.println(NO_NET_ADMIN_MESSAGE);

@@ -5,6 +5,7 @@ import io.outrigger.config.SidecarConfig.ProxyConfig;
 import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.component.Component;
 import io.outrigger.sidecar.component.SidecarContext;
+import io.outrigger.sidecar.interception.NativeTransport;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
@@ -27,6 +28,15 @@ public final class AmbassadorComponent implements Component {
     ProxyConfig proxy = config.proxy();
     if (!proxy.enabled() || !proxy.outbound().enabled()) {
       return Future.succeededFuture();
+    }
+    if (!context.vertx().isNativeTransportEnabled()) {
+      // The init container already refused captured outbound traffic without it; an explicit
+      // proxy works, but say once why captured non-HTTP connections would be closed.
+      JsonLog.warn(
+          "outbound proxy without the native epoll transport: connections redirected by iptables"
+              + " cannot be passed through (no SO_ORIGINAL_DST)",
+          "cause",
+          String.valueOf(NativeTransport.epoll().cause()));
     }
     return outbound
         .start("127.0.0.1", context.ports().outbound(), proxy.outbound(), proxy.connectTimeout())
