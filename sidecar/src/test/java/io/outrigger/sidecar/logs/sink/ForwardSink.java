@@ -280,8 +280,9 @@ public final class ForwardSink implements AutoCloseable {
         Value frame;
         try {
           frame = in.unpackValue();
-        } catch (org.msgpack.core.MessageInsufficientBufferException e) {
-          // The stream ended inside a frame: the sender went away mid-write (killed), which is
+        } catch (org.msgpack.core.MessageInsufficientBufferException | java.net.SocketException e) {
+          // The stream ended inside a frame, or the peer reset it (a process killed with unread
+          // acks in its socket resets the connection): the sender went away mid-write, which is
           // no protocol violation; nothing of the frame is kept or acked.
           cutFrames.incrementAndGet();
           return;
