@@ -16,6 +16,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,14 +83,19 @@ final class Receivers implements AutoCloseable {
   }
 
   /**
-   * Writes the scrape targets of {@code namespace}'s pods as the usual annotation-driven pod job of
-   * the Prometheus chart finds them with Kubernetes service discovery ({@code prometheus.io/scrape,
-   * port, path}: the webhook pointed them at the sidecar): Debian's Prometheus is built without
-   * Kubernetes discovery, so the test discovers and Prometheus reads the file.
+   * Writes the scrape targets of the pods of {@code namespaces} as the usual annotation-driven pod
+   * job of the Prometheus chart finds them with Kubernetes service discovery ({@code
+   * prometheus.io/scrape, port, path}: the webhook pointed them at the sidecar): Debian's
+   * Prometheus is built without Kubernetes discovery, so the test discovers and Prometheus reads
+   * the file.
    */
-  void discoverPods(KubernetesClient client, String namespace) throws IOException {
+  void discoverPods(KubernetesClient client, String... namespaces) throws IOException {
     ArrayNode groups = JSON.createArrayNode();
-    for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
+    List<Pod> pods = new ArrayList<>();
+    for (String namespace : namespaces) {
+      pods.addAll(client.pods().inNamespace(namespace).list().getItems());
+    }
+    for (Pod pod : pods) {
       Map<String, String> annotations = pod.getMetadata().getAnnotations();
       if (annotations == null
           || !"true".equals(annotations.get("prometheus.io/scrape"))

@@ -530,8 +530,85 @@ class WholeSystemIT {
     client.pods().inNamespace(DEMO).withName("created-while-the-operator-was-down").delete();
   }
 
+  /**
+   * Every query of the chart's Grafana dashboard returns data from this run, as the real Prometheus
+   * scraped it from the sidecars and the operator. The app's outbound capture is turned on first
+   * (an injection change: new pods), so its span posts to Zipkin go through the ambassador and its
+   * panels have data too.
+   */
   @Test
   @Order(9)
+  void everyPanelOfTheDashboardShowsDataFromThisRun() throws Exception {
+    client
+        .genericKubernetesResources(POLICIES)
+        .inNamespace(DEMO)
+        .withName("demo-telemetry")
+        .edit(
+            policy -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> spec =
+                  (Map<String, Object>) policy.getAdditionalProperties().get("spec");
+              @SuppressWarnings("unchecked")
+              Map<String, Object> injection = (Map<String, Object>) spec.get("injection");
+              injection.put("captureOutbound", true);
+              @SuppressWarnings("unchecked")
+              Map<String, Object> tracing = (Map<String, Object>) spec.get("tracing");
+              tracing.put("samplingRatio", 1.0);
+              return policy;
+            });
+    eventually("the webhook captures the app's outbound traffic", Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(dryRunDemoPod().getSpec().getInitContainers())
+                    .anySatisfy(init -> assertThat(init.getArgs()).contains("--capture-outbound")));
+    Set<String> before = podNames(demoPods());
+    client.apps().deployments().inNamespace(DEMO).withName("demo-app").rolling().restart();
+    eventually("every demo pod replaced", Duration.ofMinutes(4))
+        .untilAsserted(() -> assertThat(podNames(demoPods())).doesNotContainAnyElementsOf(before));
+    awaitDemoPodsReadyUnder("demo-telemetry");
+    receivers.discoverPods(client, DEMO, SYSTEM);
+
+    LoadJob load = LoadJob.start(client, DEMO, demoImage(), "dashboard", demoUrl(), 20, 20);
+    JsonNode summary = load.summary(Duration.ofMinutes(3));
+    assertThat(summary.get("failed").asInt()).as("failed requests of " + summary).isZero();
+
+    JsonNode dashboard =
+        JSON.readTree(Node.repo("helm/outrigger/dashboards/outrigger.json").toFile());
+    List<String> queries = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.add(
+            panel.path("title").asText()
+                + " | "
+                + target
+                    .path("expr")
+                    .asText()
+                    .replace("$namespace", ".*")
+                    .replace("$pod", ".*")
+                    .replace("$__rate_interval", "2m"));
+      }
+    }
+    assertThat(queries).as("the dashboard's queries").hasSizeGreaterThan(20);
+    eventually("every panel's query answered with data", Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              List<String> empty = new ArrayList<>();
+              for (String query : queries) {
+                String promql = query.substring(query.indexOf(" | ") + 3);
+                JsonNode answer = JSON.readTree(receivers.prometheus.query(promql));
+                assertThat(answer.path("status").asText())
+                    .as(query + ": " + answer)
+                    .isEqualTo("success");
+                if (answer.path("data").path("result").isEmpty()) {
+                  empty.add(query);
+                }
+              }
+              assertThat(empty).as("panel queries without data").isEmpty();
+            });
+  }
+
+  @Test
+  @Order(10)
   void uninstallLeavesNothingLabelledWithTheRelease() {
     client.namespaces().withName(DEMO).delete();
     new Helm(Node.repo("helm/outrigger"))
@@ -623,6 +700,20 @@ class WholeSystemIT {
    * the policy: without a sidecar.
    */
   private static void awaitInjectionOf(String policy) {
+    eventually("the webhook injects a demo pod under " + policy, Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              Pod admitted = dryRunDemoPod();
+              assertThat(admitted.getMetadata().getAnnotations())
+                  .as("annotations of the admitted pod")
+                  .containsKey("outrigger.io/status");
+              assertThat(admitted.getMetadata().getAnnotations().get("outrigger.io/status"))
+                  .contains("\"policy\":\"" + policy + "\"");
+            });
+  }
+
+  /** A demo pod as the webhook admits it now (a dry-run create: nothing is stored). */
+  private static Pod dryRunDemoPod() {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -640,16 +731,7 @@ class WholeSystemIT {
             .endContainer()
             .endSpec()
             .build();
-    eventually("the webhook injects a demo pod under " + policy, Duration.ofMinutes(2))
-        .untilAsserted(
-            () -> {
-              Pod admitted = client.pods().inNamespace(DEMO).resource(pod).dryRun().create();
-              assertThat(admitted.getMetadata().getAnnotations())
-                  .as("annotations of the admitted pod")
-                  .containsKey("outrigger.io/status");
-              assertThat(admitted.getMetadata().getAnnotations().get("outrigger.io/status"))
-                  .contains("\"policy\":\"" + policy + "\"");
-            });
+    return client.pods().inNamespace(DEMO).resource(pod).dryRun().create();
   }
 
   /** Waits until the demo runs exactly two pods, all Ready and injected under {@code policy}. */

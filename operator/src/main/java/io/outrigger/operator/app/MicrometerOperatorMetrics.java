@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.webhook.admission.AdmissionMetrics;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,8 +78,27 @@ final class MicrometerOperatorMetrics implements ReconcileMetrics, ReportMetrics
     registry.counter("outrigger.reports", "code", Integer.toString(httpStatus)).increment();
   }
 
-  /** The webhook keeps its own counters; expose them as Micrometer counters. */
+  /**
+   * The webhook keeps its own counters; expose them as Micrometer counters, and its latency as a
+   * timer with the webhook's buckets (the dashboard's admission p99 reads its histogram).
+   */
   void bind(AdmissionMetrics admissions) {
+    Map<Boolean, Timer> durations = new ConcurrentHashMap<>();
+    for (boolean dryRun : new boolean[] {false, true}) {
+      durations.put(
+          dryRun,
+          Timer.builder("outrigger.webhook.admission.duration")
+              .description("Time to answer one admission request")
+              .tag("dry_run", Boolean.toString(dryRun))
+              .serviceLevelObjectives(
+                  Arrays.stream(AdmissionMetrics.bucketsSeconds())
+                      .mapToObj(seconds -> Duration.ofNanos((long) (seconds * 1e9)))
+                      .toArray(Duration[]::new))
+              .register(registry));
+    }
+    admissions.listen(
+        (result, dryRun, elapsedNanos) ->
+            durations.get(dryRun).record(elapsedNanos, TimeUnit.NANOSECONDS));
     for (AdmissionMetrics.Result result : AdmissionMetrics.Result.values()) {
       for (boolean dryRun : new boolean[] {false, true}) {
         FunctionCounter.builder(

@@ -64,6 +64,20 @@ public final class AppMetricsScraper {
     Gauge.builder("outrigger.app.scrape.samples", samples, AtomicInteger::get)
         .description("Series taken from the app's latest scrape")
         .register(registry);
+    // At 0 before the first failure, so that rate() sees the first one (see ProxyMetrics).
+    scrapeErrors("unreachable");
+    scrapeErrors("too_large");
+    count(
+        "outrigger.app.scrape.series.dropped",
+        "Series left out because the per-scrape cap was reached",
+        0);
+  }
+
+  private Counter scrapeErrors(String reason) {
+    return Counter.builder("outrigger.app.scrape.errors")
+        .description("Failed scrapes of the app's metrics, by reason")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /**
@@ -200,11 +214,7 @@ public final class AppMetricsScraper {
                       + reason
                       + "): "
                       + error.getMessage();
-              Counter.builder("outrigger.app.scrape.errors")
-                  .description("Failed scrapes of the app's metrics, by reason")
-                  .tag("reason", reason)
-                  .register(registry)
-                  .increment();
+              scrapeErrors(reason).increment();
               JsonLog.debug(
                   "app scrape failed",
                   "reason",

@@ -116,16 +116,27 @@ public final class ProxyMetrics {
 
   /** The app could not be reached or failed; {@code reason} is an {@code UpstreamFailure} code. */
   public void upstreamFailure(String listener, String reason) {
-    upstreamFailures
-        .computeIfAbsent(
-            listener + "|" + reason,
-            k ->
-                Counter.builder("outrigger.upstream.failures")
-                    .description("Requests the app could not answer, by reason")
-                    .tag("listener", listener)
-                    .tag("reason", reason)
-                    .register(registry))
-        .increment();
+    upstreamFailureCounter(listener, reason).increment();
+  }
+
+  /**
+   * Shows a failure counter at 0 before its first failure: Prometheus's {@code rate()} sees the
+   * first failure only as an increase from a sample it already has, and a panel of failures shows
+   * 0, not "no data", while there are none.
+   */
+  public void declareUpstreamFailure(String listener, String reason) {
+    upstreamFailureCounter(listener, reason);
+  }
+
+  private Counter upstreamFailureCounter(String listener, String reason) {
+    return upstreamFailures.computeIfAbsent(
+        listener + "|" + reason,
+        k ->
+            Counter.builder("outrigger.upstream.failures")
+                .description("Requests the app could not answer, by reason")
+                .tag("listener", listener)
+                .tag("reason", reason)
+                .register(registry));
   }
 
   static String boundedMethod(String method) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,6 +18,7 @@ final class OutboundMetrics {
   private final DestinationLabels labels;
   private final String listener;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
 
   OutboundMetrics(ProxyMetrics red, DestinationLabels labels, int port) {
     this.red = red;
@@ -36,6 +38,12 @@ final class OutboundMetrics {
       long nanos,
       long requestBytes,
       long responseBytes) {
+    if (declared.add(destination)) {
+      // At 0 from the destination's first request, so that rate() sees the first retry or refusal.
+      retries(destination, "retried");
+      retries(destination, "budget_exhausted");
+      circuitRejections(destination);
+    }
     red.record(
         "outbound",
         listener,
@@ -53,22 +61,12 @@ final class OutboundMetrics {
    * budget_exhausted}).
    */
   void retry(String destination, String outcome) {
-    count(
-        "outrigger.outbound.retries",
-        "Retries of outbound requests",
-        destination,
-        "outcome",
-        outcome);
+    retries(destination, outcome).increment();
   }
 
   /** A request was refused because the destination's circuit is open. */
   void circuitOpen(String destination) {
-    count(
-        "outrigger.outbound.circuit.rejections",
-        "Outbound requests refused while the destination's circuit was open",
-        destination,
-        null,
-        null);
+    circuitRejections(destination).increment();
   }
 
   /**
@@ -76,27 +74,45 @@ final class OutboundMetrics {
    * no_destination}.
    */
   void tcp(String destination, String outcome) {
-    count(
-        "outrigger.outbound.tcp.connections",
-        "Opaque TCP connections through the ambassador",
+    counterOf(
+            "outrigger.outbound.tcp.connections",
+            "Opaque TCP connections through the ambassador",
+            destination,
+            "outcome",
+            outcome)
+        .increment();
+  }
+
+  private Counter retries(String destination, String outcome) {
+    return counterOf(
+        "outrigger.outbound.retries",
+        "Retries of outbound requests",
         destination,
         "outcome",
         outcome);
   }
 
-  private void count(String name, String help, String destination, String key, String value) {
+  private Counter circuitRejections(String destination) {
+    return counterOf(
+        "outrigger.outbound.circuit.rejections",
+        "Outbound requests refused while the destination's circuit was open",
+        destination,
+        null,
+        null);
+  }
+
+  private Counter counterOf(
+      String name, String help, String destination, String key, String value) {
     String id = name + "|" + destination + "|" + value;
-    counters
-        .computeIfAbsent(
-            id,
-            k -> {
-              Counter.Builder builder =
-                  Counter.builder(name).description(help).tag("destination", destination);
-              if (key != null) {
-                builder.tag(key, value);
-              }
-              return builder.register(registry);
-            })
-        .increment();
+    return counters.computeIfAbsent(
+        id,
+        k -> {
+          Counter.Builder builder =
+              Counter.builder(name).description(help).tag("destination", destination);
+          if (key != null) {
+            builder.tag(key, value);
+          }
+          return builder.register(registry);
+        });
   }
 }

@@ -46,6 +46,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     this.spans = spans;
     this.metrics = metrics;
     this.app = SocketAddress.inetSocketAddress(port.appPort(), "127.0.0.1");
+    for (UpstreamFailure failure : UpstreamFailure.values()) {
+      metrics.declareUpstreamFailure(port.name(), failure.code());
+    }
   }
 
   @Override

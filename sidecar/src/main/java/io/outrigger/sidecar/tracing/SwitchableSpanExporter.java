@@ -4,12 +4,15 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.function.BiConsumer;
 
 /**
  * An exporter whose target can be replaced while the batch processor in front of it keeps running.
+ * Each export's outcome is told to a listener (spans and whether the receiver took them).
  */
 final class SwitchableSpanExporter implements SpanExporter {
   private volatile SpanExporter delegate;
+  private volatile BiConsumer<Integer, Boolean> exported = (spans, success) -> {};
 
   SwitchableSpanExporter(SpanExporter initial) {
     this.delegate = initial;
@@ -21,9 +24,16 @@ final class SwitchableSpanExporter implements SpanExporter {
     previous.shutdown();
   }
 
+  void onExport(BiConsumer<Integer, Boolean> listener) {
+    this.exported = listener;
+  }
+
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    return delegate.export(spans);
+    CompletableResultCode result = delegate.export(spans);
+    int count = spans.size();
+    result.whenComplete(() -> exported.accept(count, result.isSuccess()));
+    return result;
   }
 
   @Override

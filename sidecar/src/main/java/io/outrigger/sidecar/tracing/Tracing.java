@@ -1,5 +1,7 @@
 package io.outrigger.sidecar.tracing;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -64,6 +66,23 @@ public final class Tracing implements AutoCloseable {
     this.provider = builder.build();
     this.tracer = provider.get("io.outrigger.sidecar");
     apply(config);
+  }
+
+  /**
+   * Counts exported spans by result ({@code outrigger_spans_exported_total}): a receiver that
+   * refuses or cannot be reached shows as {@code result="failure"}.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    Counter success = exportedSpans(registry, "success");
+    Counter failure = exportedSpans(registry, "failure");
+    exporter.onExport((spans, ok) -> (ok ? success : failure).increment(spans));
+  }
+
+  private static Counter exportedSpans(MeterRegistry registry, String result) {
+    return Counter.builder("outrigger.spans.exported")
+        .description("Spans handed to the trace exporter, by whether the receiver took them")
+        .tag("result", result)
+        .register(registry);
   }
 
   /** Applies what can change live; the resource (service name, attributes) is fixed at start. */

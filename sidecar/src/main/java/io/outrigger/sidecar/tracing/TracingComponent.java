@@ -19,6 +19,7 @@ public final class TracingComponent implements Component {
   public TracingComponent(SidecarContext context) {
     this.config = context.running().get().tracing();
     this.tracing = new Tracing(config, context.pod());
+    tracing.bindMetrics(context.registry());
   }
 
   /** The tracer the proxies use. */

@@ -28,7 +28,14 @@ public final class AdmissionMetrics {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
   };
 
+  /** Told of each admission too: the operator records it in its Micrometer registry. */
+  @FunctionalInterface
+  public interface Listener {
+    void admitted(Result result, boolean dryRun, long elapsedNanos);
+  }
+
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private volatile Listener listener = (result, dryRun, elapsedNanos) -> {};
   private final LongAdder[] buckets = new LongAdder[BUCKETS.length];
   private final LongAdder observations = new LongAdder();
   private final LongAdder nanos = new LongAdder();
@@ -53,6 +60,16 @@ public final class AdmissionMetrics {
     }
     observations.increment();
     nanos.add(elapsedNanos);
+    listener.admitted(result, dryRun, elapsedNanos);
+  }
+
+  public void listen(Listener listener) {
+    this.listener = listener;
+  }
+
+  /** The histogram's upper bounds in seconds, for a registry that keeps its own. */
+  public static double[] bucketsSeconds() {
+    return BUCKETS.clone();
   }
 
   public long count(Result result, boolean dryRun) {
