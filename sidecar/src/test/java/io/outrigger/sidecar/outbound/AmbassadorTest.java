@@ -483,8 +483,10 @@ class AmbassadorTest {
     call(HttpMethod.GET, "/auth", null);
     assertThat(seen.get(0).getHeader("authorization")).isEqualTo("Bearer first");
     Files.writeString(token, "second-token\n");
+    // The file is checked once a second; the margin is for a loaded machine, where one call
+    // inside the wait can take seconds.
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
               call(HttpMethod.GET, "/auth", null);
