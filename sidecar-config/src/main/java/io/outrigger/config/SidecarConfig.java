@@ -312,7 +312,19 @@ public record SidecarConfig(
     }
   }
 
-  public record StatsdConfig(int port) {}
+  /**
+   * @param listen loopback unless the policy opens it to the pod's network: an unauthenticated UDP
+   *     port reachable from every pod would let any of them write this pod's metrics
+   */
+  public record StatsdConfig(int port, StatsdListen listen) {
+    public StatsdConfig {
+      listen = listen == null ? StatsdListen.LOOPBACK : listen;
+    }
+
+    public StatsdConfig(int port) {
+      this(port, StatsdListen.LOOPBACK);
+    }
+  }
 
   /** Tailing, parsing, enriching and forwarding the app's log files. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

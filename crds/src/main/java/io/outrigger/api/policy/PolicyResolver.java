@@ -184,7 +184,9 @@ public final class PolicyResolver {
                 spec.getOtlp().getNaming()),
         spec.getStatsd() == null
             ? null
-            : new SidecarConfig.StatsdConfig(or(spec.getStatsd().getPort(), Defaults.STATSD_PORT)));
+            : new SidecarConfig.StatsdConfig(
+                or(spec.getStatsd().getPort(), Defaults.STATSD_PORT),
+                spec.getStatsd().getListen()));
   }
 
   /**

@@ -16,6 +16,7 @@ import io.outrigger.config.MetricNaming;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarConfigCodec;
+import io.outrigger.config.StatsdListen;
 import io.outrigger.config.TraceProtocol;
 import java.io.InputStream;
 import java.time.Duration;
@@ -96,6 +97,16 @@ class PolicyResolverTest {
     assertThat(config.tracing().httpKnownMethods()).containsExactly("GET", "POST", "PROPFIND");
     assertThat(config.metrics().otlp().naming()).isEqualTo(MetricNaming.OPENTELEMETRY);
     assertThat(config.metrics().otlp().interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.metrics().statsd())
+        .isEqualTo(new SidecarConfig.StatsdConfig(9125, StatsdListen.POD));
+  }
+
+  @Test
+  void aStatsdListenerThatNamesNoAddressesListensOnTheLoopback() throws Exception {
+    ObservabilityPolicy policy = load("full.yaml");
+    policy.getSpec().getMetrics().getStatsd().setListen(null);
+    assertThat(PolicyResolver.resolve(policy).sidecar().metrics().statsd().listen())
+        .isEqualTo(StatsdListen.LOOPBACK);
   }
 
   @Test

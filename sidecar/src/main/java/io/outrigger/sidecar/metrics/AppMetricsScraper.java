@@ -37,11 +37,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AppMetricsScraper {
   static final String ACCEPT =
       "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-  private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+  private static final int MIB = 1024 * 1024;
 
   private final Vertx vertx;
   private final HttpClient client;
   private final MeterRegistry registry;
+  private final int maxBodyBytes = maxBodyBytes(Runtime.getRuntime().maxMemory());
   private volatile Enrichment enrichment;
   private final AtomicReference<List<MetricFamily>> latest = new AtomicReference<>(List.of());
   private final AtomicInteger up = new AtomicInteger();
@@ -78,6 +79,16 @@ public final class AppMetricsScraper {
         .description("Failed scrapes of the app's metrics, by reason")
         .tag("reason", reason)
         .register(registry);
+  }
+
+  /**
+   * The largest exposition taken, from the heap this JVM may use: a sixteenth of it, between 1 and
+   * 64 MiB. During a scrape the body, its parsed families (about four times the text's size) and
+   * the previous scrape's families all live at once, beside the rest of the sidecar; a larger body
+   * is refused ({@code too_large}) rather than risking an out-of-memory exit of the sidecar.
+   */
+  static int maxBodyBytes(long maxHeapBytes) {
+    return (int) Math.max(MIB, Math.min(64L * MIB, maxHeapBytes / 16));
   }
 
   /**
@@ -157,7 +168,9 @@ public final class AppMetricsScraper {
                 // it passes.
                 request
                     .send()
-                    .compose(response -> collect(response).map(body -> new Answer(response, body)))
+                    .compose(
+                        response ->
+                            collect(response, maxBodyBytes).map(body -> new Answer(response, body)))
                     .timeout(deadline, TimeUnit.MILLISECONDS)
                     .onFailure(error -> request.reset()))
         .compose(
@@ -173,9 +186,8 @@ public final class AppMetricsScraper {
                   response.headers().contains("content-length")
                       ? Long.parseLong(response.getHeader("content-length"))
                       : -1;
-              if (length > MAX_BODY_BYTES) {
-                return Future.failedFuture(
-                    new ScrapeFailure("too_large", "the exposition is larger than 64 MiB"));
+              if (length > maxBodyBytes) {
+                return Future.failedFuture(tooLarge());
               }
               String type = response.getHeader("content-type");
               ExpositionParser.Format format =
@@ -237,7 +249,7 @@ public final class AppMetricsScraper {
    * The response body in one array sized from its content-length (when given and within the cap),
    * instead of a buffer that grows by copies and is then copied out again.
    */
-  private static Future<Body> collect(HttpClientResponse response) {
+  private Future<Body> collect(HttpClientResponse response, int cap) {
     String declared = response.getHeader("content-length");
     long length = -1;
     if (declared != null) {
@@ -247,13 +259,18 @@ public final class AppMetricsScraper {
         length = -1;
       }
     }
-    Body body = new Body(length >= 0 && length <= MAX_BODY_BYTES ? (int) length : 64 * 1024);
+    if (length > cap) {
+      // Refused from its headers alone; the caller resets the stream.
+      return Future.failedFuture(tooLarge());
+    }
+    Body body = new Body(length >= 0 ? (int) length : 64 * 1024, cap);
     Promise<Body> done = Promise.promise();
     response.handler(
         chunk -> {
-          if ((long) body.length + chunk.length() > MAX_BODY_BYTES) {
-            // Without a content-length (chunked or compressed), the cap is checked as it arrives.
-            done.tryFail(new ScrapeFailure("too_large", "the exposition is larger than 64 MiB"));
+          if ((long) body.length + chunk.length() > cap) {
+            // Without a content-length (chunked or compressed), the cap is checked as it arrives,
+            // on the decompressed bytes: a small gzip body cannot inflate past it.
+            done.tryFail(tooLarge());
           } else if (!done.future().isComplete()) {
             body.append(chunk);
           }
@@ -263,23 +280,32 @@ public final class AppMetricsScraper {
     return done.future();
   }
 
+  private ScrapeFailure tooLarge() {
+    return new ScrapeFailure(
+        "too_large",
+        "the exposition is larger than the "
+            + maxBodyBytes / MIB
+            + " MiB this sidecar's heap allows (a sixteenth of it; a higher memory limit raises it)");
+  }
+
   /** A growable byte array holding a response body. */
   static final class Body {
     byte[] bytes;
     int length;
+    private final int cap;
 
-    Body(int capacity) {
-      bytes = new byte[Math.max(capacity, 16)];
+    Body(int capacity, int cap) {
+      this.cap = cap;
+      bytes = new byte[Math.max(Math.min(capacity, cap), 16)];
     }
 
     void append(Buffer chunk) {
       int n = chunk.length();
       if (length + n > bytes.length) {
-        // The caller keeps bodies within the 64 MiB cap.
+        // The caller keeps bodies within the cap.
         bytes =
             java.util.Arrays.copyOf(
-                bytes,
-                (int) Math.min(Math.max((long) bytes.length * 2, length + n), MAX_BODY_BYTES));
+                bytes, (int) Math.min(Math.max((long) bytes.length * 2, length + n), cap));
       }
       chunk.getBytes(0, n, bytes, length);
       length += n;

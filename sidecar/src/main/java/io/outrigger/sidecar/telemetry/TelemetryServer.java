@@ -11,6 +11,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,6 +25,9 @@ import java.util.function.BooleanSupplier;
 public final class TelemetryServer {
   static final String OPENMETRICS = "application/openmetrics-text";
   private static final int CHUNK_CHARS = 64 * 1024;
+  static final int MAX_CONCURRENT_RENDERS = 4;
+  private static final int CHUNKS_IN_FLIGHT = 4;
+  private static final Duration READER_STALL = Duration.ofSeconds(10);
   private static final String OPENMETRICS_TYPE =
       "application/openmetrics-text; version=1.0.0; charset=utf-8";
   private static final String TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,6 +38,7 @@ public final class TelemetryServer {
   private final AppHealth appHealth;
   private volatile boolean readinessIncludesApp;
   private final MergedMetrics metrics;
+  private final Semaphore renders = new Semaphore(MAX_CONCURRENT_RENDERS);
   private HttpServer server;
 
   /**
@@ -91,14 +99,23 @@ public final class TelemetryServer {
   private void metrics(RoutingContext ctx) {
     String accept = ctx.request().getHeader("accept");
     boolean openMetrics = accept != null && accept.contains(OPENMETRICS);
-    String contentType =
-        openMetrics
-            ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
-            : "text/plain; version=0.0.4; charset=utf-8";
-    // Rendering walks every meter and the app's series: off the event loop, so proxied requests
-    // never wait. It streams in chunks: a 100k-series exposition is ~20 MB, which as one string
-    // (then bytes) would cost the GC more than rendering it does.
+    String contentType = openMetrics ? OPENMETRICS_TYPE : TEXT_TYPE;
     HttpServerResponse response = ctx.response();
+    if (!renders.tryAcquire()) {
+      // Each render holds its families and a chunk; more at once than scrapers need is refused
+      // rather than queued behind clients that may not be reading.
+      response
+          .setStatusCode(503)
+          .putHeader("retry-after", "1")
+          .putHeader("content-type", "text/plain")
+          .end("busy: " + MAX_CONCURRENT_RENDERS + " /metrics answers are being written\n");
+      return;
+    }
+    BlockingChunkWriter writer = new BlockingChunkWriter(response, CHUNKS_IN_FLIGHT, READER_STALL);
+    // Rendering walks every meter and the app's series: off the event loop (unordered, so a slow
+    // reader of one answer never delays another), so proxied requests never wait. It streams in
+    // chunks with backpressure: a large exposition is never whole in memory, and a reader that
+    // stops reading holds one chunk.
     vertx
         .executeBlocking(
             () -> {
@@ -112,18 +129,30 @@ public final class TelemetryServer {
                       started[0] = true;
                       response.setChunked(true).putHeader("content-type", contentType);
                     }
-                    // Wrapped, not copied again.
-                    response.write(
-                        io.vertx.core.internal.buffer.BufferInternal.buffer(
-                            io.netty.buffer.Unpooled.wrappedBuffer(chunk)));
+                    try {
+                      writer.write(chunk);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
                   });
               if (!started[0]) {
                 response.putHeader("content-type", contentType);
               }
               return null;
-            })
-        .onSuccess(v -> response.end())
-        .onFailure(ctx::fail);
+            },
+            false)
+        .onComplete(
+            done -> {
+              renders.release();
+              if (done.succeeded()) {
+                response.end();
+              } else if (done.cause() instanceof UncheckedIOException) {
+                // The client went away or stopped reading: nothing to answer, the connection goes.
+                response.reset();
+              } else {
+                ctx.fail(done.cause());
+              }
+            });
   }
 
   private void alive(RoutingContext ctx) {

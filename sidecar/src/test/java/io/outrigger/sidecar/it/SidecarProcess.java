@@ -50,7 +50,29 @@ final class SidecarProcess implements AutoCloseable {
   /** Starts the sidecar with the config file at {@code configFile}. */
   static SidecarProcess start(Path configFile, Map<String, String> env, List<String> jvmFlags)
       throws Exception {
-    SidecarProcess sidecar = launch(configFile, env, jvmFlags);
+    return awaitReady(launch(configFile, env, jvmFlags));
+  }
+
+  /**
+   * Starts the sidecar as the image does, through its launcher ({@code bin/outrigger-sidecar}) with
+   * the JVM flags it derives from {@code OUTRIGGER_MEMORY_LIMIT}, and waits until it is ready.
+   */
+  static SidecarProcess startThroughLauncher(
+      String config, Map<String, String> env, long memoryLimitBytes) throws Exception {
+    Path configFile = Files.createTempFile("sidecar", ".yaml");
+    Files.writeString(configFile, config);
+    List<String> command =
+        List.of("bash", Path.of("bin/outrigger-sidecar").toString(), "run", "--config");
+    Map<String, String> launcherEnv = new java.util.HashMap<>(env);
+    launcherEnv.put("OUTRIGGER_JAR", jar().toString());
+    launcherEnv.put("OUTRIGGER_MEMORY_LIMIT", Long.toString(memoryLimitBytes));
+    // The launcher runs the `java` it finds first: the one running these tests.
+    launcherEnv.put(
+        "PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    return awaitReady(run(command, configFile, launcherEnv));
+  }
+
+  private static SidecarProcess awaitReady(SidecarProcess sidecar) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (sidecar.output().stream().noneMatch(l -> l.contains("\"sidecar ready\""))) {
       if (!sidecar.process.isAlive() || System.nanoTime() > deadline) {
@@ -69,6 +91,14 @@ final class SidecarProcess implements AutoCloseable {
    */
   static SidecarProcess launch(Path configFile, Map<String, String> env, List<String> jvmFlags)
       throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar().toString(), "--config"));
+    return run(command, configFile, env);
+  }
+
+  private static Path jar() {
     Path jar =
         Path.of(
             System.getProperty(
@@ -77,11 +107,15 @@ final class SidecarProcess implements AutoCloseable {
       throw new IllegalStateException(
           "no sidecar jar at " + jar + ": run through `mvn verify` (Failsafe packages it first)");
     }
+    return jar;
+  }
+
+  /** Runs {@code command} followed by the config file, on a free port base. */
+  private static SidecarProcess run(List<String> command, Path configFile, Map<String, String> env)
+      throws IOException {
     int base = freePortBase();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString(), "--config", configFile.toString()));
+    command = new ArrayList<>(command);
+    command.add(configFile.toString());
     Path log = Files.createTempFile("sidecar", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -156,6 +156,17 @@ class AppMetricsScraperTest {
     return Arguments.of(name, new Case(target, 0, reason));
   }
 
+  @org.junit.jupiter.api.Test
+  void theBodyCapIsASixteenthOfTheHeapBetweenOneAnd64Mebibytes() {
+    int mib = 1024 * 1024;
+    assertThat(AppMetricsScraper.maxBodyBytes(64L * mib))
+        .as("the launcher's heap at the default 192Mi limit")
+        .isEqualTo(4 * mib);
+    assertThat(AppMetricsScraper.maxBodyBytes(4L * mib)).isEqualTo(mib);
+    assertThat(AppMetricsScraper.maxBodyBytes(96L * mib)).isEqualTo(6 * mib);
+    assertThat(AppMetricsScraper.maxBodyBytes(8L << 30)).isEqualTo(64 * mib);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   @org.junit.jupiter.api.Timeout(30)

@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * Keeps what arrives by StatsD as Prometheus series, the way statsd_exporter maps it: counters
  * (scaled up by the sample rate) become {@code <name>_total}, gauges keep the last value (or apply
  * {@code +}/{@code -} deltas), timings become a summary in seconds with count and sum, sets count
- * distinct values. Dots and dashes in names become underscores; DogStatsD tags become labels. The
- * series cap bounds memory against a chatty client.
+ * distinct values. Dots and dashes in names become underscores; DogStatsD tags become labels.
+ *
+ * <p>Memory is bounded against a chatty or hostile client: the series cap counts series, the same
+ * cap counts set members over all sets (a member is kept as a 64-bit hash, so a long value costs no
+ * more than a short one), and tag values are cut to the label value cap as scraped ones are.
  */
 public final class StatsdAggregator {
   private static final Pattern INVALID = Pattern.compile("[^a-zA-Z0-9_:]");
@@ -29,12 +32,25 @@ public final class StatsdAggregator {
   private final Map<Key, double[]> counters = new ConcurrentHashMap<>();
   private final Map<Key, double[]> gauges = new ConcurrentHashMap<>();
   private final Map<Key, double[]> timings = new ConcurrentHashMap<>();
-  private final Map<Key, Set<String>> sets = new ConcurrentHashMap<>();
+  private final Map<Key, Set<Long>> sets = new ConcurrentHashMap<>();
+  private volatile int maxLabelValueLength;
+  private int members;
   private volatile int dropped;
+  private volatile int droppedMembers;
   private volatile int rejected;
 
-  public StatsdAggregator(int maxSeries) {
+  public StatsdAggregator(int maxSeries, int maxLabelValueLength) {
     this.maxSeries = maxSeries;
+    this.maxLabelValueLength = maxLabelValueLength;
+  }
+
+  public StatsdAggregator(int maxSeries) {
+    this(maxSeries, Integer.MAX_VALUE);
+  }
+
+  /** The label value cap from now on ({@code metrics.maxLabelValueLength} changes live). */
+  public void maxLabelValueLength(int cap) {
+    this.maxLabelValueLength = cap;
   }
 
   /** The series cap from now on ({@code metrics.maxSeries} changes live). */
@@ -62,7 +78,7 @@ public final class StatsdAggregator {
   }
 
   private void record(StatsdLine line) {
-    Key key = new Key(promName(line.name()), labels(line.tags()));
+    Key key = new Key(promName(line.name()), labels(line.tags(), maxLabelValueLength));
     if (!known(key) && seriesCount() >= maxSeries) {
       dropped++;
       return;
@@ -74,7 +90,7 @@ public final class StatsdAggregator {
         double[] gauge = gauges.computeIfAbsent(key, k -> new double[1]);
         gauge[0] = line.delta() ? gauge[0] + line.value() : line.value();
       }
-      case "s" -> sets.computeIfAbsent(key, k -> new HashSet<>()).add(line.rawValue());
+      case "s" -> addMember(sets.computeIfAbsent(key, k -> new HashSet<>()), line.rawValue());
       default -> {
         double[] timing = timings.computeIfAbsent(key, k -> new double[2]);
         double seconds = line.type().equals("ms") ? line.value() / 1000 : line.value();
@@ -82,6 +98,30 @@ public final class StatsdAggregator {
         timing[1] += seconds / line.sampleRate();
       }
     }
+  }
+
+  private void addMember(Set<Long> set, String member) {
+    long hash = fnv1a64(member);
+    if (set.contains(hash)) {
+      return;
+    }
+    if (members >= maxSeries) {
+      droppedMembers++;
+      return;
+    }
+    set.add(hash);
+    members++;
+  }
+
+  /** FNV-1a over the UTF-16 code units: distinct members collide with odds of about n²/2⁶⁵. */
+  static long fnv1a64(String value) {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      hash = (hash ^ (c & 0xff)) * 0x100000001b3L;
+      hash = (hash ^ (c >>> 8)) * 0x100000001b3L;
+    }
+    return hash;
   }
 
   private boolean known(Key key) {
@@ -101,6 +141,11 @@ public final class StatsdAggregator {
 
   public int rejected() {
     return rejected;
+  }
+
+  /** Set members left uncounted because the cap was reached. */
+  public int droppedMembers() {
+    return droppedMembers;
   }
 
   /** The current values as families, enriched with the pod's identity. */
@@ -168,12 +213,14 @@ public final class StatsdAggregator {
     return Character.isDigit(name.charAt(0)) ? "_" + name : name;
   }
 
-  private static List<Sample.Label> labels(List<String[]> tags) {
+  private static List<Sample.Label> labels(List<String[]> tags, int maxValueLength) {
     TreeMap<String, String> sorted = new TreeMap<>();
     for (String[] tag : tags) {
       String name = INVALID.matcher(tag[0]).replaceAll("_").replace(":", "_");
       if (!name.isEmpty() && !Character.isDigit(name.charAt(0))) {
-        sorted.put(name, tag[1]);
+        String value = tag[1];
+        sorted.put(
+            name, value.length() > maxValueLength ? value.substring(0, maxValueLength) : value);
       }
     }
     List<Sample.Label> labels = new ArrayList<>();

@@ -49,6 +49,25 @@ class StatsdAggregatorTest {
     assertThat(statsd.families(null)).hasSize(2);
   }
 
+  @Test
+  void setMembersCountAgainstTheSeriesCapAndAreKeptAsHashes() {
+    StatsdAggregator statsd = new StatsdAggregator(3);
+    statsd.accept("users.seen:alice|s\nusers.seen:bob|s\nvisitors:carol|s\nvisitors:dave|s");
+    statsd.accept("users.seen:alice|s\nusers.seen:" + "e".repeat(2000) + "|s");
+    assertThat(render(statsd.families(null))).contains("users_seen 2").contains("visitors 1");
+    assertThat(statsd.droppedMembers())
+        .as("dave and the long one: the cap of 3 members is reached")
+        .isEqualTo(2);
+    assertThat(StatsdAggregator.fnv1a64("alice")).isNotEqualTo(StatsdAggregator.fnv1a64("alicf"));
+  }
+
+  @Test
+  void tagValuesAreCutToTheLabelValueCapAsScrapedOnesAre() {
+    StatsdAggregator statsd = new StatsdAggregator(10, 4);
+    statsd.accept("hits:1|c|#path:/checkout/cart");
+    assertThat(render(statsd.families(null))).contains("hits_total{path=\"/che\"} 1");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = ';',
