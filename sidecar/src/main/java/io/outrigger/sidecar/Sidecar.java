@@ -10,6 +10,7 @@ import io.outrigger.sidecar.component.Bounded;
 import io.outrigger.sidecar.component.Component;
 import io.outrigger.sidecar.component.Components;
 import io.outrigger.sidecar.component.SidecarContext;
+import io.outrigger.sidecar.component.SidecarVertx;
 import io.outrigger.sidecar.component.StatusParts;
 import io.outrigger.sidecar.config.ConfigSource;
 import io.outrigger.sidecar.config.ConfigState;
@@ -25,10 +26,8 @@ import io.outrigger.sidecar.proxy.InboundComponent;
 import io.outrigger.sidecar.report.StatusReporter;
 import io.outrigger.sidecar.telemetry.TelemetryComponent;
 import io.outrigger.sidecar.tracing.TracingComponent;
-import io.outrigger.sidecar.tracing.VertxGrpcSenderProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -97,15 +96,7 @@ public final class Sidecar implements AdminServer.Control {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setEventLoopPoolSize(options.eventLoops())
-                .setWorkerPoolSize(2)
-                // Native epoll where available: the ambassador reads SO_ORIGINAL_DST through it.
-                .setPreferNativeTransport(true));
-    // Export over gRPC shares the sidecar's event loops instead of starting its own.
-    VertxGrpcSenderProvider.useVertx(vertx);
+    Vertx vertx = SidecarVertx.create(options.eventLoops());
     Sidecar sidecar = new Sidecar(vertx, options, loaded);
     return sidecar
         .components

@@ -6,6 +6,7 @@ import io.outrigger.sidecar.metrics.MergedMetrics;
 import io.outrigger.sidecar.metrics.exposition.ExpositionParser.Format;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,6 +40,9 @@ public final class TelemetryServer {
   private volatile boolean readinessIncludesApp;
   private final MergedMetrics metrics;
   private final Semaphore renders = new Semaphore(MAX_CONCURRENT_RENDERS);
+  // Threads of their own: a render waiting on a slow reader never holds a thread that scrape
+  // parsing and the other blocking work need.
+  private WorkerExecutor renderers;
   private HttpServer server;
 
   /**
@@ -76,6 +80,8 @@ public final class TelemetryServer {
   }
 
   public Future<HttpServer> start(String host, int port) {
+    renderers =
+        vertx.createSharedWorkerExecutor("outrigger-metrics-render", MAX_CONCURRENT_RENDERS);
     Router router = Router.router(vertx);
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(this::alive);
@@ -93,6 +99,9 @@ public final class TelemetryServer {
   }
 
   public Future<Void> close() {
+    if (renderers != null) {
+      renderers.close();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -112,11 +121,11 @@ public final class TelemetryServer {
       return;
     }
     BlockingChunkWriter writer = new BlockingChunkWriter(response, CHUNKS_IN_FLIGHT, READER_STALL);
-    // Rendering walks every meter and the app's series: off the event loop (unordered, so a slow
-    // reader of one answer never delays another), so proxied requests never wait. It streams in
+    // Rendering walks every meter and the app's series: off the event loop, so proxied requests
+    // never wait, and unordered, so a slow reader of one answer never delays another. It streams in
     // chunks with backpressure: a large exposition is never whole in memory, and a reader that
     // stops reading holds one chunk.
-    vertx
+    renderers
         .executeBlocking(
             () -> {
               Format format = openMetrics ? Format.OPENMETRICS : Format.PROMETHEUS_TEXT;
