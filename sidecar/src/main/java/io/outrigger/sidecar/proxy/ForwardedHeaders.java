@@ -113,12 +113,18 @@ public final class ForwardedHeaders {
 
   /** Header names listed in {@code Connection}: hop-by-hop by declaration. */
   private static Set<String> connectionTokens(MultiMap headers) {
-    String first = headers.get("connection");
-    if (first == null || first.equalsIgnoreCase("keep-alive") || first.equalsIgnoreCase("close")) {
+    List<String> fields = headers.getAll("connection");
+    if (fields.isEmpty()) {
+      return Set.of();
+    }
+    if (fields.size() == 1
+        && (fields.get(0).equalsIgnoreCase("keep-alive")
+            || fields.get(0).equalsIgnoreCase("close"))) {
       return Set.of(); // the common cases name no other header
     }
+    // Every field: several Connection fields are one list (RFC 9110 §5.3).
     Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    for (String connection : headers.getAll("connection")) {
+    for (String connection : fields) {
       for (String token : connection.split(",")) {
         String name = token.trim().toLowerCase(Locale.ROOT);
         if (!name.isEmpty()) {

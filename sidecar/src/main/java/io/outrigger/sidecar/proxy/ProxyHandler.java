@@ -2,6 +2,7 @@ package io.outrigger.sidecar.proxy;
 
 import io.opentelemetry.api.trace.Span;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
@@ -110,10 +111,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     void forward(HttpClientRequest toApp) {
+      boolean withBody = true;
       if (request.headers().contains("content-length")) {
         toApp.putHeader("content-length", request.headers().get("content-length"));
-      } else if (!request.isEnded()) {
+      } else if (hasBodyOfUnknownLength(request)) {
         toApp.setChunked(true);
+      } else {
+        withBody = false;
       }
       // A client that goes away takes its request to the app with it.
       response.closeHandler(
@@ -123,7 +127,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             finish();
           });
-      toApp.send(request).onSuccess(this::relay).onFailure(this::failed);
+      // Sending the request as a stream would make a bodiless one chunked: sent without one.
+      Future<HttpClientResponse> sent;
+      if (withBody) {
+        sent = toApp.send(request);
+      } else {
+        request.resume();
+        sent = toApp.send();
+      }
+      sent.onSuccess(this::relay).onFailure(this::failed);
     }
 
     void tunnel(HttpClientRequest toApp) {
@@ -256,5 +268,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           error != null ? error : answered ? null : CLIENT_CLOSED,
           start);
     }
+  }
+
+  /**
+   * A body without a Content-Length: in HTTP/1.x only a chunked one (RFC 9112 §6.3, a request with
+   * neither header has no body); in HTTP/2 a stream its headers did not end.
+   */
+  static boolean hasBodyOfUnknownLength(HttpServerRequest request) {
+    return request.version() == HttpVersion.HTTP_2
+        ? !request.isEnded()
+        : request.headers().contains("transfer-encoding");
   }
 }

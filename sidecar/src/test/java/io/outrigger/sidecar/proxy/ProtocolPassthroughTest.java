@@ -69,6 +69,50 @@ class ProtocolPassthroughTest {
   }
 
   @Test
+  void aHeaderNamedInASecondConnectionFieldIsHopByHopToo() throws Exception {
+    // RFC 9110 §5.3: fields of one name are one list; §7.6.1: every name Connection lists is
+    // removed, whichever of its fields lists it.
+    try (ProxyHarness h = new ProxyHarness()) {
+      CompletableFuture<MultiMap> seen = new CompletableFuture<>();
+      h.backend(
+          r -> {
+            seen.complete(MultiMap.caseInsensitiveMultiMap().addAll(r.headers()));
+            r.response().end("ok");
+          });
+      RawHttp.exchange(
+          h.proxyPort(),
+          "GET /h HTTP/1.1\r\n"
+              + "Host: shop.example\r\n"
+              + "Connection: close\r\n"
+              + "Connection: X-Hop-Secret\r\n"
+              + "X-Hop-Secret: must-not-reach-the-app\r\n"
+              + "\r\n");
+      assertThat(seen.get(5, TimeUnit.SECONDS).names())
+          .map(String::toLowerCase)
+          .doesNotContain("x-hop-secret");
+    }
+  }
+
+  @Test
+  void aRequestWithoutABodyReachesTheAppWithoutOne() throws Exception {
+    // RFC 9112 §6.3: a request with neither Content-Length nor Transfer-Encoding has no body; it
+    // must not become a chunked one on the way to the app.
+    try (ProxyHarness h = new ProxyHarness()) {
+      CompletableFuture<MultiMap> seen = new CompletableFuture<>();
+      h.backend(
+          r -> {
+            seen.complete(MultiMap.caseInsensitiveMultiMap().addAll(r.headers()));
+            r.response().end("ok");
+          });
+      RawHttp.exchange(
+          h.proxyPort(), "DELETE /cart/7 HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n");
+      MultiMap app = seen.get(5, TimeUnit.SECONDS);
+      assertThat(app.get("transfer-encoding")).isNull();
+      assertThat(app.get("content-length")).isNull();
+    }
+  }
+
+  @Test
   void forwardedHeadersAndARequestIdAreAddedAndHostIsKept() throws Exception {
     try (ProxyHarness h = new ProxyHarness()) {
       CompletableFuture<MultiMap> seen = new CompletableFuture<>();

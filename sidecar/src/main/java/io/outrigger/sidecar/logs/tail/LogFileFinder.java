@@ -19,8 +19,11 @@ import java.util.Map;
 /**
  * Finds the files the glob patterns match. Patterns are absolute or relative to the log directory
  * ({@code *.log}, {@code /var/log/app/**}{@code /*.json}). Symbolic links are followed (Kubernetes
- * log directories are full of them); a link loop, a FIFO, a directory, a file that cannot be read
- * are reported as {@link Problem}s and skipped, never fatal.
+ * log directories are full of them) as long as they stay inside the directory the pattern names:
+ * the app writes that directory, and a link out of it would make the sidecar ship files the app
+ * cannot read itself (the sidecar's service-account token, its TLS key). A link loop, a link out, a
+ * FIFO, a directory, a file that cannot be read are reported as {@link Problem}s and skipped, never
+ * fatal.
  */
 final class LogFileFinder {
   private static final int MAX_DEPTH = 16;
@@ -54,6 +57,13 @@ final class LogFileFinder {
       int depth =
           absolute.toString().contains("**") ? MAX_DEPTH : base.relativize(absolute).getNameCount();
       if (!Files.isDirectory(base)) {
+        continue;
+      }
+      Path realBase;
+      try {
+        realBase = base.toRealPath();
+      } catch (IOException e) {
+        problems.add(problem(base, e));
         continue;
       }
       try {
@@ -93,6 +103,12 @@ final class LogFileFinder {
                                   + " are tailed"));
                 } else if (!Files.isReadable(file)) {
                   problems.add(new Problem(file, "unreadable", "permission denied"));
+                } else if (outside(file, realBase)) {
+                  problems.add(
+                      new Problem(
+                          file,
+                          "link-outside",
+                          "a symbolic link out of " + realBase + ": not followed"));
                 } else {
                   Object key = attrs.fileKey();
                   String inode = key != null ? key.toString() : file.toString();
@@ -144,6 +160,15 @@ final class LogFileFinder {
       // The directory is gone: nothing to look at.
     }
     return found;
+  }
+
+  /** Whether {@code file}, its links resolved, lies outside {@code realBase}. */
+  static boolean outside(Path file, Path realBase) {
+    try {
+      return !file.toRealPath().startsWith(realBase);
+    } catch (IOException e) {
+      return true; // gone or unresolvable since the walk saw it: not something to tail
+    }
   }
 
   private static Problem problem(Path file, IOException e) {
