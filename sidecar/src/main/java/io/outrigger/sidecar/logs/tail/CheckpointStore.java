@@ -4,11 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -83,15 +86,40 @@ public final class CheckpointStore {
     }
   }
 
-  /** Replaces the checkpoint atomically. */
+  /**
+   * Replaces the checkpoint atomically and durably: the new bytes are on disk before the rename,
+   * and the rename is on disk before this returns, so a node that loses power finds the old
+   * checkpoint or the new one, never a renamed file whose data did not make it.
+   */
   public synchronized void save(List<Entry> entries) throws IOException {
     Files.createDirectories(file.getParent());
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(temp, JSON.writeValueAsBytes(new Document(VERSION, entries)));
+    try (FileChannel out =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = ByteBuffer.wrap(JSON.writeValueAsBytes(new Document(VERSION, entries)));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(true);
+    }
     try {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(file.getParent());
+  }
+
+  /** The directory's entry for the renamed file made durable (Linux allows fsync on a dir). */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      // Not every file system lets a directory be synced; the rename itself is still atomic.
     }
   }
 }
