@@ -23,6 +23,12 @@ public final class Names {
   /** Label the webhook puts on injected pods. */
   public static final String INJECTED = PREFIX + "injected";
 
+  /**
+   * Label the webhook puts on injected pods: the policy they were injected from (the same key as
+   * the {@link #POLICY} annotation, which names a policy to use).
+   */
+  public static final String POLICY_LABEL = PREFIX + "policy";
+
   /** Annotation the webhook writes: sidecar version, policy, config hash, mode (JSON). */
   public static final String STATUS = PREFIX + "status";
 

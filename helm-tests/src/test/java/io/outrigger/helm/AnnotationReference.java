@@ -146,6 +146,14 @@ final class AnnotationReference {
             "`\"true\"`",
             "The pod has a sidecar; re-admission leaves it unchanged."));
     NAMES.put(
+        "POLICY_LABEL",
+        new Entry(
+            Where.WRITTEN,
+            "pod label",
+            "the policy's name",
+            "The policy the pod was injected from (`kubectl get pods -l"
+                + " outrigger.io/policy=checkout`); absent for a name longer than 63 characters."));
+    NAMES.put(
         "STATUS",
         new Entry(
             Where.WRITTEN,

@@ -131,6 +131,11 @@ public final class SidecarInjector {
 
     Map<String, String> labels = new LinkedHashMap<>(PodFacts.labels(copy));
     labels.put(Names.INJECTED, InjectionDecision.TRUE);
+    // `kubectl get pods -l outrigger.io/policy=<name>`: a policy's pods in one query. A name longer
+    // than a label value may be (63) is left to the status annotation, which always names it.
+    if (isLabelValue(policy.name())) {
+      labels.put(Names.POLICY_LABEL, policy.name());
+    }
     metadata.setLabels(labels);
     Map<String, String> annotations = new LinkedHashMap<>(PodFacts.annotations(copy));
     if (plan.metrics()) {
@@ -217,5 +222,10 @@ public final class SidecarInjector {
 
   private static String strip(String path) {
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  /** A valid label value (Kubernetes API conventions): at most 63 alphanumerics, '-', '_', '.'. */
+  static boolean isLabelValue(String value) {
+    return value != null && value.matches("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   }
 }

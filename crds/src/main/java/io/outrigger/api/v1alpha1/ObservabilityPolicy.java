@@ -23,6 +23,14 @@ import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Valid",
+    jsonPath = ".status.conditions[?(@.type==\"Valid\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Degraded",
+    jsonPath = ".status.conditions[?(@.type==\"Degraded\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Matched",
     jsonPath = ".status.matchedPods",
     type = AdditionalPrinterColumn.Type.INTEGER)
@@ -33,6 +41,14 @@ import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 @AdditionalPrinterColumn(
     name = "Healthy",
     jsonPath = ".status.readyPods",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Outdated",
+    jsonPath = ".status.outdatedPods",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Missed",
+    jsonPath = ".status.missedPods",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "Age",

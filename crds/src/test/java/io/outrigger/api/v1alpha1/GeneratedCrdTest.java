@@ -60,7 +60,16 @@ class GeneratedCrdTest {
     assertThat(version.at("/subresources/status").isObject()).isTrue();
     assertThat(version.at("/additionalPrinterColumns").findValuesAsText("name"))
         .as("DESIGN's order, Age last (PrinterColumnOrder)")
-        .containsExactly("Ready", "Matched", "Injected", "Healthy", "Age");
+        .containsExactly(
+            "Ready",
+            "Valid",
+            "Degraded",
+            "Matched",
+            "Injected",
+            "Healthy",
+            "Outdated",
+            "Missed",
+            "Age");
   }
 
   static JsonNode schema(Path crdFile) throws IOException {

@@ -18,7 +18,17 @@ public final class PrinterColumnOrder {
   private PrinterColumnOrder() {}
 
   /** What {@code kubectl get obspol} shows, left to right. */
-  static final List<String> ORDER = List.of("Ready", "Matched", "Injected", "Healthy", "Age");
+  static final List<String> ORDER =
+      List.of(
+          "Ready",
+          "Valid",
+          "Degraded",
+          "Matched",
+          "Injected",
+          "Healthy",
+          "Outdated",
+          "Missed",
+          "Age");
 
   private static final String LIST_START = "  - additionalPrinterColumns:";
   private static final String ITEM_START = "    - ";

@@ -263,6 +263,7 @@ class EveryFieldReloadIT {
                     && sink.since(r.changedAt, "/otlp/v1/metrics").stream()
                         .anyMatch(q -> q.body.contains("http.server.request.duration"))));
     restart(c, "metrics.statsd.port", Integer.toString(freeUdpPort()));
+    restart(c, "metrics.statsd.listen", "\"pod\"");
 
     restart(c, "logs.enabled", "false");
     restart(c, "logs.directory", "\"/elsewhere\"");
