@@ -168,9 +168,7 @@ public final class AppMetricsScraper {
                 // it passes.
                 request
                     .send()
-                    .compose(
-                        response ->
-                            collect(response, maxBodyBytes).map(body -> new Answer(response, body)))
+                    .compose(response -> collect(response).map(body -> new Answer(response, body)))
                     .timeout(deadline, TimeUnit.MILLISECONDS)
                     .onFailure(error -> request.reset()))
         .compose(
@@ -181,13 +179,6 @@ public final class AppMetricsScraper {
                     new ScrapeFailure(
                         "http_" + response.statusCode(),
                         "the app answered " + response.statusCode()));
-              }
-              long length =
-                  response.headers().contains("content-length")
-                      ? Long.parseLong(response.getHeader("content-length"))
-                      : -1;
-              if (length > maxBodyBytes) {
-                return Future.failedFuture(tooLarge());
               }
               String type = response.getHeader("content-type");
               ExpositionParser.Format format =
@@ -249,7 +240,8 @@ public final class AppMetricsScraper {
    * The response body in one array sized from its content-length (when given and within the cap),
    * instead of a buffer that grows by copies and is then copied out again.
    */
-  private Future<Body> collect(HttpClientResponse response, int cap) {
+  private Future<Body> collect(HttpClientResponse response) {
+    int cap = maxBodyBytes;
     String declared = response.getHeader("content-length");
     long length = -1;
     if (declared != null) {
