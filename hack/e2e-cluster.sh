@@ -14,6 +14,9 @@ case "${1:-}/${2:-}" in
     bash hack/images.sh import
     ;;
   local/down)
+    # The node's own logs (API server, kubelet, containerd, ...) stay with the run's other reports.
+    rm -rf e2e/target/cluster-logs
+    cp -r /var/lib/outrigger-cluster/logs e2e/target/cluster-logs 2>/dev/null || true
     if [[ ${E2E_KEEP_CLUSTER:-} == true ]]; then
       echo "[e2e-cluster.sh] kept: KUBECONFIG=/var/lib/outrigger-cluster/admin.kubeconfig" >&2
     else
