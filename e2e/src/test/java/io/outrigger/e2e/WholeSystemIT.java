@@ -32,6 +32,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -607,8 +608,76 @@ class WholeSystemIT {
             });
   }
 
+  /**
+   * Issue 22 items 2 and 3 on the live node: the Deployment was told what admission did (a Normal
+   * event whose count follows its pods), and the plugin's release archive, unpacked and run as a
+   * user would, explains the demo Deployment's injection and reads the policy and its sidecars.
+   */
   @Test
   @Order(10)
+  void theDeploymentIsToldAndThePluginExplainsThePodsAndTheirPolicy() throws Exception {
+    awaitDemoPodsReadyUnder("demo-telemetry");
+    eventually("an Injected event on the Deployment", Duration.ofMinutes(1))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(DEMO).list().getItems())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("Deployment");
+                          assertThat(e.getInvolvedObject().getName()).isEqualTo("demo-app");
+                          assertThat(e.getType()).isEqualTo("Normal");
+                          assertThat(e.getReason()).isEqualTo("Injected");
+                          assertThat(e.getMessage()).endsWith("from policy demo-telemetry");
+                          assertThat(e.getCount()).isGreaterThanOrEqualTo(2);
+                        }));
+
+    Path dir = Files.createTempDirectory("kubectl-plugin");
+    Process untar =
+        new ProcessBuilder(
+                "tar", "-xzf", System.getProperty("outrigger.cliArchive"), "-C", dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(untar.waitFor()).as(new String(untar.getInputStream().readAllBytes())).isZero();
+
+    String check =
+        plugin(
+            dir,
+            "check-inject",
+            "-n",
+            DEMO,
+            "-f",
+            Node.repo("examples/demo-app/kubernetes.yaml").toString());
+    assertThat(check).contains("demo/deployment/demo-app: injected from policy demo-telemetry");
+    String pod = demoPods().get(0).getMetadata().getName();
+    assertThat(plugin(dir, "check-inject", "-n", DEMO, pod))
+        .contains("demo/pod/" + pod + ": injected from policy demo-telemetry");
+    assertThat(plugin(dir, "status", "-n", DEMO, "demo-telemetry"))
+        .contains("Ready=True")
+        .contains(pod + " Running, sidecar ready")
+        .contains("(current)")
+        .containsPattern("(?m)^ {4}proxy: ");
+    JsonNode config = new ObjectMapper().readTree(plugin(dir, "config", "-n", DEMO, pod));
+    assertThat(config.at("/tracing/samplingRatio").asDouble()).as(config.toString()).isEqualTo(1.0);
+    assertThat(config.at("/logs/podLabels/0").asText()).isEqualTo("app");
+  }
+
+  /** Runs the unpacked plugin as kubectl would, with this cluster's kubeconfig. */
+  private static String plugin(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(dir.resolve("kubectl-outrigger").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("KUBECONFIG", Node.kubeconfig().toString());
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as("kubectl-outrigger " + args[0] + ":\n" + out).isZero();
+    return out;
+  }
+
+  @Test
+  @Order(11)
   void uninstallLeavesNothingLabelledWithTheRelease() {
     client.namespaces().withName(DEMO).delete();
     new Helm(Node.repo("helm/outrigger"))

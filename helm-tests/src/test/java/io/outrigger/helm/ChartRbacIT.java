@@ -89,6 +89,11 @@ class ChartRbacIT {
             r("patch", "outrigger.io", "observabilitypolicies/status", "shop", "web"),
             r("update", "outrigger.io", "observabilitypolicies/status", "shop", "web"),
             r("create", "", "events", "shop", null),
+            // injection events on pods' owners: counted on (get, patch), Deployment found from its
+            // ReplicaSet
+            r("get", "", "events", "shop", "web.0123456789abcdef"),
+            r("patch", "", "events", "shop", "web.0123456789abcdef"),
+            r("get", "apps", "replicasets", "shop", "web-5d8f7c9b4"),
             // reports
             r("create", "authentication.k8s.io", "tokenreviews", null, null),
             // certificates: its Secret (informer by name, compare-and-swap update), the caBundle
@@ -144,6 +149,9 @@ class ChartRbacIT {
             r("delete", "", "namespaces", null, "shop"),
             r("update", "", "namespaces", null, "shop"),
             r("delete", "", "configmaps", "shop", "outrigger-web"),
+            r("list", "apps", "replicasets", null, null),
+            r("update", "apps", "replicasets", "shop", "web-5d8f7c9b4"),
+            r("delete", "", "events", "shop", "web.0123456789abcdef"),
             r("create", "outrigger.io", "observabilitypolicies", "shop", null),
             r("update", "outrigger.io", "observabilitypolicies", "shop", "web"),
             r("delete", "outrigger.io", "observabilitypolicies", "shop", "web"),

@@ -103,7 +103,8 @@ class ChartTemplateTest {
     JsonNode webhook = webhook(render(ValuesSet.DEFAULTS));
 
     assertThat(webhook.path("failurePolicy").asText()).isEqualTo("Ignore");
-    assertThat(webhook.path("sideEffects").asText()).isEqualTo("None");
+    // It writes events on pods' owners, never for a dry run.
+    assertThat(webhook.path("sideEffects").asText()).isEqualTo("NoneOnDryRun");
     assertThat(webhook.path("reinvocationPolicy").asText()).isEqualTo("IfNeeded");
     assertThat(webhook.path("timeoutSeconds").asInt()).isEqualTo(5);
     assertThat(texts(webhook.path("admissionReviewVersions"))).containsExactly("v1");

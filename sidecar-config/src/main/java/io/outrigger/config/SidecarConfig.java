@@ -99,6 +99,7 @@ public record SidecarConfig(
             new ParserConfig(LogFormat.PLAIN, null, null, null, null),
             TraceCorrelationConfig.defaults(),
             List.of(),
+            RecordLayout.OTEL,
             Defaults.MAX_LINE_BYTES,
             Defaults.LOG_BUFFER_LINES,
             new LogOutputsConfig(null, null, null, null, true)),
@@ -339,6 +340,7 @@ public record SidecarConfig(
       ParserConfig parser,
       TraceCorrelationConfig traceCorrelation,
       List<String> podLabels,
+      RecordLayout recordLayout,
       @Reload(Mode.RESTART) int maxLineBytes,
       @Reload(Mode.RESTART) int bufferLines,
       LogOutputsConfig outputs) {
@@ -354,6 +356,7 @@ public record SidecarConfig(
           parser,
           traceCorrelation,
           podLabels,
+          recordLayout,
           maxLineBytes,
           bufferLines,
           outputs);

@@ -76,6 +76,7 @@ class SidecarConfigCodecTest {
                 new SidecarConfig.TraceCorrelationConfig(
                     List.of("tid"), List.of("sid"), "trace=(?<trace>[0-9a-f]{32})"),
                 List.of("app"),
+                RecordLayout.FLUENT_BIT,
                 4096,
                 100,
                 new SidecarConfig.LogOutputsConfig(

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Kubernetes label-selector semantics over a label map ({@code metav1.LabelSelectorAsSelector}):
@@ -19,25 +21,52 @@ public final class LabelSelectorMatcher {
    * this only meets policies that bypassed the schema).
    */
   public static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    return unmet(selector, labels).isEmpty();
+  }
+
+  /**
+   * The first requirement of {@code selector} that {@code labels} do not meet, said as a person
+   * would read it ({@code app=checkout, but the pod has app=cart}); empty when it selects them.
+   */
+  public static Optional<String> unmet(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
-      return true;
+      return Optional.empty();
     }
     Map<String, String> given = labels == null ? Map.of() : labels;
     if (selector.getMatchLabels() != null) {
-      for (Map.Entry<String, String> wanted : selector.getMatchLabels().entrySet()) {
+      for (Map.Entry<String, String> wanted : new TreeMap<>(selector.getMatchLabels()).entrySet()) {
         if (!wanted.getValue().equals(given.get(wanted.getKey()))) {
-          return false;
+          return Optional.of(
+              wanted.getKey() + "=" + wanted.getValue() + ", but " + has(given, wanted.getKey()));
         }
       }
     }
     if (selector.getMatchExpressions() != null) {
       for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
         if (!holds(requirement, given)) {
-          return false;
+          return Optional.of(describe(requirement) + ", but " + has(given, requirement.getKey()));
         }
       }
     }
-    return true;
+    return Optional.empty();
+  }
+
+  private static String has(Map<String, String> labels, String key) {
+    return labels.containsKey(key)
+        ? "it has " + key + "=" + labels.get(key)
+        : "it has no label " + key;
+  }
+
+  private static String describe(LabelSelectorRequirement requirement) {
+    String operator = requirement.getOperator() == null ? "" : requirement.getOperator();
+    List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+    return switch (operator) {
+      case "In", "NotIn" ->
+          requirement.getKey() + " " + operator + " (" + String.join(", ", values) + ")";
+      case "Exists" -> requirement.getKey() + " exists";
+      case "DoesNotExist" -> requirement.getKey() + " does not exist";
+      default -> requirement.getKey() + " with unknown operator \"" + operator + "\"";
+    };
   }
 
   private static boolean holds(LabelSelectorRequirement requirement, Map<String, String> labels) {

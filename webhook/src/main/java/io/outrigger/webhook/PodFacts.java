@@ -8,17 +8,20 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** Null-safe reads of a pod: admission requests carry whatever the client sent. */
-final class PodFacts {
+/**
+ * Null-safe reads of a pod: admission requests carry whatever the client sent. Public for the
+ * kubectl plugin, which reads pods as the webhook does.
+ */
+public final class PodFacts {
   private PodFacts() {}
 
-  static Map<String, String> labels(Pod pod) {
+  public static Map<String, String> labels(Pod pod) {
     return pod.getMetadata() == null || pod.getMetadata().getLabels() == null
         ? Map.of()
         : pod.getMetadata().getLabels();
   }
 
-  static Map<String, String> annotations(Pod pod) {
+  public static Map<String, String> annotations(Pod pod) {
     return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
         ? Map.of()
         : pod.getMetadata().getAnnotations();

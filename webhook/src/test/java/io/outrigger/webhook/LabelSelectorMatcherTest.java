@@ -39,4 +39,24 @@ class LabelSelectorMatcherTest {
             InjectionFixtures.YAML.readTree(selectorYaml), LabelSelector.class);
     assertThat(LabelSelectorMatcher.matches(selector, LABELS)).isEqualTo(expected);
   }
+
+  /** What kubectl outrigger check-inject prints for a policy that does not select a pod. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          matchLabels other value   | {matchLabels: {app: cart}}                                    | app=cart, but it has app=checkout
+          matchLabels missing key   | {matchLabels: {zone: a}}                                      | zone=a, but it has no label zone
+          In                        | {matchExpressions: [{key: tier, operator: In, values: [db, api]}]} | tier In (db, api), but it has tier=web
+          DoesNotExist              | {matchExpressions: [{key: app, operator: DoesNotExist}]}      | app does not exist, but it has app=checkout
+          """)
+  void theUnmetRequirementIsNamed(String name, String selectorYaml, String expected)
+      throws Exception {
+    LabelSelector selector =
+        InjectionFixtures.YAML.convertValue(
+            InjectionFixtures.YAML.readTree(selectorYaml), LabelSelector.class);
+    assertThat(LabelSelectorMatcher.unmet(selector, LABELS)).contains(expected);
+    assertThat(LabelSelectorMatcher.unmet(new LabelSelector(), LABELS)).isEmpty();
+  }
 }

@@ -29,6 +29,7 @@ import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.LogFormat;
 import io.outrigger.config.Propagator;
 import io.outrigger.config.ReadFrom;
+import io.outrigger.config.RecordLayout;
 import io.outrigger.config.Scheme;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.TraceProtocol;
@@ -244,6 +245,7 @@ public final class PolicyResolver {
             nonEmptyOr(correlation.getSpanIdFields(), correlationDefaults.spanIdFields()),
             correlation.getPattern()),
         list(spec.getPodLabels()),
+        requireNonNullElse(spec.getRecordLayout(), RecordLayout.OTEL),
         or(spec.getMaxLineBytes(), Defaults.MAX_LINE_BYTES),
         or(spec.getBufferLines(), Defaults.LOG_BUFFER_LINES),
         outputs(requireNonNullElse(spec.getOutputs(), new LogOutputsSpec())));

@@ -11,6 +11,7 @@ import io.outrigger.operator.certs.CertificateFiles;
 import io.outrigger.operator.certs.WebhookCertificates;
 import io.outrigger.operator.http.OperatorHttpsServer;
 import io.outrigger.operator.http.ServerLimits;
+import io.outrigger.operator.reconciler.InjectionEventRecorder;
 import io.outrigger.operator.report.PeerTrust;
 import io.outrigger.operator.report.ReportForwarder;
 import io.outrigger.webhook.admission.AdmissionHandler;
@@ -49,6 +50,7 @@ public class OperatorLifecycle {
   private WebhookCertificates certificates;
   private OutriggerOperator operator;
   private OperatorHttpsServer https;
+  private InjectionEventRecorder injectionEvents;
   private volatile boolean stopping;
 
   void onStart(@Observes StartupEvent event) throws Exception {
@@ -148,6 +150,7 @@ public class OperatorLifecycle {
     VersionInfo version = client.getKubernetesVersion();
     AdmissionMetrics admissions = new AdmissionMetrics();
     metrics.bind(admissions);
+    injectionEvents = new InjectionEventRecorder(client);
     https =
         OperatorHttpsServer.start(
             vertx,
@@ -161,7 +164,8 @@ public class OperatorLifecycle {
             new AdmissionHandler(
                 operator.clusterView(),
                 settings.clusterFacts(version.getMajor(), version.getMinor()),
-                admissions),
+                admissions,
+                injectionEvents),
             operator.reportIntake(),
             forwarder);
     LOG.infof(
@@ -198,6 +202,9 @@ public class OperatorLifecycle {
     stopping = true;
     if (https != null) {
       https.close();
+    }
+    if (injectionEvents != null) {
+      injectionEvents.close();
     }
     if (operator != null) {
       operator.close();

@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.logs;
 
+import io.outrigger.config.RecordLayout;
 import io.outrigger.config.SidecarConfig.LogsConfig;
 import io.outrigger.sidecar.logs.parse.LineParser;
 import io.outrigger.sidecar.logs.parse.ParsedLine;
@@ -40,18 +41,25 @@ public final class LineProcessor {
    * Packs the record straight from the parsed fields with {@code packer}: the per-line map of
    * fields and enrichment that a {@link LogRecord} needs is never built. The attributes are the
    * parsed fields (less those the trace ids came from), then the pod's, then the file path; a later
-   * one of the same name wins.
+   * one of the same name wins. In the Fluent Bit layout the line as read comes first, in {@code
+   * log}, and the message is kept apart only when the parser found one inside the line.
    */
   public Result process(String text, String filePath, Instant readTime, RecordPacker packer) {
     ParsedLine parsed = parser.parse(text);
     TraceContext trace = traces.extract(parsed.fields(), text);
     Map<String, Object> pod = enrichment.podAttributes();
+    boolean fluentBit = enrichment.layout() == RecordLayout.FLUENT_BIT;
+    String body = fluentBit && text.equals(parsed.body()) ? null : parsed.body();
     packer.start(
         parsed.timestamp() != null ? parsed.timestamp() : readTime,
+        readTime,
         parsed.severity(),
-        parsed.body(),
+        body,
         trace.traceId(),
         trace.spanId());
+    if (fluentBit) {
+      packer.attribute(LogEnrichment.FLUENT_BIT_LOG, text);
+    }
     parsed
         .fields()
         .forEach(
@@ -59,7 +67,8 @@ public final class LineProcessor {
               if (!name.equals(trace.traceField())
                   && !name.equals(trace.spanField())
                   && !pod.containsKey(name)
-                  && !name.equals(FILE_PATH)) {
+                  && !name.equals(FILE_PATH)
+                  && !(fluentBit && name.equals(LogEnrichment.FLUENT_BIT_LOG))) {
                 packer.attribute(name, value);
               }
             });

@@ -202,7 +202,8 @@ public final class LogPipeline {
   }
 
   private LogTailer.Settings settings(LogsConfig config) {
-    LogEnrichment enrichment = LogEnrichment.of(pod, container, config.podLabels());
+    LogEnrichment enrichment =
+        LogEnrichment.of(pod, container, config.podLabels(), config.recordLayout());
     LineProcessor processor = LineProcessor.from(config, enrichment);
     if (config.multiline() != null) {
       // Validates the patterns now rather than at the first line.

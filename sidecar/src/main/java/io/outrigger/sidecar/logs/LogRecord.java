@@ -13,9 +13,11 @@ import java.util.Map;
  * @param severity the level as written by the app ({@code INFO}, {@code warn}, ...), or null
  * @param body the message: the parsed message field when the format has one, else the whole line
  * @param attributes parsed fields and enrichment (pod, namespace, node, container, chosen pod
- *     labels, {@code log.file.path}); values are String, Long, Double or Boolean
+ *     labels, {@code log.file.path}); values are String, Long, Double or Boolean, or a map of such
+ *     values (the {@code kubernetes} map of the Fluent Bit layout)
  * @param traceId 32 lowercase hex digits, or null when the line carries no trace context
  * @param spanId 16 lowercase hex digits, or null
+ * @param observed when the line was read (OTLP's observed time)
  */
 public record LogRecord(
     Instant timestamp,
@@ -23,9 +25,21 @@ public record LogRecord(
     String body,
     Map<String, Object> attributes,
     String traceId,
-    String spanId) {
+    String spanId,
+    Instant observed) {
 
   public LogRecord {
     attributes = Map.copyOf(attributes);
+  }
+
+  /** A record observed at its own time. */
+  public LogRecord(
+      Instant timestamp,
+      String severity,
+      String body,
+      Map<String, Object> attributes,
+      String traceId,
+      String spanId) {
+    this(timestamp, severity, body, attributes, traceId, spanId, timestamp);
   }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.msgpack.core.MessageFormat;
@@ -23,8 +24,8 @@ import org.msgpack.core.MessageUnpacker;
  * <p>The first {@code entryLength} bytes are the record as a Fluentd event, {@code [EventTime,
  * {message, level, trace_id, span_id, attributes...}]} in msgpack, so the Forward output sends them
  * as they are. What that form leaves out follows, so that {@link #unpack} gives back the same
- * record for the other outputs: the exact epoch second (EventTime keeps 32 bits) and the attributes
- * named like the four record keys (a map, usually empty).
+ * record for the other outputs: the exact epoch second (EventTime keeps 32 bits), the attributes
+ * named like the four record keys (a map, usually empty) and when the line was read (epoch nanos).
  *
  * @param bytes the event, then the rest
  * @param entryLength how many of the bytes are the event
@@ -68,27 +69,42 @@ public record PackedRecord(byte[] bytes, int entryLength) {
       for (int i = 0; i < shadowed; i++) {
         attributes.put(in.unpackString(), value(in));
       }
+      long observed = in.unpackLong();
       return new LogRecord(
           Instant.ofEpochSecond(seconds, bigEndianInt(nanos)),
           severity,
           body,
           attributes,
           traceId,
-          spanId);
+          spanId,
+          Instant.ofEpochSecond(0, observed));
     } catch (IOException e) {
       throw new UncheckedIOException("unpacking from memory does not fail", e);
     }
   }
 
-  /** An attribute value as {@link LogRecord} documents them: String, Long, Double or Boolean. */
+  /**
+   * An attribute value as {@link LogRecord} documents them: String, Long, Double or Boolean, or a
+   * map of such values.
+   */
   private static Object value(MessageUnpacker in) throws IOException {
     MessageFormat format = in.getNextFormat();
     return switch (format.getValueType()) {
       case BOOLEAN -> in.unpackBoolean();
       case INTEGER -> in.unpackLong();
       case FLOAT -> in.unpackDouble();
+      case MAP -> map(in);
       default -> in.unpackString();
     };
+  }
+
+  private static Map<String, Object> map(MessageUnpacker in) throws IOException {
+    int size = in.unpackMapHeader();
+    Map<String, Object> map = new LinkedHashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      map.put(in.unpackString(), value(in));
+    }
+    return map;
   }
 
   private static int bigEndianInt(byte[] b) {

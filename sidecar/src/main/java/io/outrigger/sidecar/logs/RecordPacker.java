@@ -35,6 +35,7 @@ public final class RecordPacker {
   private final List<String> shadowedKeys = new ArrayList<>(4);
   private final List<Object> shadowedValues = new ArrayList<>(4);
   private long seconds;
+  private Instant observed;
   private int fieldsHeader;
   private int fields;
 
@@ -49,15 +50,31 @@ public final class RecordPacker {
   }
 
   public PackedRecord pack(LogRecord record) {
-    start(record.timestamp(), record.severity(), record.body(), record.traceId(), record.spanId());
+    start(
+        record.timestamp(),
+        record.observed(),
+        record.severity(),
+        record.body(),
+        record.traceId(),
+        record.spanId());
     record.attributes().forEach(this::attribute);
     return finish();
   }
 
-  /** Begins a record; its attributes follow, then {@link #finish}. Nulls are left out. */
+  /**
+   * Begins a record; its attributes follow, then {@link #finish}. Nulls are left out.
+   *
+   * @param observed when the line was read
+   */
   public void start(
-      Instant timestamp, String severity, String body, String traceId, String spanId) {
+      Instant timestamp,
+      Instant observed,
+      String severity,
+      String body,
+      String traceId,
+      String spanId) {
     out.reset();
+    this.observed = observed;
     shadowedKeys.clear();
     shadowedValues.clear();
     seconds = timestamp.getEpochSecond();
@@ -72,8 +89,8 @@ public final class RecordPacker {
   }
 
   /**
-   * One attribute; values are String, Long, Double or Boolean (anything else is written as its
-   * string). The caller gives each name once.
+   * One attribute; values are String, Long, Double or Boolean, or a map of such values (anything
+   * else is written as its string). The caller gives each name once.
    */
   public void attribute(String name, Object value) {
     if (RESERVED_KEYS.contains(name)) {
@@ -95,6 +112,7 @@ public final class RecordPacker {
       key(shadowedKeys.get(i));
       value(shadowedValues.get(i));
     }
+    out.int64(observed.getEpochSecond() * 1_000_000_000L + observed.getNano());
     return new PackedRecord(out.copy(), entryLength);
   }
 
@@ -126,6 +144,12 @@ public final class RecordPacker {
       out.int64(((Number) value).longValue());
     } else if (value instanceof Double || value instanceof Float) {
       out.float64(((Number) value).doubleValue());
+    } else if (value instanceof Map<?, ?> map) {
+      out.mapHeader(map.size());
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        key(String.valueOf(entry.getKey()));
+        value(entry.getValue());
+      }
     } else {
       out.string(String.valueOf(value));
     }

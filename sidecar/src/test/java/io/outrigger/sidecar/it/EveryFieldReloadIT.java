@@ -364,6 +364,12 @@ class EveryFieldReloadIT {
             "[\"team\"]",
             r -> r.logged("pl.log", "{\"message\": \"M\"}", "checkout")));
     c.put(
+        "logs.recordLayout",
+        live(
+            "logs.recordLayout",
+            "\"fluent-bit\"",
+            r -> r.logged("rl.log", "{\"message\": \"M\"}", "\"kubernetes\":{\"pod_name\":")));
+    c.put(
         "logs.outputs.stdout",
         live("logs.outputs.stdout", "true", r -> r.loggedToStdout("so.log")));
     // A changed output setting rebuilds the outputs: the next batch comes on a new connection.

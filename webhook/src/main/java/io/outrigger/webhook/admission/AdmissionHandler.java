@@ -41,11 +41,22 @@ public final class AdmissionHandler {
   private final ClusterView cluster;
   private final ClusterFacts facts;
   private final AdmissionMetrics metrics;
+  private final InjectionEvents events;
 
   public AdmissionHandler(ClusterView cluster, ClusterFacts facts, AdmissionMetrics metrics) {
+    this(cluster, facts, metrics, InjectionEvents.NONE);
+  }
+
+  /**
+   * @param events told what happened to each pod that asked for a sidecar (not for dry runs: the
+   *     webhook declares {@code sideEffects: NoneOnDryRun})
+   */
+  public AdmissionHandler(
+      ClusterView cluster, ClusterFacts facts, AdmissionMetrics metrics, InjectionEvents events) {
     this.cluster = cluster;
     this.facts = facts;
     this.metrics = metrics;
+    this.events = events;
   }
 
   public AdmissionMetrics metrics() {
@@ -154,17 +165,33 @@ public final class AdmissionHandler {
             // pod runs them.
             facts.withKubelets(cluster.kubelets().orElse(null)));
     if (admission.policy().isEmpty()) {
+      tell(request, pod, namespace, admission);
       return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());
     }
     // The patch is the diff of both pods as the model renders them, so that fields the model
     // leaves out (an empty list, say) never show up as changes we did not make; ModelDiff gives it
     // without rendering what the injector left alone.
     ArrayNode patch = MODEL_DIFF.diff(pod, admission.pod());
+    if (!patch.isEmpty()) {
+      tell(request, pod, namespace, admission);
+    }
     return new Outcome(
         patch.isEmpty() ? Result.SKIPPED : Result.INJECTED,
         patch,
         admission.warnings(),
         admission.audit());
+  }
+
+  /** An event is a courtesy: whatever goes wrong with it, the pod's admission goes on. */
+  private void tell(PodReview request, Pod pod, String namespace, PodAdmission admission) {
+    if (request.dryRun()) {
+      return;
+    }
+    try {
+      InjectionEvent.of(pod, namespace, admission).ifPresent(events::record);
+    } catch (RuntimeException e) {
+      // nothing to do on the admission path; the recorder logs its own failures
+    }
   }
 
   private static ObjectNode respond(String uid, Outcome outcome) {

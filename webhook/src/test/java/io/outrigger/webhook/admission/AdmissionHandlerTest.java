@@ -204,6 +204,71 @@ class AdmissionHandlerTest {
         .isEqualTo("outrigger: opted in, but no policy selects the pod");
   }
 
+  /** {@link #POD} as a ReplicaSet's pod: its controller named in the owner references. */
+  static String ownedBy(String pod, String namespace) {
+    return pod.replace(
+            "\"generateName\": \"checkout-\",",
+            """
+            "generateName": "checkout-5d8f7c9b4-",
+            "ownerReferences": [
+              {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "checkout-5d8f7c9b4",
+               "uid": "0c2c8f3e-1111-4a4a-9b9b-000000000001", "controller": true}],
+            """)
+        .replace("\"namespace\": \"shop\"", "\"namespace\": \"" + namespace + "\"");
+  }
+
+  @Test
+  void theOwnerOfEachPodThatAskedIsToldWhatHappenedButNotForADryRun() throws Exception {
+    List<InjectionEvent> told = new java.util.ArrayList<>();
+    AdmissionHandler telling = new AdmissionHandler(cluster, FACTS, metrics, told::add);
+    String injected = review(ownedBy(POD, "shop"), "");
+    String skipped =
+        review(ownedBy(POD, "empty"), "")
+            .replace("\"namespace\": \"shop\"", "\"namespace\": \"empty\"");
+    String neverAsked =
+        review(
+            ownedBy(POD, "shop").replace("\"outrigger.io/inject\": \"true\"", "\"x\": \"y\""), "");
+
+    for (String body : List.of(injected, skipped, neverAsked, review(POD, ""))) {
+      telling.handle(body.getBytes(StandardCharsets.UTF_8));
+    }
+    telling.handle(
+        review(ownedBy(POD, "shop"), ", \"dryRun\": true").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(told)
+        .as(
+            "one event each for the injected and the skipped pod; none for the pod that never"
+                + " asked, the pod without an owner or the dry run")
+        .extracting(InjectionEvent::reason, InjectionEvent::message, e -> e.owner().getName())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Injected",
+                "outrigger sidecar injected from policy checkout",
+                "checkout-5d8f7c9b4"),
+            org.assertj.core.groups.Tuple.tuple(
+                "InjectionSkipped",
+                "no outrigger sidecar: opted in, but no policy selects the pod",
+                "checkout-5d8f7c9b4"));
+    assertThat(told).extracting(InjectionEvent::namespace).containsExactly("shop", "empty");
+  }
+
+  @Test
+  void aRecorderThatThrowsDoesNotChangeTheAnswer() throws Exception {
+    AdmissionHandler throwing =
+        new AdmissionHandler(
+            cluster,
+            FACTS,
+            metrics,
+            e -> {
+              throw new IllegalStateException("recorder broken");
+            });
+    JsonNode review =
+        JSON.readTree(
+            throwing.handle(review(ownedBy(POD, "shop"), "").getBytes(StandardCharsets.UTF_8)));
+    assertThat(review.at("/response/patchType").asText()).isEqualTo("JSONPatch");
+    assertThat(metrics.count(Result.INJECTED, false)).isEqualTo(1);
+  }
+
   @Test
   void updatesAreNotInjected() throws Exception {
     JsonNode response = respond(review(POD, "").replace("\"CREATE\"", "\"UPDATE\""));

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.outrigger.config.Defaults;
 import io.outrigger.config.ReadFrom;
+import io.outrigger.config.RecordLayout;
 import java.util.List;
 
 /** Tailing the app's log files from a volume shared with the sidecar. */
@@ -49,6 +50,11 @@ public class LogsSpec {
       "Pod label keys added to every record, besides pod, namespace, node and container.")
   @Size(max = 32)
   private List<String> podLabels;
+
+  @JsonPropertyDescription(
+      "How records are laid out for the Forward, HTTP and stdout outputs: otel (flat, OpenTelemetry names: k8s.pod.name, message) or fluent-bit (as Fluent Bit's Kubernetes filter: the line in log, the pod under kubernetes.pod_name, namespace_name, container_name, host, labels).")
+  @Default("otel")
+  private RecordLayout recordLayout;
 
   @JsonPropertyDescription("Longer lines are cut to this length and counted.")
   @Default("65536")
@@ -128,6 +134,14 @@ public class LogsSpec {
 
   public void setPodLabels(List<String> podLabels) {
     this.podLabels = podLabels;
+  }
+
+  public RecordLayout getRecordLayout() {
+    return recordLayout;
+  }
+
+  public void setRecordLayout(RecordLayout recordLayout) {
+    this.recordLayout = recordLayout;
   }
 
   public Integer getMaxLineBytes() {

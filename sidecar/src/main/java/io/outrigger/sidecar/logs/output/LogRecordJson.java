@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A record as one flat JSON object, the shape the JSON outputs (HTTP JSON lines, stdout, Loki's
  * line) share with the Forward record: {@code time} (RFC 3339, nanoseconds), {@code message},
- * {@code level}, {@code trace_id}, {@code span_id} (those present), then the attributes.
+ * {@code level}, {@code trace_id}, {@code span_id} (those present), then the attributes (a map,
+ * such as the Fluent Bit layout's {@code kubernetes}, as a nested object).
  */
 public final class LogRecordJson {
   private static final JsonFactory JSON = new JsonFactory();
@@ -46,24 +47,34 @@ public final class LogRecordJson {
           continue;
         }
         json.writeFieldName(key);
-        Object value = attribute.getValue();
-        if (value == null) {
-          json.writeNull();
-        } else if (value instanceof Boolean b) {
-          json.writeBoolean(b);
-        } else if (value instanceof Long || value instanceof Integer) {
-          json.writeNumber(((Number) value).longValue());
-        } else if (value instanceof Double d && Double.isFinite(d)) {
-          json.writeNumber(d);
-        } else {
-          json.writeString(value.toString());
-        }
+        value(json, attribute.getValue());
       }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON into memory does not fail", e);
     }
     return out.toString();
+  }
+
+  private static void value(JsonGenerator json, Object value) throws IOException {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof Boolean b) {
+      json.writeBoolean(b);
+    } else if (value instanceof Long || value instanceof Integer) {
+      json.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double d && Double.isFinite(d)) {
+      json.writeNumber(d);
+    } else if (value instanceof Map<?, ?> map) {
+      json.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        json.writeFieldName(String.valueOf(entry.getKey()));
+        value(json, entry.getValue());
+      }
+      json.writeEndObject();
+    } else {
+      json.writeString(value.toString());
+    }
   }
 
   private static void field(JsonGenerator json, String key, String value) throws IOException {

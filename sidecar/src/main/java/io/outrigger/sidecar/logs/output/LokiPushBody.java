@@ -2,6 +2,7 @@ package io.outrigger.sidecar.logs.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.outrigger.sidecar.logs.LogEnrichment;
 import io.outrigger.sidecar.logs.LogRecord;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -29,6 +30,13 @@ public final class LokiPushBody {
           "namespace", "k8s.namespace.name",
           "pod", "k8s.pod.name",
           "container", "k8s.container.name");
+
+  /** The same in the Fluent Bit layout, from its {@code kubernetes} map. */
+  static final Map<String, String> LABEL_KUBERNETES_KEYS =
+      Map.of(
+          "namespace", "namespace_name",
+          "pod", "pod_name",
+          "container", "container_name");
 
   private static final Set<String> LABEL_KEYS = Set.copyOf(LABEL_ATTRIBUTES.values());
   private static final JsonFactory JSON = new JsonFactory();
@@ -80,9 +88,13 @@ public final class LokiPushBody {
 
   static Map<String, String> labels(LogRecord record, Map<String, String> staticLabels) {
     Map<String, String> labels = new TreeMap<>(staticLabels);
+    Object kubernetes = record.attributes().get(LogEnrichment.FLUENT_BIT_KUBERNETES);
     LABEL_ATTRIBUTES.forEach(
         (label, attribute) -> {
           Object value = record.attributes().get(attribute);
+          if (value == null && kubernetes instanceof Map<?, ?> pod) {
+            value = pod.get(LABEL_KUBERNETES_KEYS.get(label));
+          }
           if (value != null) {
             labels.put(label, value.toString());
           }

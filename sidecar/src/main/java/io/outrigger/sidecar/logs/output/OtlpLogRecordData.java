@@ -32,17 +32,21 @@ record OtlpLogRecordData(
   static final InstrumentationScopeInfo SCOPE =
       InstrumentationScopeInfo.create("io.outrigger.sidecar.logs");
 
-  static OtlpLogRecordData of(LogRecord record, Resource resource, long observedNanos) {
-    long time = record.timestamp().getEpochSecond() * 1_000_000_000L + record.timestamp().getNano();
+  /** The record; its observed time is when its line was read. */
+  static OtlpLogRecordData of(LogRecord record, Resource resource) {
     return new OtlpLogRecordData(
         resource,
-        time,
-        observedNanos,
+        nanos(record.timestamp()),
+        nanos(record.observed()),
         spanContext(record.traceId(), record.spanId()),
         SeverityMapping.of(record.severity()),
         record.severity(),
         Body.string(record.body() == null ? "" : record.body()),
         attributes(record, resource.getAttributes()));
+  }
+
+  private static long nanos(java.time.Instant time) {
+    return time.getEpochSecond() * 1_000_000_000L + time.getNano();
   }
 
   /** OTLP carries trace and span ids beside the record, when the line had both. */
@@ -67,9 +71,20 @@ record OtlpLogRecordData(
 
   static Attributes attributes(Map<String, Object> given, Attributes resource) {
     AttributesBuilder builder = Attributes.builder();
-    for (Map.Entry<String, Object> entry : given.entrySet()) {
-      String key = entry.getKey();
+    put(builder, "", given, resource);
+    return builder.build();
+  }
+
+  /** A map value (the Fluent Bit layout's {@code kubernetes}) goes as dotted keys. */
+  private static void put(
+      AttributesBuilder builder, String prefix, Map<?, ?> given, Attributes resource) {
+    for (Map.Entry<?, ?> entry : given.entrySet()) {
+      String key = prefix + entry.getKey();
       Object value = entry.getValue();
+      if (value instanceof Map<?, ?> nested) {
+        put(builder, key + ".", nested, resource);
+        continue;
+      }
       if (value == null
           || value.equals(resource.get(io.opentelemetry.api.common.AttributeKey.stringKey(key)))) {
         continue;
@@ -84,7 +99,6 @@ record OtlpLogRecordData(
         builder.put(key, value.toString());
       }
     }
-    return builder.build();
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * OTLP logs over HTTP/protobuf to {@code <endpoint>/v1/logs}, encoded and sent by the OpenTelemetry
@@ -48,10 +47,9 @@ public final class OtlpLogsOutput implements LogOutput {
     if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
-    long observed = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
     List<LogRecordData> data = new ArrayList<>(batch.size());
     for (LogRecord record : batch) {
-      data.add(OtlpLogRecordData.of(record, resource, observed));
+      data.add(OtlpLogRecordData.of(record, resource));
     }
     Promise<Void> acknowledged = Promise.promise();
     CompletableResultCode result = exporter.export(data);
