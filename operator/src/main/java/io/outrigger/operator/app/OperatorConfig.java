@@ -70,10 +70,14 @@ public interface OperatorConfig {
     /** Requests being handled; one more is answered 503 at once. */
     int maxInFlight();
 
-    /** A complete request must arrive within this of the connection opening or its last answer. */
+    /** A new connection's first complete request must arrive within this of its opening. */
     Duration requestTimeout();
 
-    /** Nothing read or written for this long closes the connection. */
+    /**
+     * A kept-alive connection's next request must arrive within this of its last answer, and
+     * nothing read or written for this long closes any connection; longer than clients keep idle
+     * connections (the API server: 90 s).
+     */
     Duration idleTimeout();
   }
 
@@ -106,7 +110,7 @@ public interface OperatorConfig {
     Duration requestTimeout();
 
     @Override
-    @WithDefault("30s")
+    @WithDefault("120s")
     Duration idleTimeout();
   }
 
@@ -178,7 +182,7 @@ public interface OperatorConfig {
     Duration requestTimeout();
 
     @Override
-    @WithDefault("30s")
+    @WithDefault("120s")
     Duration idleTimeout();
 
     @WithDefault("90s")

@@ -185,7 +185,8 @@ public final class BoundedHttpsServer implements AutoCloseable {
 
   private void sweep() {
     for (HttpConnection connection :
-        book.expired(System.nanoTime(), limits.requestTimeout().toNanos())) {
+        book.expired(
+            System.nanoTime(), limits.requestTimeout().toNanos(), limits.idleTimeout().toNanos())) {
       closedWaiting.incrementAndGet();
       connection.close();
     }

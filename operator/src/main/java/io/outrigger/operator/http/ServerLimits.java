@@ -11,10 +11,13 @@ import java.time.Duration;
  *     longest for a complete request, or itself when every other one is being answered
  * @param maxInFlight requests received and not yet answered; one more is answered 503 at once
  *     instead of queueing behind the others
- * @param requestTimeout a connection must deliver a complete request (head and body) within this of
- *     opening or of its previous answer, else it is closed; also the TLS handshake's limit
- * @param idleTimeout nothing read or written for this long closes the connection (a client that
- *     stops reading its answer)
+ * @param requestTimeout a new connection must deliver its first complete request (head and body)
+ *     within this of opening, else it is closed; also the TLS handshake's limit
+ * @param idleTimeout a kept-alive connection must deliver its next complete request within this of
+ *     its previous answer, and nothing read or written for this long closes any connection (a
+ *     client that stops reading its answer). Longer than clients keep idle connections (the API
+ *     server 90 s, Vert.x clients 60 s): the client must be the one to close an idle connection, or
+ *     a request it sends as the server closes fails ({@link ConnectionBook})
  * @param maxBodyBytes larger bodies are answered 413
  */
 public record ServerLimits(
@@ -27,10 +30,11 @@ public record ServerLimits(
 
   /**
    * Admission: the API server's calls only, each a few ms of CPU; its webhook timeout is at most 30
-   * s (10 s by default), so a request not read within 10 s is one nobody waits for any more.
+   * s (10 s by default), so a first request not read within 10 s is one nobody waits for any more.
    */
   public static final ServerLimits ADMISSION =
-      new ServerLimits(8, 512, 64, Duration.ofSeconds(10), Duration.ofSeconds(30), 4 * 1024 * 1024);
+      new ServerLimits(
+          8, 512, 64, Duration.ofSeconds(10), Duration.ofSeconds(120), 4 * 1024 * 1024);
 
   /**
    * Reports: every sidecar heart-beats every 30 s and a report may wait for a TokenReview, so
@@ -38,7 +42,7 @@ public record ServerLimits(
    * latency); a report is a few KB.
    */
   public static final ServerLimits REPORTS =
-      new ServerLimits(32, 2048, 256, Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024);
+      new ServerLimits(32, 2048, 256, Duration.ofSeconds(10), Duration.ofSeconds(120), 64 * 1024);
 
   public ServerLimits {
     if (threads < 1 || maxConnections < 1 || maxInFlight < 1 || maxBodyBytes < 1) {

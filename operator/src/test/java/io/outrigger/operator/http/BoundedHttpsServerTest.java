@@ -184,6 +184,54 @@ class BoundedHttpsServerTest {
     }
   }
 
+  /**
+   * A kept-alive connection idle past the first-request deadline still takes its next request, as
+   * the API server's pooled connections do between two pods.
+   */
+  @Test
+  void aKeptAliveConnectionIdlePastTheFirstRequestDeadlineIsStillServed() throws Exception {
+    SSLSocket socket = stalled("");
+    assertThat(exchange(socket, "first")).isEqualTo("first");
+    Thread.sleep(DEADLINE.plusSeconds(2).toMillis());
+    assertThat(exchange(socket, "second")).isEqualTo("second");
+    assertThat(server.closedWaiting()).isZero();
+  }
+
+  /** One request on {@code socket} and its answer's body (HTTP/1.1, Content-Length). */
+  private static String exchange(SSLSocket socket, String body) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body)
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    InputStream in = socket.getInputStream();
+    int length = -1;
+    String line;
+    while (!(line = line(in)).isEmpty()) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).strip());
+      }
+    }
+    return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c == -1) {
+        throw new IOException("closed by the server");
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
   @Test
   void aHeadThatTricklesInIsClosedAtTheDeadline() throws Exception {
     SSLSocket loris = stalled("POST /echo HTTP/1.1\r\nHost: localhost\r\n");

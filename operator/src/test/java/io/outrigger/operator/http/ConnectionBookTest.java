@@ -31,7 +31,7 @@ class ConnectionBookTest {
     book.busy("a");
     book.busy("b");
     assertThat(book.opened("c", 2)).contains("c");
-    assertThat(book.expired(1_000, 10)).isEmpty();
+    assertThat(book.expired(1_000, 10, 100)).isEmpty();
   }
 
   @Test
@@ -51,8 +51,8 @@ class ConnectionBookTest {
     book.opened("a", 0);
     book.opened("b", 5);
     book.opened("c", 9);
-    assertThat(book.expired(10, 10)).containsExactly("a");
-    assertThat(book.expired(15, 10)).containsExactly("b");
+    assertThat(book.expired(10, 10, 100)).containsExactly("a");
+    assertThat(book.expired(15, 10, 100)).containsExactly("b");
     assertThat(book.size()).isEqualTo(1);
   }
 
@@ -66,5 +66,33 @@ class ConnectionBookTest {
     assertThat(book.opened("b", 1)).isEmpty();
     book.answered("a", 2); // a late answer for a closed connection changes nothing
     assertThat(book.size()).isEqualTo(1);
+  }
+
+  /**
+   * The API server keeps an idle connection 90 s and reuses it for the next pod: closing it after
+   * the first-request deadline raced that reuse, and the pod was admitted without a sidecar.
+   */
+  @Test
+  void aKeptAliveConnectionHasItsOwnLongerDeadline() {
+    ConnectionBook<String> book = new ConnectionBook<>(10);
+    book.opened("api-server", 0);
+    book.busy("api-server");
+    book.answered("api-server", 5);
+    book.opened("loris", 6);
+
+    assertThat(book.expired(16, 10, 120)).as("the new connection only").containsExactly("loris");
+    assertThat(book.expired(124, 10, 120)).isEmpty();
+    assertThat(book.expired(125, 10, 120)).containsExactly("api-server");
+  }
+
+  @Test
+  void atTheCapTheLongestWaitingGoesWhicheverItsKind() {
+    ConnectionBook<String> book = new ConnectionBook<>(2);
+    book.opened("kept", 0);
+    book.busy("kept");
+    book.answered("kept", 1);
+    book.opened("new", 5);
+    assertThat(book.opened("next", 6)).contains("kept");
+    assertThat(book.opened("after", 7)).contains("new");
   }
 }
