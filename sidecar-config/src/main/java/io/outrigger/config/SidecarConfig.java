@@ -109,7 +109,11 @@ public record SidecarConfig(
             List.of(Propagator.TRACECONTEXT, Propagator.BAGGAGE),
             null,
             new TraceExporterConfig(
-                TraceProtocol.NONE, null, Map.of(), DurationText.parse(Defaults.EXPORT_TIMEOUT)),
+                TraceProtocol.NONE,
+                null,
+                Map.of(),
+                List.of(),
+                DurationText.parse(Defaults.EXPORT_TIMEOUT)),
             Map.of(),
             false,
             Defaults.HTTP_KNOWN_METHODS),
@@ -567,8 +571,22 @@ public record SidecarConfig(
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  /**
+   * @param secretHeaders headers whose values the kubelet puts in the sidecar's environment from
+   *     Secrets ({@link SecretHeader}); the webhook adds the variables, so a change applies to pods
+   *     injected after it
+   */
   public record TraceExporterConfig(
-      TraceProtocol protocol, String endpoint, Map<String, String> headers, Duration timeout) {}
+      TraceProtocol protocol,
+      String endpoint,
+      Map<String, String> headers,
+      @Reload(Mode.RESTART) List<SecretHeader> secretHeaders,
+      Duration timeout) {
+
+    public TraceExporterConfig {
+      secretHeaders = secretHeaders == null ? List.of() : List.copyOf(secretHeaders);
+    }
+  }
 
   /** Probe rewriting and readiness. */
   public record HealthConfig(

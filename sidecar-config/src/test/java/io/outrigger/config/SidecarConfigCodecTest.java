@@ -95,6 +95,7 @@ class SidecarConfigCodecTest {
                     TraceProtocol.ZIPKIN,
                     "http://zipkin:9411/api/v2/spans",
                     Map.of("x-token", "t"),
+                    List.of(new SecretHeader("Authorization", "zipkin-auth", "header")),
                     Duration.ofSeconds(3)),
                 Map.of("deployment.environment", "prod"),
                 true,

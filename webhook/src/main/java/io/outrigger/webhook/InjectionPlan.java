@@ -8,6 +8,7 @@ import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.v1alpha1.SidecarMode;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.Ports;
+import io.outrigger.config.SecretHeader;
 import io.outrigger.config.SidecarConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,7 +48,8 @@ record InjectionPlan(
     boolean waitForAppExit,
     String reportUrl,
     String workload,
-    String workloadKind) {
+    String workloadKind,
+    List<SecretHeader> secretHeaders) {
 
   static InjectionPlan of(
       Pod pod, EffectivePolicy policy, ClusterFacts facts, PodSecurityEnforcement podSecurity) {
@@ -113,7 +115,8 @@ record InjectionPlan(
         !nativeSidecar && finishes,
         facts.reportUrl(),
         WorkloadName.of(pod),
-        WorkloadName.kind(pod));
+        WorkloadName.kind(pod),
+        config.tracing().enabled() ? config.tracing().exporter().secretHeaders() : List.of());
   }
 
   /**

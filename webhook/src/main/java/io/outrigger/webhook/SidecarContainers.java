@@ -23,6 +23,7 @@ import io.outrigger.api.Names;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.config.Defaults;
 import io.outrigger.config.Ports;
+import io.outrigger.config.SecretHeader;
 import io.outrigger.config.interception.InitOptions;
 import io.outrigger.config.interception.InterceptionRules;
 import java.util.ArrayList;
@@ -262,6 +263,23 @@ final class SidecarContainers {
     }
     if (plan.waitForAppExit()) {
       env.add(value(InjectedNames.ENV_WAIT_FOR_APP_EXIT, "true"));
+    }
+    // Export credentials straight from the Secret into the sidecar's environment, by the kubelet:
+    // optional, so a missing Secret costs the exports their header (the sidecar reports it), not
+    // the pod its start.
+    List<SecretHeader> secretHeaders = plan.secretHeaders();
+    for (int i = 0; i < secretHeaders.size(); i++) {
+      env.add(
+          new EnvVarBuilder()
+              .withName(SecretHeader.envName(i))
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(secretHeaders.get(i).secretName())
+              .withKey(secretHeaders.get(i).secretKey())
+              .withOptional(true)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
     }
     if (plan.reportUrl() != null) {
       env.add(value(InjectedNames.ENV_REPORT_URL, plan.reportUrl()));

@@ -31,6 +31,7 @@ import io.outrigger.config.Propagator;
 import io.outrigger.config.ReadFrom;
 import io.outrigger.config.RecordLayout;
 import io.outrigger.config.Scheme;
+import io.outrigger.config.SecretHeader;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.TraceProtocol;
 import java.time.Duration;
@@ -283,11 +284,18 @@ public final class PolicyResolver {
         spec.getServiceName(),
         exporter == null
             ? new SidecarConfig.TraceExporterConfig(
-                TraceProtocol.NONE, null, Map.of(), DurationText.parse(Defaults.EXPORT_TIMEOUT))
+                TraceProtocol.NONE,
+                null,
+                Map.of(),
+                List.of(),
+                DurationText.parse(Defaults.EXPORT_TIMEOUT))
             : new SidecarConfig.TraceExporterConfig(
                 exporter.getProtocol(),
                 exporter.getEndpoint(),
                 map(exporter.getHeaders()),
+                list(exporter.getHeadersFrom()).stream()
+                    .map(h -> new SecretHeader(h.getName(), h.getSecretName(), h.getKey()))
+                    .toList(),
                 duration(exporter.getTimeout(), Defaults.EXPORT_TIMEOUT)),
         map(spec.getResourceAttributes()),
         or(spec.getWellKnownLabels(), false),

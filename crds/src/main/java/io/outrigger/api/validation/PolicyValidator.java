@@ -3,6 +3,7 @@ package io.outrigger.api.validation;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.outrigger.api.v1alpha1.spec.HeaderFromSecretSpec;
 import io.outrigger.api.v1alpha1.spec.InjectionSpec;
 import io.outrigger.api.v1alpha1.spec.LogOutputsSpec;
 import io.outrigger.api.v1alpha1.spec.LogsSpec;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -721,8 +723,60 @@ public final class PolicyValidator {
             name ->
                 Syntax.httpHeaderName(name)
                     .ifPresent(p -> found.add(new Violation("spec.tracing.exporter.headers", p))));
+    found.addAll(headersFrom(exporter));
     positiveDuration("spec.tracing.exporter.timeout", exporter.getTimeout()).ifPresent(found::add);
     return found.stream();
+  }
+
+  /**
+   * Each secret header: a valid header name, not also a plain header (which would win is not
+   * obvious), a Secret name and key the kubelet can look up.
+   */
+  private static List<Violation> headersFrom(TraceExporterSpec exporter) {
+    List<Violation> found = new ArrayList<>();
+    List<HeaderFromSecretSpec> given =
+        Objects.requireNonNullElse(exporter.getHeadersFrom(), List.of());
+    Set<String> plain = new HashSet<>();
+    Objects.requireNonNullElse(exporter.getHeaders(), Map.<String, String>of())
+        .keySet()
+        .forEach(h -> plain.add(h.toLowerCase(Locale.ROOT)));
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < given.size(); i++) {
+      String field = "spec.tracing.exporter.headersFrom[" + i + "]";
+      HeaderFromSecretSpec h = given.get(i);
+      if (h == null) {
+        found.add(new Violation(field, "must not be empty"));
+        continue;
+      }
+      Syntax.httpHeaderName(h.getName())
+          .ifPresent(p -> found.add(new Violation(field + ".name", p)));
+      if (h.getName() != null) {
+        String lower = h.getName().toLowerCase(Locale.ROOT);
+        if (plain.contains(lower)) {
+          found.add(
+              new Violation(
+                  field + ".name", h.getName() + " is in headers too: give it one source"));
+        }
+        if (!seen.add(lower)) {
+          found.add(new Violation(field + ".name", h.getName() + " is listed twice"));
+        }
+      }
+      if (h.getSecretName() == null
+          || !h.getSecretName().matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+          || h.getSecretName().length() > 253) {
+        found.add(
+            new Violation(
+                field + ".secretName",
+                "must be a Secret name (lowercase letters, digits, '-' and '.')"));
+      }
+      if (h.getKey() == null
+          || !h.getKey().matches("[-._a-zA-Z0-9]+")
+          || h.getKey().length() > 253) {
+        found.add(
+            new Violation(field + ".key", "must be a Secret key (letters, digits, '-', '_', '.')"));
+      }
+    }
+    return found;
   }
 
   private static Stream<Violation> healthTimeouts(ObservabilityPolicySpec spec) {

@@ -20,6 +20,7 @@ import io.outrigger.config.SidecarConfig.TracingConfig;
 import io.outrigger.sidecar.PodIdentity;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,7 @@ public final class Tracing implements AutoCloseable {
   private volatile HttpConventions conventions;
   private volatile boolean enabled;
   private volatile TracingConfig config;
+  private volatile List<String> missingHeaders = List.of();
 
   public Tracing(TracingConfig config, PodIdentity pod) {
     this(config, pod, null);
@@ -163,7 +165,18 @@ public final class Tracing implements AutoCloseable {
     return new WellFormedOnly(injecting, B3Headers.ALL, B3Headers::malformed);
   }
 
-  static SpanExporter exporterFor(TraceExporterConfig config) {
+  /** Secret headers named by the config but not in this process's environment. */
+  public List<String> missingHeaders() {
+    return missingHeaders;
+  }
+
+  private SpanExporter exporterFor(TraceExporterConfig config) {
+    ExportHeaders resolved = ExportHeaders.of(config, System::getenv);
+    missingHeaders = resolved.missing();
+    return exporterFor(config, resolved.headers());
+  }
+
+  static SpanExporter exporterFor(TraceExporterConfig config, Map<String, String> headers) {
     return switch (config.protocol()) {
       case NONE -> SpanExporter.composite();
       case OTLP_HTTP -> {
@@ -171,7 +184,7 @@ public final class Tracing implements AutoCloseable {
             OtlpHttpSpanExporter.builder()
                 .setEndpoint(otlpHttpTracesUrl(config.endpoint()))
                 .setTimeout(config.timeout());
-        config.headers().forEach(builder::addHeader);
+        headers.forEach(builder::addHeader);
         yield builder.build();
       }
       case OTLP_GRPC -> {
@@ -179,10 +192,10 @@ public final class Tracing implements AutoCloseable {
             OtlpGrpcSpanExporter.builder()
                 .setEndpoint(config.endpoint())
                 .setTimeout(config.timeout());
-        config.headers().forEach(builder::addHeader);
+        headers.forEach(builder::addHeader);
         yield builder.build();
       }
-      case ZIPKIN -> new ZipkinSpanExporter(config.endpoint(), config.headers(), config.timeout());
+      case ZIPKIN -> new ZipkinSpanExporter(config.endpoint(), headers, config.timeout());
     };
   }
 

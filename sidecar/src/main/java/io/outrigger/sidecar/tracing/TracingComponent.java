@@ -6,6 +6,7 @@ import io.outrigger.sidecar.component.SidecarContext;
 import io.outrigger.sidecar.component.StatusParts;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Tracing as a component. The tracer provider is built from the first config, because the proxies
@@ -43,10 +44,16 @@ public final class TracingComponent implements Component {
 
   @Override
   public void status(StatusParts status) {
-    status
-        .component("tracing")
-        .put("state", tracing.enabled() ? "ready" : "disabled")
-        .put("exporter", config.exporter().protocol().name().toLowerCase().replace('_', '-'))
-        .put("samplingRatio", tracing.samplingRatio());
+    List<String> missing = tracing.missingHeaders();
+    var node =
+        status
+            .component("tracing")
+            .put(
+                "state", !tracing.enabled() ? "disabled" : missing.isEmpty() ? "ready" : "degraded")
+            .put("exporter", config.exporter().protocol().name().toLowerCase().replace('_', '-'))
+            .put("samplingRatio", tracing.samplingRatio());
+    if (!missing.isEmpty()) {
+      node.put("lastError", String.join("; ", missing));
+    }
   }
 }

@@ -504,6 +504,11 @@ class EveryFieldReloadIT {
                 r.spansArriveAt("/traces/v1/traces")
                     && sink.since(r.changedAt, "/traces/v1/traces").stream()
                         .anyMatch(q -> q.headers.containsKey("x-case"))));
+    // The kubelet fills the variables at the pod's start: a new secret header needs a new pod.
+    restart(
+        c,
+        "tracing.exporter.secretHeaders",
+        "[{\"header\": \"Authorization\", \"secretName\": \"auth\", \"secretKey\": \"h\"}]");
     c.put(
         "tracing.exporter.timeout",
         live(
