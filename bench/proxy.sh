@@ -3,16 +3,21 @@
 # HAProxy, in one run, on loopback. Each proxy gets the same CPU budget: nginx worker_processes 2, HAProxy nbthread 2,
 # the sidecar 2 Vert.x event loops. The sidecar runs as in a pod: tracing on at 1% sampling (spans made and
 # dropped: no exporter), metrics on. Prints requests/s, p50/p99 latency per target and connection count, the
-# sidecar/peer ratios, and the sidecar's RSS.
+# sidecar/peer ratios, and per run the sidecar's CPU and allocation per request, its GC pauses and its peak RSS.
+# The sidecar runs through its launcher (sidecar/bin/outrigger-sidecar) with the memory limit a policy gives it
+# by default, so the JVM flags are the pod's.
 #
 #   bench/proxy.sh                 # 10 s per run, 16/64/256 connections
 #   DURATION=30s bench/proxy.sh
+#   SIDECAR_JAVA_OPTS="-XX:+UseParallelGC -Xms128m -Xmx128m" bench/proxy.sh   # other JVM flags instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
-# A throughput collector and a fixed 128 MiB heap, so runs compare the proxy rather than the launcher.
-SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseParallelGC -Xms128m -Xmx128m"}
+# The default sidecar memory limit (chart values sidecar.resources.limits.memory): the launcher sizes the heap
+# from it as the webhook's OUTRIGGER_MEMORY_LIMIT does in a pod.
+MEMORY_LIMIT_MIB=${MEMORY_LIMIT_MIB:-192}
+SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-}
 CONNECTIONS=${CONNECTIONS:-"16 64 256"}
 BACKEND_PORT=18080 NGINX_PORT=18081 HAPROXY_PORT=18082 SIDECAR_BASE=18100
 SIDECAR_PORT=$((SIDECAR_BASE + 6))
@@ -94,8 +99,11 @@ nginx -c "$WORK/backend.conf" -e "$WORK/logs/backend-error.log" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -e "$WORK/logs/nginx-error.log" & PIDS+=($!)
 haproxy -f "$WORK/haproxy.cfg" -q & PIDS+=($!)
 OUTRIGGER_PORT_BASE=$SIDECAR_BASE OUTRIGGER_BIND=127.0.0.1 OUTRIGGER_EVENT_LOOPS=2 \
-  java $SIDECAR_JAVA_OPTS -jar "$JAR" --config "$WORK/sidecar.yaml" > "$WORK/logs/sidecar.log" 2>&1 & SIDECAR_PID=$!
+  OUTRIGGER_MEMORY_LIMIT=$((MEMORY_LIMIT_MIB * 1024 * 1024)) OUTRIGGER_JAR="$JAR" \
+  ${SIDECAR_JAVA_OPTS:+OUTRIGGER_JAVA_OPTS="$SIDECAR_JAVA_OPTS"} \
+  sidecar/bin/outrigger-sidecar run --config "$WORK/sidecar.yaml" > "$WORK/logs/sidecar.log" 2>&1 & SIDECAR_PID=$!
 PIDS+=($SIDECAR_PID)
+TELEMETRY_PORT=$((SIDECAR_BASE + 20))
 
 for port in $BACKEND_PORT $NGINX_PORT $HAPROXY_PORT $SIDECAR_PORT; do
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/1k" && break; sleep 0.1; done
@@ -117,18 +125,38 @@ run() { # name port connections -> "rps p50 p99"
   echo "$rps $p50 $p99"
 }
 
+# The sidecar's own counters around a run: CPU ticks of the process, bytes allocated, GC pause seconds.
+CLK_TCK=$(getconf CLK_TCK)
+sidecar_counters() {
+  local ticks alloc gc
+  ticks=$(awk '{print $14 + $15}' "/proc/$SIDECAR_PID/stat")
+  read -r alloc gc < <(curl -sf "http://127.0.0.1:$TELEMETRY_PORT/metrics" | awk '
+    /^jvm_gc_memory_allocated_bytes_total/ {a += $NF}
+    /^jvm_gc_pause_seconds_sum/ {g += $NF}
+    END {printf "%.0f %.6f\n", a, g}')
+  echo "$ticks $alloc $gc"
+}
+
 log "warming up (JIT for the sidecar, caches for all) ..."
 for port in $NGINX_PORT $HAPROXY_PORT $SIDECAR_PORT; do wrk -t2 -c64 -d5s "http://127.0.0.1:$port/1k" >/dev/null; done
 
-declare -A R
+declare -A R S
 for c in $CONNECTIONS; do
   for t in direct:$BACKEND_PORT nginx:$NGINX_PORT haproxy:$HAPROXY_PORT sidecar:$SIDECAR_PORT; do
     name=${t%%:*} port=${t##*:}
     log "$name, $c connections, $DURATION"
+    [[ $name == sidecar ]] && read -r t0 a0 g0 < <(sidecar_counters)
     R[$name,$c]=$(run "$name" "$port" "$c")
+    if [[ $name == sidecar ]]; then
+      read -r t1 a1 g1 < <(sidecar_counters)
+      read -r srps _ <<<"${R[sidecar,$c]}"
+      S[$c]=$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v a="$((a1 - a0))" -v g0="$g0" -v g1="$g1" -v r="$srps" \
+        -v d="${DURATION%s}" 'BEGIN {n = r * d; printf "%.1f %.0f %.0f", t / hz * 1e6 / n, a / n, (g1 - g0) * 1000}')
+    fi
   done
 done
 RSS_KIB=$(awk '/VmRSS/ {print $2}' "/proc/$SIDECAR_PID/status")
+HWM_KIB=$(awk '/VmHWM/ {print $2}' "/proc/$SIDECAR_PID/status")
 
 printf '\n%-6s %-8s %10s %9s %9s\n' conns target req/s p50_ms p99_ms
 for c in $CONNECTIONS; do
@@ -146,5 +174,11 @@ for c in $CONNECTIONS; do
   awk -v c="$c" -v s="$srps" -v n="$nrps" -v h="$hrps" -v sp="$sp99" -v np="$np99" -v dp="$dp99" \
     'BEGIN {printf "%-6s %14.2f %16.2f %22.2f %24.2f\n", c, s/n, s/h, sp-dp, np-dp}'
 done
+printf '\n%-6s %18s %18s %16s\n' conns "sidecar cpu us/req" "alloc bytes/req" "gc pause ms/run"
+for c in $CONNECTIONS; do
+  read -r cpu alloc gc <<<"${S[$c]}"
+  printf '%-6s %18s %18s %16s\n' "$c" "$cpu" "$alloc" "$gc"
+done
 echo
-echo "sidecar RSS after the run: $((RSS_KIB / 1024)) MiB (JVM flags: $SIDECAR_JAVA_OPTS)"
+echo "sidecar RSS: peak $((HWM_KIB / 1024)) MiB, after the run $((RSS_KIB / 1024)) MiB, against a ${MEMORY_LIMIT_MIB} MiB limit" \
+  "(JVM flags: ${SIDECAR_JAVA_OPTS:-from the launcher for that limit}); load average $(cut -d' ' -f1-3 /proc/loadavg)"

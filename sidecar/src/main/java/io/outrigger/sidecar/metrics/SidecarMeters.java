@@ -2,6 +2,7 @@ package io.outrigger.sidecar.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -42,6 +43,9 @@ public final class SidecarMeters {
               }
             });
     new JvmMemoryMetrics().bindTo(registry);
+    // Collections and allocation: what a heap too small for the load shows first, and what
+    // bench/proxy.sh divides by the requests served.
+    new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);

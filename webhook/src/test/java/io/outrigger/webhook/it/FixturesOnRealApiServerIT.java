@@ -152,10 +152,22 @@ class FixturesOnRealApiServerIT {
                     + "="
                     + (e.getValueFrom() == null
                         ? String.valueOf(e.getValue() == null ? "" : e.getValue())
-                        : e.getValueFrom().getFieldRef() != null
-                            ? e.getValueFrom().getFieldRef().getFieldPath()
-                            : e.getValueFrom().getResourceFieldRef().getResource()))
+                        : source(e.getValueFrom())))
         .toList();
+  }
+
+  private static String source(io.fabric8.kubernetes.api.model.EnvVarSource from) {
+    if (from.getFieldRef() != null) {
+      return from.getFieldRef().getFieldPath();
+    }
+    if (from.getSecretKeyRef() != null) {
+      return "secret:"
+          + from.getSecretKeyRef().getName()
+          + "/"
+          + from.getSecretKeyRef().getKey()
+          + (Boolean.TRUE.equals(from.getSecretKeyRef().getOptional()) ? "?" : "");
+    }
+    return from.getResourceFieldRef().getResource();
   }
 
   private static List<String> names(List<Container> containers) {
