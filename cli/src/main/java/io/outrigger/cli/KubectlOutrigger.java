@@ -55,7 +55,21 @@ public final class KubectlOutrigger {
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof KubernetesClientException k) {
-            cmd.getErr().println("error: the cluster answered: " + k.getMessage());
+            Throwable cause = k;
+            while (cause.getCause() != null) {
+              cause = cause.getCause();
+            }
+            cmd.getErr()
+                .println(
+                    "error: "
+                        + k.getMessage()
+                        + (cause == k
+                            ? ""
+                            : " ("
+                                + cause.getClass().getSimpleName()
+                                + ": "
+                                + cause.getMessage()
+                                + ")"));
             return 1;
           }
           if (e instanceof IllegalArgumentException) {

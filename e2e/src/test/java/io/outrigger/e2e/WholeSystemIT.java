@@ -661,18 +661,23 @@ class WholeSystemIT {
     assertThat(config.at("/logs/podLabels/0").asText()).isEqualTo("app");
   }
 
-  /** Runs the unpacked plugin as kubectl would, with this cluster's kubeconfig. */
+  /** Runs the unpacked plugin as kubectl would, with this cluster's kubeconfig; its stdout. */
   private static String plugin(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(dir.resolve("kubectl-outrigger").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
     builder.environment().put("KUBECONFIG", Node.kubeconfig().toString());
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-    assertThat(process.exitValue()).as("kubectl-outrigger " + args[0] + ":\n" + out).isZero();
+    String err = Files.readString(stderr);
+    assertThat(process.exitValue())
+        .as("kubectl-outrigger " + args[0] + ":\n" + out + "\nstderr:\n" + err)
+        .isZero();
+    assertThat(err).as("nothing on stderr when all is well").isEmpty();
     return out;
   }
 
