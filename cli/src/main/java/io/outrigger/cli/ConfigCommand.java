@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outrigger.webhook.InjectedNames;
+import io.outrigger.webhook.PodFacts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -54,12 +55,6 @@ final class ConfigCommand implements Callable<Integer> {
   }
 
   static boolean hasSidecar(Pod pod) {
-    return pod.getSpec() != null
-        && java.util.stream.Stream.concat(
-                pod.getSpec().getContainers().stream(),
-                pod.getSpec().getInitContainers() == null
-                    ? java.util.stream.Stream.empty()
-                    : pod.getSpec().getInitContainers().stream())
-            .anyMatch(c -> InjectedNames.SIDECAR_CONTAINER.equals(c.getName()));
+    return PodFacts.hasContainer(pod, InjectedNames.SIDECAR_CONTAINER);
   }
 }

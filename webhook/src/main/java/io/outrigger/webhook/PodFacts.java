@@ -39,7 +39,7 @@ public final class PodFacts {
     return pod.getSpec() == null ? List.of() : list(pod.getSpec().getInitContainers());
   }
 
-  static boolean hasContainer(Pod pod, String name) {
+  public static boolean hasContainer(Pod pod, String name) {
     return Stream.concat(containers(pod).stream(), initContainers(pod).stream())
         .anyMatch(c -> name.equals(c.getName()));
   }
