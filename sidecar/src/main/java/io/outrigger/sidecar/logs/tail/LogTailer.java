@@ -424,13 +424,16 @@ public final class LogTailer {
     if (adoptedBy(c, now)) {
       return;
     }
-    // 2. Holds what a file being tailed holds: probably the copy of a file about to be truncated.
-    // Wait for the truncation (then rule 1 applies), but not forever: then it is a new file.
+    // 2. Holds what a file being tailed holds, or the beginning of it: probably the copy of a file
+    // about to be truncated, or that copy still being written. Wait for the truncation (then rule 1
+    // applies), but not forever: then it is a new file.
     for (TrackedFile live : files) {
       if (live.channel != null
           && !live.fingerprint().isEmpty()
           && live.readPosition > 0
-          && live.fingerprint().heldBy(c.bytes())) {
+          && (live.fingerprint().heldBy(c.bytes())
+              || RotationRules.copyInProgress(
+                  live.readPosition, FileBytes.of(live.channel), c.bytes()))) {
         long since = deferred.computeIfAbsent(c.found.inode(), k -> now);
         if (now - since < rotateWaitNanos) {
           close(c.channel);

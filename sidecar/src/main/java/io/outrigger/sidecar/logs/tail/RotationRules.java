@@ -1,6 +1,7 @@
 package io.outrigger.sidecar.logs.tail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,6 +55,27 @@ final class RotationRules {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether {@code candidate} may be a copy of {@code live} still being written: shorter than what
+   * was read of it, with the same bytes as {@code live} at its start and at its end so far. A copy
+   * is created empty and filled in chunks (cp, logrotate's copytruncate); taken for a new file
+   * while half written, it would be read from 0 and every line it holds delivered twice. An empty
+   * file is such a beginning of any content. Nothing is lost by waiting: it is read from 0 if it
+   * turns out to be new.
+   */
+  static boolean copyInProgress(long liveReadTo, FileBytes live, FileBytes candidate) {
+    long size = candidate.size();
+    if (size >= liveReadTo || live.size() < size) {
+      return false;
+    }
+    int head = (int) Math.min(size, FilePrefix.LENGTH);
+    if (!Arrays.equals(candidate.read(0, head), live.read(0, head))) {
+      return false;
+    }
+    int tail = (int) Math.min(size, ContentFingerprint.TAIL_LENGTH);
+    return Arrays.equals(candidate.read(size - tail, tail), live.read(size - tail, tail));
   }
 
   /**

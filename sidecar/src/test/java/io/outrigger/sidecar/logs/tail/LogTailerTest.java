@@ -235,6 +235,36 @@ class LogTailerTest {
     }
   }
 
+  /**
+   * copytruncate's copy is created empty and filled afterwards. Seen empty (or half written) by a
+   * scan, it is not new content read from 0: it is the copy in progress of the file being tailed.
+   */
+  @Test
+  void aCopySeenBeforeItIsWrittenIsNotReadAgain() throws Exception {
+    Path log = dir.resolve("app.log");
+    Path copy = dir.resolve("app.log.1");
+    try (TailerHarness h = TailerHarness.start(dir, List.of("app.log*"))) {
+      append(log, alike(0, 300));
+      waitFor(() -> h.bodies.size() >= 300, Duration.ofSeconds(10));
+      byte[] content = Files.readAllBytes(log);
+      try (FileChannel out =
+          FileChannel.open(copy, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+        TailerHarness.sleep(600); // scanned while empty
+        out.write(java.nio.ByteBuffer.wrap(content, 0, content.length / 2));
+        TailerHarness.sleep(600); // scanned while half written
+        out.write(
+            java.nio.ByteBuffer.wrap(
+                content, content.length / 2, content.length - content.length / 2));
+      }
+      truncate(log);
+      append(log, alike(300, 400));
+      waitFor(() -> h.bodies.size() >= 400, Duration.ofSeconds(10));
+      TailerHarness.sleep(2000); // the copy's wait is over: anything read twice would be here
+      assertThat(h.counts.keySet()).containsAll(alike(0, 400));
+      assertThat(h.duplicates()).isEmpty();
+    }
+  }
+
   /** While the buffer is full the tailer still scans: a file that lives briefly is not missed. */
   @Test
   void rotationsAreSeenWhileTheBufferIsFull() throws Exception {

@@ -53,6 +53,56 @@ class RotationRulesTest {
     throw new IllegalArgumentException("fewer lines");
   }
 
+  // --- copyInProgress: a file that may be a copy of a tailed file, half written ---
+
+  @Test
+  void anEmptyFileMayBeACopyAboutToBeWritten() {
+    byte[] live = lines(0, 10);
+    assertThat(
+            RotationRules.copyInProgress(
+                live.length, FileBytes.of(live), FileBytes.of(new byte[0])))
+        .isTrue();
+  }
+
+  @Test
+  void theFirstChunksOfACopyMayBeACopyInProgress() {
+    byte[] live = lines(0, 100);
+    for (int written : new int[] {1, 100, 256, 300, 4096, live.length - 1}) {
+      assertThat(
+              RotationRules.copyInProgress(
+                  live.length, FileBytes.of(live), FileBytes.of(Arrays.copyOf(live, written))))
+          .as("%d bytes of %d written", written, live.length)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void aWholeCopyIsNotInProgress() {
+    byte[] live = lines(0, 10);
+    assertThat(RotationRules.copyInProgress(live.length, FileBytes.of(live), FileBytes.of(live)))
+        .as("complete: the fingerprint tells whether it holds the content")
+        .isFalse();
+  }
+
+  @Test
+  void aNewGenerationThatStartsAlikeIsNotACopy() {
+    byte[] live = lines(0, 100);
+    byte[] next = lines(100, 103); // the same first 256 bytes, other ids
+    assertThat(Arrays.equals(live, 0, 256, next, 0, 256)).isTrue();
+    assertThat(RotationRules.copyInProgress(live.length, FileBytes.of(live), FileBytes.of(next)))
+        .isFalse();
+  }
+
+  @Test
+  void aFileLongerThanWhatWasReadIsNotACopyInProgress() {
+    byte[] live = lines(0, 100);
+    byte[] half = Arrays.copyOf(live, live.length / 2);
+    assertThat(
+            RotationRules.copyInProgress(live.length / 4, FileBytes.of(live), FileBytes.of(half)))
+        .as("it holds more than was read: the fingerprint decides")
+        .isFalse();
+  }
+
   // --- change: what happened to a file being tailed ---
 
   @Test
