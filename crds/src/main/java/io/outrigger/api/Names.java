@@ -44,15 +44,20 @@ public final class Names {
   public static final String SIDECAR_MEMORY_LIMIT = PREFIX + "sidecar-memory-limit";
   public static final String NATIVE_SIDECAR = PREFIX + "native-sidecar";
 
-  /** Name of the ConfigMap a policy is rendered into. */
-  public static String configMapName(String policyName) {
-    return "outrigger-" + policyName;
-  }
+  /**
+   * Annotation the webhook writes: the policy's rendered sidecar config (compact JSON) as it was
+   * when the pod was created. The sidecar reads it through the downward API; later versions reach
+   * it in the answers to its reports (docs/adr/0010-config-delivered-with-the-pod.md).
+   */
+  public static final String SIDECAR_CONFIG = PREFIX + "sidecar-config";
 
-  /** Key of the rendered config inside that ConfigMap. */
+  /** Annotation the webhook writes: the CA bundle that signs the operator's report endpoint. */
+  public static final String REPORT_CA = PREFIX + "report-ca";
+
+  /** File name of the rendered config in the sidecar's config volume. */
   public static final String CONFIG_KEY = "sidecar.json";
 
-  /** Where the webhook mounts the policy's ConfigMap in the sidecar. */
+  /** Where the webhook mounts the config volume (the two annotations above) in the sidecar. */
   public static final String CONFIG_MOUNT = "/etc/outrigger/config";
 
   /** Where the webhook mounts the policy's TLS Secret in the sidecar. */

@@ -161,6 +161,22 @@ final class AnnotationReference {
             "JSON: `version`, `policy`, `configHash`, `mode`, `interception`",
             "What was injected; the operator compares it with the policy to count outdated"
                 + " pods."));
+    NAMES.put(
+        "SIDECAR_CONFIG",
+        new Entry(
+            Where.WRITTEN,
+            "pod annotation",
+            "JSON: the policy's rendered sidecar config",
+            "The config the sidecar starts with (read through the downward API); a newer one"
+                + " reaches it in the answers to its reports."));
+    NAMES.put(
+        "REPORT_CA",
+        new Entry(
+            Where.WRITTEN,
+            "pod annotation",
+            "PEM",
+            "The CA bundle the sidecar trusts for its reports; a rotated one reaches it in the"
+                + " answers to its reports."));
   }
 
   /** Ports, keyed by the constant's field name in {@link Ports}. */
@@ -266,9 +282,10 @@ final class AnnotationReference {
         .append(Names.CONFIG_MOUNT)
         .append("/")
         .append(Names.CONFIG_KEY)
-        .append("` from ConfigMap `")
-        .append(Names.configMapName("<policy>"))
-        .append("`.\n");
+        .append("`, from the pod's own `")
+        .append(Names.SIDECAR_CONFIG)
+        .append("` annotation (downward API); the operator writes no object into the pod's")
+        .append(" namespace.\n");
     return out.toString();
   }
 

@@ -79,13 +79,7 @@ class ChartRbacIT {
             // the nodes' kubelet versions (native or classic sidecars)
             r("list", "", "nodes", null, null),
             r("watch", "", "nodes", null, null),
-            // reconciling: the rendered ConfigMap (server-side apply = patch), status, events
-            r("list", "", "configmaps", null, null),
-            r("watch", "", "configmaps", null, null),
-            r("get", "", "configmaps", "shop", "outrigger-web"),
-            r("create", "", "configmaps", "shop", null),
-            r("patch", "", "configmaps", "shop", "outrigger-web"),
-            r("update", "", "configmaps", "shop", "outrigger-web"),
+            // reconciling: status, events (the config travels in the pods and the report answers)
             r("patch", "outrigger.io", "observabilitypolicies/status", "shop", "web"),
             r("update", "outrigger.io", "observabilitypolicies/status", "shop", "web"),
             r("create", "", "events", "shop", null),
@@ -148,7 +142,17 @@ class ChartRbacIT {
             r("create", "", "pods/exec", "shop", "web-1"),
             r("delete", "", "namespaces", null, "shop"),
             r("update", "", "namespaces", null, "shop"),
+            // No ConfigMap anywhere, read or write: the config is in the pods (ADR 0010). A write
+            // to kube-system's (kube-proxy's, coredns's) would take over the cluster's networking.
+            r("create", "", "configmaps", "shop", null),
+            r("update", "", "configmaps", "shop", "outrigger-web"),
+            r("patch", "", "configmaps", "shop", "outrigger-web"),
             r("delete", "", "configmaps", "shop", "outrigger-web"),
+            r("create", "", "configmaps", "kube-system", null),
+            r("update", "", "configmaps", "kube-system", "kube-proxy"),
+            r("patch", "", "configmaps", "kube-system", "coredns"),
+            r("get", "", "configmaps", "kube-system", "kube-proxy"),
+            r("list", "", "configmaps", null, null),
             r("list", "apps", "replicasets", null, null),
             r("update", "apps", "replicasets", "shop", "web-5d8f7c9b4"),
             r("delete", "", "events", "shop", "web.0123456789abcdef"),
@@ -224,7 +228,7 @@ class ChartRbacIT {
   void withWatchedNamespacesItWritesOnlyThere() {
     String own = WATCHED.namespace();
     for (String watched : List.of("shop", "payments")) {
-      assertThat(allowed(WATCHED, r("create", "", "configmaps", watched, null))).isTrue();
+      assertThat(allowed(WATCHED, r("create", "", "configmaps", watched, null))).isFalse();
       assertThat(allowed(WATCHED, r("create", "", "events", watched, null))).isTrue();
       assertThat(
               allowed(

@@ -20,8 +20,9 @@ import java.util.Set;
  * @param tokenCacheTtl how long an accepted sidecar token is remembered (zero: not at all)
  * @param reportUrl where injected sidecars POST their reports (this operator's {@code /v1/reports}
  *     behind its Service), or null: sidecars do not report
- * @param reportCaFile the CA bundle that signs this operator's serving certificate, copied into
- *     every policy's ConfigMap for the sidecars to trust; null when reports are off
+ * @param reportCaFile the CA bundle that signs this operator's serving certificate, written into
+ *     every injected pod and every report answer for the sidecars to trust; null when reports are
+ *     off
  * @param sidecarResources the sidecar resources of every policy that leaves them out
  */
 public record OperatorSettings(

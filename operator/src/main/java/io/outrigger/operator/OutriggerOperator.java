@@ -11,6 +11,7 @@ import io.outrigger.operator.reconciler.PolicyEvents;
 import io.outrigger.operator.reconciler.ReconcileMetrics;
 import io.outrigger.operator.reconciler.ResolvedPolicies;
 import io.outrigger.operator.report.LocalTokenVerifier;
+import io.outrigger.operator.report.ReportCaBundle;
 import io.outrigger.operator.report.ReportIntake;
 import io.outrigger.operator.report.ReportMetrics;
 import io.outrigger.operator.report.ReportStore;
@@ -72,7 +73,12 @@ public final class OutriggerOperator implements AutoCloseable {
       Optional<LeaderElectionConfiguration> leaderElection,
       Clock clock) {
     ResolvedPolicies resolved = new ResolvedPolicies(settings.sidecarResources());
-    InformerClusterView view = InformerClusterView.start(client, resolved);
+    ReportCaBundle reportCa =
+        new ReportCaBundle(
+            settings.reportCaFile() == null
+                ? null
+                : java.nio.file.Path.of(settings.reportCaFile()));
+    InformerClusterView view = InformerClusterView.start(client, resolved, reportCa);
     ReportStore reports = new ReportStore(settings.reportTtl(), clock);
     StatusThrottle throttle = new StatusThrottle(reports, settings.statusInterval(), clock);
     Operator operator =
@@ -110,7 +116,14 @@ public final class OutriggerOperator implements AutoCloseable {
                         Optional.ofNullable(
                             client.pods().inNamespace(namespace).withName(name).get()));
     ReportIntake intake =
-        new ReportIntake(reviewer::review, pods, reports, throttle, reportMetrics);
+        new ReportIntake(
+            reviewer::review,
+            pods,
+            view::policy,
+            reportCa::current,
+            reports,
+            throttle,
+            reportMetrics);
     operator.register(
         reconciler,
         o -> {

@@ -66,6 +66,15 @@ public final class SidecarConfigCodec {
   }
 
   /** Canonical JSON: field order fixed by the records, map keys sorted. */
+  public static String toCompactJson(SidecarConfig config) {
+    try {
+      return JSON.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a SidecarConfig always serialises", e);
+    }
+  }
+
+  /** Canonical JSON, indented for people. */
   public static String toJson(SidecarConfig config) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);

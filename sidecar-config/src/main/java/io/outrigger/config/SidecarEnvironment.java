@@ -45,6 +45,13 @@ public final class SidecarEnvironment {
   public static final String LOG_PATHS = "OUTRIGGER_LOG_PATHS";
 
   /**
+   * The directory where the sidecar keeps what the operator's report answers gave it: a newer
+   * {@code sidecar.json} and {@code ca.crt}, which take the place of those the pod was created
+   * with. In a pod, on the sidecar's own emptyDir (it outlives a container restart).
+   */
+  public static final String CONFIG_UPDATES = "OUTRIGGER_CONFIG_UPDATES";
+
+  /**
    * The config with the pod's settings from {@code env} laid over it. The webhook's port list is
    * final: it already left out the ports to skip (the pod's annotation or the policy's), and the
    * init container redirects its i-th port to {@code 15006 + i}. So it replaces the policy's lists

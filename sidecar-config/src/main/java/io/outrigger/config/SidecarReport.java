@@ -13,7 +13,9 @@ import java.util.Map;
  * @param namespace the pod's namespace (must match the token's)
  * @param pod the pod's name (must match the token's bound pod, when the token names one)
  * @param policy the policy the sidecar was injected from
- * @param configHash the config hash the sidecar runs
+ * @param configHash the hash of the config document the sidecar was last given (the policy's
+ *     rendered config, before this pod's own settings): the operator answers with a newer one when
+ *     it differs from the policy's
  * @param sidecarVersion the sidecar's version
  * @param components state per component ({@code proxy: ready}, {@code logs: degraded}, ...)
  * @param errors current errors, one per component and message

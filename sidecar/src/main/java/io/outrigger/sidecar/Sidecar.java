@@ -63,7 +63,7 @@ public final class Sidecar implements AdminServer.Control {
     this.vertx = vertx;
     this.options = options;
     this.pod = PodIdentity.fromEnvironment(options.env());
-    this.config = new AtomicReference<>(ConfigState.initial(loaded.config(), loaded.fingerprint()));
+    this.config = new AtomicReference<>(ConfigState.initial(loaded));
     SidecarContext context =
         new SidecarContext(
             vertx, pod, SidecarMeters.registry(), options, () -> config.get().running());

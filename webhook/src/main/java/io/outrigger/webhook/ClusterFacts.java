@@ -19,6 +19,8 @@ import java.util.TreeSet;
  * @param kubelets the cluster's nodes and their kubelet versions, as last listed (native sidecars
  *     also need the kubelet that runs the pod to be 1.29+: {@link NativeSidecarSupport}); {@code
  *     null} when they could not be listed, which keeps sidecars classic
+ * @param reportCa the PEM bundle that signs the operator's report endpoint, written into each
+ *     injected pod for its sidecar to trust; null when reports are off or it is not written yet
  */
 public record ClusterFacts(
     int serverMajor,
@@ -27,7 +29,8 @@ public record ClusterFacts(
     String sidecarVersion,
     String operatorNamespace,
     String reportUrl,
-    List<NodeKubelet> kubelets) {
+    List<NodeKubelet> kubelets,
+    String reportCa) {
 
   /**
    * Native sidecars ({@code restartPolicy: Always} init containers) are on by default from 1.29.
@@ -51,13 +54,28 @@ public record ClusterFacts(
       String defaultImage,
       String sidecarVersion,
       String operatorNamespace) {
-    this(serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, null, null);
+    this(
+        serverMajor,
+        serverMinor,
+        defaultImage,
+        sidecarVersion,
+        operatorNamespace,
+        null,
+        null,
+        null);
   }
 
   /** The same facts with sidecars told to report to {@code url}. */
   public ClusterFacts withReportUrl(String url) {
     return new ClusterFacts(
-        serverMajor, serverMinor, defaultImage, sidecarVersion, operatorNamespace, url, kubelets);
+        serverMajor,
+        serverMinor,
+        defaultImage,
+        sidecarVersion,
+        operatorNamespace,
+        url,
+        kubelets,
+        reportCa);
   }
 
   /** The same facts with the nodes as now listed ({@code null}: they cannot be listed). */
@@ -69,7 +87,21 @@ public record ClusterFacts(
         sidecarVersion,
         operatorNamespace,
         reportUrl,
-        nodes);
+        nodes,
+        reportCa);
+  }
+
+  /** The same facts with the report endpoint's CA bundle as now written ({@code null}: none). */
+  public ClusterFacts withReportCa(String pem) {
+    return new ClusterFacts(
+        serverMajor,
+        serverMinor,
+        defaultImage,
+        sidecarVersion,
+        operatorNamespace,
+        reportUrl,
+        kubelets,
+        pem);
   }
 
   /**

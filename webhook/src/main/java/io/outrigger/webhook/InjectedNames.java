@@ -71,10 +71,14 @@ public final class InjectedNames {
   public static final String ENV_WAIT_FOR_APP_EXIT = SidecarEnvironment.WAIT_FOR_APP_EXIT;
   public static final String ENV_REPORT_URL = "OUTRIGGER_REPORT_URL";
   public static final String ENV_REPORT_CA_FILE = "OUTRIGGER_REPORT_CA_FILE";
+  public static final String ENV_CONFIG_UPDATES = SidecarEnvironment.CONFIG_UPDATES;
+
+  /** Where a sidecar that reports keeps the config and CA its report answers bring. */
+  public static final String CONFIG_UPDATES_DIR = TMP_MOUNT + "/outrigger-config";
 
   /**
-   * The key of the policy's ConfigMap holding the CA that signs the operator's certificate: the
-   * config volume already reaches every sidecar, and a rotated CA arrives without a restart.
+   * The file of the config volume holding the CA that signs the operator's report endpoint (from
+   * the pod's {@code outrigger.io/report-ca}); a rotated CA arrives in the report answers.
    */
   public static final String REPORT_CA_KEY = "ca.crt";
 

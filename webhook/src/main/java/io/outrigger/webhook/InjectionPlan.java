@@ -27,6 +27,8 @@ import java.util.Set;
  * @param interceptionFallback why {@code interception} is not the mode asked for; empty when it is
  * @param inboundPorts app ports in listener order: port i is served on {@code 15006 + i}
  * @param scrapePort the app's metrics port, {@code null} when there is nothing to scrape
+ * @param reportUrl where the sidecar reports; {@code null}: it does not
+ * @param reportCa the PEM bundle it trusts for reports; {@code null}: the JDK's CAs
  * @param workload the pod's workload ({@link WorkloadName}), {@code null} for a bare pod
  * @param workloadKind the workload's kind ({@link WorkloadName#kind}), {@code null} for a bare pod
  */
@@ -47,6 +49,7 @@ record InjectionPlan(
     boolean rewriteProbes,
     boolean waitForAppExit,
     String reportUrl,
+    String reportCa,
     String workload,
     String workloadKind,
     List<SecretHeader> secretHeaders) {
@@ -114,6 +117,7 @@ record InjectionPlan(
         // Classic sidecars outlive the app unless told otherwise: a Job would never complete.
         !nativeSidecar && finishes,
         facts.reportUrl(),
+        facts.reportUrl() == null ? null : facts.reportCa(),
         WorkloadName.of(pod),
         WorkloadName.kind(pod),
         config.tracing().enabled() ? config.tracing().exporter().secretHeaders() : List.of());

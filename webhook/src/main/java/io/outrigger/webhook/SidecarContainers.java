@@ -283,6 +283,9 @@ final class SidecarContainers {
     }
     if (plan.reportUrl() != null) {
       env.add(value(InjectedNames.ENV_REPORT_URL, plan.reportUrl()));
+      env.add(value(InjectedNames.ENV_CONFIG_UPDATES, InjectedNames.CONFIG_UPDATES_DIR));
+    }
+    if (plan.reportCa() != null) {
       env.add(
           value(
               InjectedNames.ENV_REPORT_CA_FILE,

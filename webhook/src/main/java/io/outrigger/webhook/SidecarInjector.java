@@ -14,6 +14,7 @@ import io.outrigger.api.Names;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.Ports;
+import io.outrigger.config.SidecarConfigCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -145,6 +146,15 @@ public final class SidecarInjector {
       annotations.putIfAbsent(InjectedNames.DEFAULT_CONTAINER_ANNOTATION, apps.get(0).getName());
     }
     annotations.put(Names.STATUS, InjectionStatus.of(policy, facts, plan).toJson());
+    // The sidecar's config travels with the pod (read through the downward API): a pod starts
+    // whether or not the operator has written anything, and the operator needs no write access
+    // to the namespace. Newer configs reach the sidecar in the answers to its reports.
+    annotations.put(Names.SIDECAR_CONFIG, SidecarConfigCodec.toCompactJson(policy.sidecar()));
+    if (plan.reportCa() != null) {
+      annotations.put(Names.REPORT_CA, plan.reportCa());
+    } else {
+      annotations.remove(Names.REPORT_CA);
+    }
     metadata.setAnnotations(annotations);
     return new Injected(copy, plan);
   }

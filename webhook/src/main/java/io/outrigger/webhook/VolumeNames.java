@@ -1,7 +1,7 @@
 package io.outrigger.webhook;
 
-import io.fabric8.kubernetes.api.model.ConfigMapVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFileBuilder;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelectorBuilder;
@@ -65,11 +65,17 @@ record VolumeNames(
   /** The volumes to append to the pod. */
   List<Volume> toAdd(EffectivePolicy policy, InjectionPlan plan) {
     List<Volume> volumes = new ArrayList<>();
+    List<DownwardAPIVolumeFile> configFiles = new ArrayList<>();
+    configFiles.add(annotationFile(Names.CONFIG_KEY, Names.SIDECAR_CONFIG));
+    if (plan.reportCa() != null) {
+      configFiles.add(annotationFile(InjectedNames.REPORT_CA_KEY, Names.REPORT_CA));
+    }
     volumes.add(
         new VolumeBuilder()
             .withName(config)
-            .withConfigMap(
-                new ConfigMapVolumeSourceBuilder().withName(policy.configMapName()).build())
+            .withNewDownwardAPI()
+            .withItems(configFiles)
+            .endDownwardAPI()
             .build());
     volumes.add(
         new VolumeBuilder()
@@ -120,5 +126,16 @@ record VolumeNames(
               .build());
     }
     return volumes;
+  }
+
+  /** A file of the downward API volume holding one annotation's value. */
+  private static DownwardAPIVolumeFile annotationFile(String path, String annotation) {
+    return new DownwardAPIVolumeFileBuilder()
+        .withPath(path)
+        .withFieldRef(
+            new ObjectFieldSelectorBuilder()
+                .withFieldPath("metadata.annotations['" + annotation + "']")
+                .build())
+        .build();
   }
 }

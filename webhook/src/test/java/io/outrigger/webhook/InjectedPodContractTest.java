@@ -89,9 +89,9 @@ class InjectedPodContractTest {
       parse(name, hook.subList(1, hook.size()), env);
     }
 
-    // The ConfigMap the operator renders, read the way the sidecar reads its file.
+    // The file the sidecar reads: the config volume's item, from the pod's own annotation.
     SidecarConfig config =
-        SidecarConfigCodec.readJson(SidecarConfigCodec.toJson(policy.sidecar()), "configmap");
+        SidecarConfigCodec.readJson(configFileContent(name, pod, sidecar), "the pod's annotation");
     assertThat(config).as(name).isEqualTo(policy.sidecar());
     SidecarConfig running = SidecarEnvironment.apply(config, env);
     List<Integer> planned = ports(env.get(SidecarEnvironment.INBOUND_PORTS));
@@ -215,5 +215,37 @@ class InjectedPodContractTest {
 
   private static <T> List<T> list(List<T> list) {
     return list == null ? List.of() : list;
+  }
+
+  /**
+   * What the kubelet writes at {@code CONFIG_MOUNT/CONFIG_KEY} of the sidecar: the downward API
+   * item of the volume mounted there, an annotation of the pod.
+   */
+  private static String configFileContent(String name, Pod pod, Container sidecar) {
+    String volume =
+        list(sidecar.getVolumeMounts()).stream()
+            .filter(m -> Names.CONFIG_MOUNT.equals(m.getMountPath()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + ": no volume at " + Names.CONFIG_MOUNT))
+            .getName();
+    String fieldPath =
+        list(pod.getSpec().getVolumes()).stream()
+            .filter(v -> volume.equals(v.getName()))
+            .findFirst()
+            .orElseThrow()
+            .getDownwardAPI()
+            .getItems()
+            .stream()
+            .filter(item -> Names.CONFIG_KEY.equals(item.getPath()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + ": no " + Names.CONFIG_KEY))
+            .getFieldRef()
+            .getFieldPath();
+    String prefix = "metadata.annotations['";
+    assertThat(fieldPath).as(name).startsWith(prefix).endsWith("']");
+    String key = fieldPath.substring(prefix.length(), fieldPath.length() - 2);
+    String value = pod.getMetadata().getAnnotations().get(key);
+    assertThat(value).as(name + ": annotation " + key).isNotNull();
+    return value;
   }
 }

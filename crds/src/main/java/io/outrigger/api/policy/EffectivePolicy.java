@@ -1,7 +1,6 @@
 package io.outrigger.api.policy;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.outrigger.api.Names;
 import io.outrigger.api.v1alpha1.SidecarMode;
 import io.outrigger.config.InterceptionMode;
 import io.outrigger.config.SidecarConfig;
@@ -49,9 +48,5 @@ public record EffectivePolicy(
   /** Hash of the rendered sidecar config: pods annotated with another hash are outdated. */
   public String configHash() {
     return SidecarConfigCodec.hash(sidecar);
-  }
-
-  public String configMapName() {
-    return Names.configMapName(name);
   }
 }

@@ -47,7 +47,6 @@ class PolicyResolverTest {
     assertThat(effective.injection().interception()).isEqualTo(InterceptionMode.IPTABLES);
     assertThat(effective.injection().resources())
         .isEqualTo(new EffectivePolicy.Resources("50m", null, "128Mi", "192Mi"));
-    assertThat(effective.configMapName()).isEqualTo("outrigger-empty");
   }
 
   @Test

@@ -139,7 +139,7 @@ public final class OperatorHttpsServer implements AutoCloseable {
                 forwarder.flatMap(f -> f.forward(authorization, body, forwardedBy)));
     return new BoundedHttpsServer.Answer(
         answer.status(),
-        "text/plain",
+        answer.contentType(),
         (answer.message() + "\n").getBytes(StandardCharsets.UTF_8),
         answer.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
   }

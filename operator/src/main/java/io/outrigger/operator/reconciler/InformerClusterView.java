@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.outrigger.api.policy.EffectivePolicy;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.operator.report.ReportCaBundle;
 import io.outrigger.webhook.NodeKubelet;
 import io.outrigger.webhook.admission.ClusterView;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<ObservabilityPolicy> policies;
   private final NodeVersions nodes;
   private final ResolvedPolicies resolved;
+  private final ReportCaBundle reportCa;
   private final SimpleInboundEventSource<ObservabilityPolicy> namespaceEvents =
       new SimpleInboundEventSource<>();
 
@@ -37,23 +39,27 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
       SharedIndexInformer<Namespace> namespaces,
       SharedIndexInformer<ObservabilityPolicy> policies,
       NodeVersions nodes,
-      ResolvedPolicies resolved) {
+      ResolvedPolicies resolved,
+      ReportCaBundle reportCa) {
     this.namespaces = namespaces;
     this.policies = policies;
     this.nodes = nodes;
     this.resolved = resolved;
+    this.reportCa = reportCa;
   }
 
   /**
    * Starts the namespace and policy informers and waits until their caches hold the cluster's
    * state; the node informer starts without waiting (until it has listed, sidecars are classic).
    */
-  public static InformerClusterView start(KubernetesClient client, ResolvedPolicies resolved) {
+  public static InformerClusterView start(
+      KubernetesClient client, ResolvedPolicies resolved, ReportCaBundle reportCa) {
     SharedIndexInformer<Namespace> namespaces = client.namespaces().inform();
     SharedIndexInformer<ObservabilityPolicy> policies =
         client.resources(ObservabilityPolicy.class).inAnyNamespace().inform();
     InformerClusterView view =
-        new InformerClusterView(namespaces, policies, NodeVersions.start(client), resolved);
+        new InformerClusterView(
+            namespaces, policies, NodeVersions.start(client), resolved, reportCa);
     namespaces.addEventHandler(view.new LabelChanges());
     return view;
   }
@@ -77,6 +83,17 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
   @Override
   public Optional<List<NodeKubelet>> kubelets() {
     return nodes.kubelets();
+  }
+
+  @Override
+  public Optional<String> reportCa() {
+    return reportCa.current();
+  }
+
+  /** One policy as the informer holds it, resolved; empty when unknown or invalid. */
+  public Optional<EffectivePolicy> policy(String namespace, String name) {
+    ObservabilityPolicy found = policies.getStore().getByKey(namespace + "/" + name);
+    return found == null ? Optional.empty() : Optional.ofNullable(resolved.resolveOrNull(found));
   }
 
   /**

@@ -9,8 +9,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.Workflow;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -42,15 +40,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reconciles an {@link ObservabilityPolicy}: validate, render its ConfigMap (a JOSDK dependent),
- * count its pods, and write the status only when it changed. Thin on purpose: the logic lives in
- * {@link PolicyValidator}, {@link SidecarConfigMapDependent}, {@link PodCensus} and {@link
+ * Reconciles an {@link ObservabilityPolicy}: validate, resolve (render and hash its sidecar
+ * config), count its pods, and write the status only when it changed. Writes no object of its own:
+ * the webhook puts the config into each pod and the report answers carry newer ones (ADR 0010).
+ * Thin on purpose: the logic lives in {@link PolicyValidator}, {@link PodCensus} and {@link
  * PolicyStatusBuilder}.
  */
 @ControllerConfiguration(name = ObservabilityPolicyReconciler.NAME)
-@Workflow(
-    explicitInvocation = true,
-    dependents = @Dependent(type = SidecarConfigMapDependent.class))
 public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPolicy> {
 
   public static final String NAME = "observabilitypolicy";
@@ -97,22 +93,6 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     this.spacing = new StatusWriteSpacing(settings.statusInterval());
   }
 
-  /**
-   * The CA bundle as the certificate manager last wrote it; read each time so a rotated CA reaches
-   * the ConfigMaps with the next reconcile. Empty when reports are off or it is not written yet.
-   */
-  private Optional<String> reportCa() {
-    if (settings.reportCaFile() == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          java.nio.file.Files.readString(java.nio.file.Path.of(settings.reportCaFile())));
-    } catch (java.io.IOException e) {
-      return Optional.empty();
-    }
-  }
-
   @Override
   public UpdateControl<ObservabilityPolicy> reconcile(
       ObservabilityPolicy policy, Context<ObservabilityPolicy> context) {
@@ -132,23 +112,11 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
 
-    // 1. Validate: an invalid policy renders nothing (its last ConfigMap stays for running pods).
+    // 1. Validate and resolve: an invalid policy renders nothing (its sidecars keep their config).
     List<Violation> violations = PolicyValidator.validate(policy.getSpec());
     Optional<EffectivePolicy> self = Optional.empty();
     if (violations.isEmpty()) {
       self = Optional.ofNullable(resolved.resolveOrNull(policy));
-      // 2. Render: the ConfigMap dependent (with the CA sidecars need to trust our reports
-      // endpoint).
-      reportCa()
-          .ifPresent(
-              ca ->
-                  context
-                      .managedWorkflowAndDependentResourceContext()
-                      .put(SidecarConfigMapDependent.REPORT_CA, ca));
-      context
-          .managedWorkflowAndDependentResourceContext()
-          .reconcileManagedWorkflow()
-          .throwAggregateExceptionIfErrorsPresent();
     } else {
       events.warn(policy, OperatorNames.REASON_INVALID, PolicyValidator.describe(violations));
     }
@@ -206,7 +174,6 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
                     : policy.getMetadata().getGeneration(),
                 violations,
                 self.map(EffectivePolicy::configHash),
-                Names.configMapName(name),
                 census.counts(),
                 census.winners(),
                 reported.errors(),

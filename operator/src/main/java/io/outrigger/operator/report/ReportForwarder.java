@@ -98,7 +98,11 @@ public final class ReportForwarder {
     try {
       HttpResponse<String> answer =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return Optional.of(new ReportIntake.Answer(answer.statusCode(), answer.body().strip()));
+      return Optional.of(
+          new ReportIntake.Answer(
+              answer.statusCode(),
+              answer.body().strip(),
+              answer.headers().firstValue("Content-Type").orElse(ReportIntake.Answer.TEXT)));
     } catch (IOException e) {
       // The leader may have moved (its pod restarted with another IP): look it up again next time.
       resolved.remove(current, target.get());

@@ -3,6 +3,9 @@ package io.outrigger.operator.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.config.ReportAnswer;
+import io.outrigger.config.SidecarConfigCodec;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.reconciler.PodCensus;
 import io.outrigger.webhook.InjectionStatus;
@@ -10,6 +13,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,14 +21,33 @@ import java.util.logging.Logger;
  * {@code POST /v1/reports} without the HTTP: checks the bearer token with the API server, checks
  * the token may speak for the reported pod, bounds the report, hands it to the leader when another
  * replica leads, checks the policy against the pod's injection status, stores it and asks for a
- * (throttled) status update. The HTTP layer only moves bytes and status codes.
+ * (throttled) status update. The answer to an accepted report ({@link ReportAnswer}) carries the
+ * policy's config when the sidecar runs another one, and the report endpoint's CA bundle: that is
+ * how edits and rotations reach running sidecars (ADR 0010). The HTTP layer only moves bytes and
+ * status codes.
  */
 public final class ReportIntake {
   private static final Logger LOG = Logger.getLogger(ReportIntake.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The answer: an HTTP status code and a one-line reason. */
-  public record Answer(int status, String message) {}
+  /**
+   * The answer: an HTTP status code and its body, a one-line reason ({@code text/plain}) or, for an
+   * accepted report, a {@link ReportAnswer} ({@code application/json}).
+   */
+  public record Answer(int status, String message, String contentType) {
+    public static final String TEXT = "text/plain";
+    public static final String JSON = "application/json";
+
+    public Answer(int status, String message) {
+      this(status, message, TEXT);
+    }
+  }
+
+  /** A policy of the cluster, resolved; empty when unknown or invalid. */
+  @FunctionalInterface
+  public interface Policies {
+    Optional<EffectivePolicy> find(String namespace, String name);
+  }
 
   /** Told about every accepted report (the status throttle). */
   public interface Listener {
@@ -50,6 +73,8 @@ public final class ReportIntake {
 
   private final Function<String, Optional<TokenReviewer.Identity>> reviewer;
   private final Pods pods;
+  private final Policies policies;
+  private final Supplier<Optional<String>> reportCa;
   private final ReportStore store;
   private final Listener listener;
   private final ReportMetrics metrics;
@@ -57,11 +82,15 @@ public final class ReportIntake {
   public ReportIntake(
       Function<String, Optional<TokenReviewer.Identity>> reviewer,
       Pods pods,
+      Policies policies,
+      Supplier<Optional<String>> reportCa,
       ReportStore store,
       Listener listener,
       ReportMetrics metrics) {
     this.reviewer = reviewer;
     this.pods = pods;
+    this.policies = policies;
+    this.reportCa = reportCa;
     this.store = store;
     this.listener = listener;
     this.metrics = metrics;
@@ -149,7 +178,29 @@ public final class ReportIntake {
     SidecarReport kept = ReportBounds.trimmed(report);
     store.put(kept);
     listener.reported(kept.namespace(), kept.policy());
-    return new Answer(202, "accepted");
+    return accepted(report);
+  }
+
+  /** What the sidecar should run and trust now; the report stands even if this cannot be said. */
+  private Answer accepted(SidecarReport report) {
+    Optional<EffectivePolicy> policy = Optional.empty();
+    try {
+      policy = policies.find(report.namespace(), report.policy());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot resolve policy " + report.policy() + ": " + e.getMessage());
+    }
+    String hash = policy.map(EffectivePolicy::configHash).orElse(null);
+    String config =
+        policy
+            .filter(p -> !p.configHash().equals(report.configHash()))
+            .map(p -> SidecarConfigCodec.toCompactJson(p.sidecar()))
+            .orElse(null);
+    ReportAnswer answer = new ReportAnswer("accepted", hash, config, reportCa.get().orElse(null));
+    try {
+      return new Answer(202, JSON.writeValueAsString(answer), Answer.JSON);
+    } catch (IOException e) {
+      throw new IllegalStateException("a ReportAnswer always serialises", e);
+    }
   }
 
   /**

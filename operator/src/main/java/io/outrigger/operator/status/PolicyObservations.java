@@ -11,8 +11,7 @@ import java.util.Optional;
  * @param generation the policy's {@code metadata.generation}
  * @param violations what {@code PolicyValidator} found; empty when the policy is valid
  * @param configHash hash of the config rendered this time; empty when nothing was rendered (an
- *     invalid policy keeps its last rendered ConfigMap, so the status keeps its last hash)
- * @param configMapName the ConfigMap holding the rendered config
+ *     invalid policy's sidecars keep their last config, so the status keeps its last hash)
  * @param pods the pod counts
  * @param winners policies that took pods this policy also selects, best first
  * @param errors the errors the sidecars report, most reported first
@@ -25,7 +24,6 @@ public record PolicyObservations(
     long generation,
     List<Violation> violations,
     Optional<String> configHash,
-    String configMapName,
     PodCounts pods,
     List<String> winners,
     List<ReportedError> errors,

@@ -56,11 +56,10 @@ public final class PolicyStatusBuilder {
     status.setReadyPods(seen.pods().ready());
     status.setOutdatedPods(seen.pods().outdated());
     status.setMissedPods(seen.pods().missed());
-    // An invalid policy renders nothing: its last ConfigMap stays for the pods that mount it, and
+    // An invalid policy renders nothing: its sidecars keep the last config they were given, and
     // the status keeps naming what they run.
     String hash = seen.configHash().orElse(current == null ? null : current.getConfigHash());
     status.setConfigHash(hash);
-    status.setConfigMapName(hash == null ? null : seen.configMapName());
     List<SidecarErrorSummary> errors =
         seen.errors().stream().limit(MAX_ERRORS).map(PolicyStatusBuilder::summary).toList();
     status.setSidecarErrors(errors.isEmpty() ? null : errors);
@@ -133,9 +132,9 @@ public final class PolicyStatusBuilder {
     return new Verdict(
         true,
         OperatorNames.REASON_RENDERED,
-        "sidecar config rendered into ConfigMap "
-            + seen.configMapName()
-            + seen.configHash().map(h -> " (hash " + h + ")").orElse(""));
+        "sidecar config rendered"
+            + seen.configHash().map(h -> " (hash " + h + ")").orElse("")
+            + "; new pods get it at creation, running sidecars with their next report");
   }
 
   private static Verdict valid(PolicyObservations seen) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.operator.reconciler.InformerClusterView;
 import io.outrigger.operator.reconciler.ResolvedPolicies;
+import io.outrigger.operator.report.ReportCaBundle;
 import io.outrigger.testing.RealKubeApiServer;
 import io.outrigger.webhook.ClusterFacts;
 import io.outrigger.webhook.admission.AdmissionHandler;
@@ -55,7 +56,7 @@ class NodeVersionsIT {
     ApiServer.applyCrd(client);
     ApiServer.namespace(client, NAMESPACE);
     client.resource(ApiServer.policy(NAMESPACE, "web", new ObservabilityPolicySpec())).create();
-    view = InformerClusterView.start(client, new ResolvedPolicies());
+    view = InformerClusterView.start(client, new ResolvedPolicies(), new ReportCaBundle(null));
   }
 
   @AfterAll
@@ -133,7 +134,9 @@ class NodeVersionsIT {
             .build();
     try (KubernetesClient restricted =
             new KubernetesClientBuilder().withConfig(impersonating).build();
-        InformerClusterView blind = InformerClusterView.start(restricted, new ResolvedPolicies())) {
+        InformerClusterView blind =
+            InformerClusterView.start(
+                restricted, new ResolvedPolicies(), new ReportCaBundle(null))) {
       assertThatThrownBy(() -> restricted.nodes().list())
           .as("the impersonated user cannot list nodes")
           .isInstanceOfSatisfying(

@@ -3,13 +3,11 @@ package io.outrigger.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.outrigger.api.Names;
 import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.InjectionSpec;
@@ -17,7 +15,6 @@ import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.spec.TracingSpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.api.v1alpha1.status.PolicyCondition;
-import io.outrigger.config.SidecarConfigCodec;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.status.PolicyStatusBuilder;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler on JOSDK against a real kube-apiserver 1.20.2: ConfigMaps rendered, statuses
+ * The reconciler on JOSDK against a real kube-apiserver 1.20.2: policies resolved, statuses
  * written, events recorded, with pods stored directly (no kubelet runs; the fields the operator
  * reads are set by hand, readiness through the status subresource).
  */
@@ -112,39 +109,30 @@ class PolicyReconcilerIT {
   }
 
   @Test
-  void anAppliedPolicyIsRenderedIntoItsConfigMapAndBecomesReady() {
-    ObservabilityPolicy created = create(READY_NS, "web", selecting("web"));
+  void anAppliedPolicyIsResolvedAndBecomesReadyWritingNothingIntoItsNamespace() {
+    create(READY_NS, "web", selecting("web"));
 
     await().atMost(WAIT).until(() -> conditionIs(READY_NS, "web", OperatorNames.READY, "True"));
     ObservabilityPolicy policy = stored(READY_NS, "web");
     String hash = PolicyResolver.resolve(policy).configHash();
     ObservabilityPolicyStatus status = policy.getStatus();
     assertThat(status.getConfigHash()).isEqualTo(hash);
-    assertThat(status.getConfigMapName()).isEqualTo("outrigger-web");
     assertThat(status.getObservedGeneration()).isEqualTo(policy.getMetadata().getGeneration());
     assertThat(status.getMatchedPods()).isZero();
     assertThat(condition(READY_NS, "web", OperatorNames.VALID).orElseThrow().getStatus())
         .isEqualTo("True");
-
-    ConfigMap map = client.configMaps().inNamespace(READY_NS).withName("outrigger-web").get();
-    assertThat(map.getMetadata().getAnnotations()).containsEntry(OperatorNames.CONFIG_HASH, hash);
-    assertThat(map.getMetadata().getLabels())
-        .containsEntry(OperatorNames.CONFIG_HASH, hash)
-        .containsEntry(OperatorNames.POLICY_LABEL, "web");
-    assertThat(map.getMetadata().getOwnerReferences())
-        .singleElement()
-        .satisfies(
-            owner -> {
-              assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid());
-              assertThat(owner.getKind()).isEqualTo("ObservabilityPolicy");
-            });
-    assertThat(map.getData())
-        .as("the CA sidecars trust for reports, beside the config (and not in its hash)")
-        .containsEntry("ca.crt", REPORT_CA);
-    String json = map.getData().get(Names.CONFIG_KEY);
-    assertThat(SidecarConfigCodec.hash(SidecarConfigCodec.readJson(json, "configmap")))
-        .as("the sidecar reads back what was hashed")
-        .isEqualTo(hash);
+    assertThat(condition(READY_NS, "web", OperatorNames.READY).orElseThrow().getMessage())
+        .contains(hash);
+    // The config travels in the pods and the report answers (ADR 0010): no object of ours here.
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(READY_NS)
+                .withLabel(OperatorNames.MANAGED_BY_LABEL)
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(client.configMaps().inNamespace(READY_NS).withName("outrigger-web").get()).isNull();
 
     // A second look later: an unchanged policy is not written again.
     String resourceVersion = policy.getMetadata().getResourceVersion();
@@ -293,15 +281,6 @@ class PolicyReconcilerIT {
             });
     String newHash = statusOf(EDIT_NS, "api").getConfigHash();
     assertThat(newHash).isEqualTo(PolicyResolver.resolve(stored(EDIT_NS, "api")).configHash());
-    assertThat(
-            client
-                .configMaps()
-                .inNamespace(EDIT_NS)
-                .withName("outrigger-api")
-                .get()
-                .getMetadata()
-                .getAnnotations())
-        .containsEntry(OperatorNames.CONFIG_HASH, newHash);
 
     // A pod injected with the new hash is up to date.
     client.resource(ApiServer.injected(EDIT_NS, "api-3", api, "api", newHash, VERSION)).create();

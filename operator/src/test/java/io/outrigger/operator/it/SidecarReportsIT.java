@@ -3,16 +3,16 @@ package io.outrigger.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.outrigger.api.Names;
+import io.outrigger.api.policy.PolicyResolver;
 import io.outrigger.api.v1alpha1.ObservabilityPolicy;
 import io.outrigger.api.v1alpha1.spec.MetricsSpec;
 import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.spec.ScrapeSpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
+import io.outrigger.config.SidecarConfigCodec;
 import io.outrigger.operator.OperatorNames;
 import io.outrigger.operator.OutriggerOperator;
 import io.outrigger.operator.certs.TlsMaterial;
@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole status loop with real parts: the operator renders a policy into its ConfigMap (config
- * and CA), the packaged sidecar runs that very config as a process with a token minted by the real
- * API server's TokenRequest API, reports over HTTPS, and its scrape error shows in the policy's
- * status (Degraded, with the pod counted).
+ * The whole status loop with real parts: the packaged sidecar runs the policy's rendered config
+ * (what the webhook writes into the pod) as a process with a token minted by the real API server's
+ * TokenRequest API, reports over HTTPS, and its scrape error shows in the policy's status
+ * (Degraded, with the pod counted). Then the policy is edited: the new config reaches the running
+ * sidecar in the answer to its report (ADR 0010), and the status shows the error of the new config.
  */
 class SidecarReportsIT {
   private static final String NS = "op-sidecar-reports";
@@ -68,18 +69,24 @@ class SidecarReportsIT {
       spec.setMetrics(metrics);
       client.resource(ApiServer.policy(NS, "shop", spec)).create();
 
-      // What the webhook mounts: the rendered config and the CA to trust the operator with.
-      await()
-          .atMost(WAIT)
-          .until(() -> configMap(client) != null && configMap(client).getData().size() >= 2);
       await()
           .atMost(WAIT)
           .until(() -> status(client) != null && status(client).getConfigHash() != null);
-      ConfigMap rendered = configMap(client);
+      // What the webhook writes into the pod: the rendered config and the CA to trust us with.
       Path config = dir.resolve("sidecar.json");
-      Files.writeString(config, rendered.getData().get(Names.CONFIG_KEY));
+      Files.writeString(
+          config,
+          SidecarConfigCodec.toCompactJson(
+              PolicyResolver.resolve(
+                      client
+                          .resources(ObservabilityPolicy.class)
+                          .inNamespace(NS)
+                          .withName("shop")
+                          .get())
+                  .sidecar()));
       Path ca = dir.resolve("mounted-ca.crt");
-      Files.writeString(ca, rendered.getData().get("ca.crt"));
+      Files.copy(dir.resolve("ca.crt"), ca);
+      Path updates = dir.resolve("updates");
 
       Tokens.serviceAccount(client, NS, "shop");
       Pod injected =
@@ -109,7 +116,11 @@ class SidecarReportsIT {
                   "OUTRIGGER_REPORT_CA_FILE",
                   ca.toString(),
                   "OUTRIGGER_TOKEN_FILE",
-                  token.toString()));
+                  token.toString(),
+                  "OUTRIGGER_CONFIG_UPDATES",
+                  updates.toString(),
+                  "OUTRIGGER_REPORT_HEARTBEAT",
+                  "2s"));
       try {
         await()
             .atMost(WAIT)
@@ -134,6 +145,40 @@ class SidecarReportsIT {
                     .orElseThrow()
                     .getReason())
             .isEqualTo(OperatorNames.REASON_SIDECAR_ERRORS);
+        assertThat(updates.resolve("sidecar.json"))
+            .as("the sidecar runs the policy's config: none sent")
+            .doesNotExist();
+
+        // An edit reaches the running sidecar with its next report's answer: no ConfigMap, no
+        // restart.
+        int otherPort = freePort();
+        client
+            .resources(ObservabilityPolicy.class)
+            .inNamespace(NS)
+            .withName("shop")
+            .edit(
+                p -> {
+                  p.getSpec().getMetrics().getScrape().setPort(otherPort);
+                  return p;
+                });
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(status(client).getSidecarErrors())
+                        .as("sidecar log:\n%s", Files.readString(dir.resolve("sidecar.log")))
+                        .singleElement()
+                        .satisfies(
+                            error ->
+                                assertThat(error.getMessage())
+                                    .startsWith("scrape of :" + otherPort + "/metrics failed")));
+        String kept = Files.readString(updates.resolve("sidecar.json"));
+        assertThat(SidecarConfigCodec.hash(SidecarConfigCodec.readJson(kept, "kept")))
+            .isEqualTo(status(client).getConfigHash());
+        assertThat(Files.readString(updates.resolve("ca.crt")))
+            .as("the CA the answers carry")
+            .isEqualTo(Files.readString(dir.resolve("ca.crt")));
+        assertThat(sidecar.isAlive()).as("applied live").isTrue();
       } finally {
         sidecar.destroyForcibly();
       }
@@ -163,10 +208,6 @@ class SidecarReportsIT {
     builder.environment().put("OUTRIGGER_BIND", "127.0.0.1");
     builder.environment().put("OUTRIGGER_PORT_BASE", Integer.toString(freePortBase()));
     return builder.start();
-  }
-
-  private static ConfigMap configMap(KubernetesClient client) {
-    return client.configMaps().inNamespace(NS).withName("outrigger-shop").get();
   }
 
   private static ObservabilityPolicyStatus status(KubernetesClient client) {

@@ -2,6 +2,8 @@ package io.outrigger.operator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
@@ -9,8 +11,14 @@ import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.outrigger.api.Names;
+import io.outrigger.api.policy.EffectivePolicy;
+import io.outrigger.api.policy.PolicyResolver;
+import io.outrigger.api.v1alpha1.ObservabilityPolicy;
+import io.outrigger.api.v1alpha1.spec.ObservabilityPolicySpec;
 import io.outrigger.api.v1alpha1.status.ObservabilityPolicyStatus;
 import io.outrigger.api.v1alpha1.status.SidecarErrorSummary;
+import io.outrigger.config.ReportAnswer;
+import io.outrigger.config.SidecarConfigCodec;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.operator.status.ReportedError;
 import io.outrigger.webhook.InjectionStatus;
@@ -211,9 +219,55 @@ class ReportIntakeTest {
           return c.identity();
         },
         pods(c.injectedFrom()),
+        (namespace, name) ->
+            namespace.equals("shop") && name.equals("web") ? Optional.of(WEB) : Optional.empty(),
+        () -> Optional.of(CA),
         store,
         (namespace, policy) -> reported.add(namespace + "/" + policy),
         counted::set);
+  }
+
+  private static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  private static final EffectivePolicy WEB = PolicyResolver.resolve(policy("shop", "web"));
+
+  private static ObservabilityPolicy policy(String namespace, String name) {
+    ObservabilityPolicy policy = new ObservabilityPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    policy.setSpec(new ObservabilityPolicySpec());
+    return policy;
+  }
+
+  private static ReportAnswer acceptedWith(String body) throws Exception {
+    Case c = new Case("config", "Bearer t", Optional.of(SHOP_WEB_1), false, body, 202);
+    ReportIntake.Answer answer =
+        intake(
+                c,
+                new ReportStore(Duration.ofMinutes(1), InstantSource.system()),
+                new ArrayList<>(),
+                new AtomicReference<>())
+            .accept(c.authorization(), c.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(answer.status()).as(answer.message()).isEqualTo(202);
+    assertThat(answer.contentType()).isEqualTo(ReportIntake.Answer.JSON);
+    return new ObjectMapper().readValue(answer.message(), ReportAnswer.class);
+  }
+
+  /** The answer is how a policy edit reaches a running sidecar (ADR 0010). */
+  @org.junit.jupiter.api.Test
+  void aSidecarGivenAnotherConfigIsAnsweredWithThePolicysOwn() throws Exception {
+    ReportAnswer answer = acceptedWith(withField("configHash", "\"0123456789abcdef\""));
+    assertThat(answer.configHash()).isEqualTo(WEB.configHash());
+    assertThat(SidecarConfigCodec.readJson(answer.config(), "answer")).isEqualTo(WEB.sidecar());
+    assertThat(SidecarConfigCodec.hash(SidecarConfigCodec.readJson(answer.config(), "answer")))
+        .isEqualTo(WEB.configHash());
+    assertThat(answer.reportCa()).isEqualTo(CA);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSidecarRunningThePolicysConfigIsNotSentItAgain() throws Exception {
+    ReportAnswer answer = acceptedWith(withField("configHash", "\"" + WEB.configHash() + "\""));
+    assertThat(answer.configHash()).isEqualTo(WEB.configHash());
+    assertThat(answer.config()).isNull();
+    assertThat(answer.reportCa()).as("a rotated CA reaches it all the same").isEqualTo(CA);
   }
 
   @ParameterizedTest(name = "{0}")

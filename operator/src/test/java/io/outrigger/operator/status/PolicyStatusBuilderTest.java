@@ -30,7 +30,6 @@ class PolicyStatusBuilderTest {
         generation,
         List.of(),
         Optional.of(hash),
-        "outrigger-web",
         PodCounts.NONE,
         List.of(),
         List.of(),
@@ -44,7 +43,6 @@ class PolicyStatusBuilderTest {
         generation,
         BAD,
         Optional.empty(),
-        "outrigger-web",
         PodCounts.NONE,
         List.of(),
         List.of(),
@@ -58,7 +56,6 @@ class PolicyStatusBuilderTest {
         o.generation(),
         o.violations(),
         o.configHash(),
-        o.configMapName(),
         pods,
         o.winners(),
         o.errors(),
@@ -72,7 +69,6 @@ class PolicyStatusBuilderTest {
         o.generation(),
         o.violations(),
         o.configHash(),
-        o.configMapName(),
         o.pods(),
         winners,
         o.errors(),
@@ -86,7 +82,6 @@ class PolicyStatusBuilderTest {
         o.generation(),
         o.violations(),
         o.configHash(),
-        o.configMapName(),
         o.pods(),
         o.winners(),
         errors,
@@ -100,7 +95,6 @@ class PolicyStatusBuilderTest {
         o.generation(),
         o.violations(),
         o.configHash(),
-        o.configMapName(),
         o.pods(),
         o.winners(),
         o.errors(),
@@ -114,7 +108,6 @@ class PolicyStatusBuilderTest {
         1,
         List.of(),
         Optional.of("h1"),
-        "outrigger-web",
         PodCounts.NONE,
         List.of(),
         List.of(new ReportedError("metrics", "scrape failed", 3, at)),
@@ -173,12 +166,11 @@ class PolicyStatusBuilderTest {
                 s -> {
                   assertThat(s.getObservedGeneration()).isEqualTo(1L);
                   assertThat(s.getConfigHash()).isEqualTo("h1");
-                  assertThat(s.getConfigMapName()).isEqualTo("outrigger-web");
                   assertThat(List.of(s.getMatchedPods(), s.getInjectedPods(), s.getReadyPods()))
                       .containsExactly(4, 3, 2);
                   assertThat(List.of(s.getOutdatedPods(), s.getMissedPods())).containsExactly(1, 1);
                   assertThat(condition(s, OperatorNames.READY).getMessage())
-                      .contains("outrigger-web", "h1");
+                      .contains("h1", "next report");
                   assertThat(condition(s, OperatorNames.READY).getObservedGeneration())
                       .isEqualTo(1L);
                 })),
@@ -216,17 +208,15 @@ class PolicyStatusBuilderTest {
                   assertThat(condition(s, OperatorNames.VALID).getMessage())
                       .isEqualTo("spec.metrics.scrape.port: must be an app port, not 15020");
                   assertThat(s.getConfigHash()).isEqualTo("h1");
-                  assertThat(s.getConfigMapName()).isEqualTo("outrigger-web");
                 })),
         new Case(
-            "invalid from the start: nothing rendered, no hash, no ConfigMap named",
+            "invalid from the start: nothing rendered, no hash",
             null,
             invalid(1, T0),
             List.of(
                 is(OperatorNames.READY, "False", OperatorNames.REASON_INVALID, AT_T0),
                 s -> {
                   assertThat(s.getConfigHash()).isNull();
-                  assertThat(s.getConfigMapName()).isNull();
                 })),
         new Case(
             "fixed policy: Ready and Valid flip back to True now",

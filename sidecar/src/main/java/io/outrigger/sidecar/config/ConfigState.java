@@ -11,6 +11,9 @@ import java.util.List;
  * The config the sidecar runs with and the story of its reloads, as {@code /status} reports it.
  * Immutable: each reload attempt produces a new one.
  *
+ * @param configHash the hash of the config it runs (the document with this pod's settings on it)
+ * @param givenHash the hash of the config document as given, before this pod's settings: the
+ *     policy's own hash, which the operator compares to send a newer one
  * @param restartRequired fields changed in the file that only a restart applies (empty when none)
  * @param lastError why the latest file could not be used, or null when it was
  */
@@ -18,6 +21,7 @@ public record ConfigState(
     SidecarConfig running,
     String fingerprint,
     String configHash,
+    String givenHash,
     Instant loadedAt,
     long reloads,
     List<String> restartRequired,
@@ -27,6 +31,7 @@ public record ConfigState(
   /** This state as the {@code config} part of {@code /status}. */
   public void describe(ObjectNode node, String source) {
     node.put("hash", configHash);
+    node.put("givenHash", givenHash);
     node.put("source", source);
     node.put("loadedAt", loadedAt.toString());
     node.put("reloads", reloads);
@@ -38,11 +43,12 @@ public record ConfigState(
     }
   }
 
-  public static ConfigState initial(SidecarConfig config, String fingerprint) {
+  public static ConfigState initial(ConfigSource.Loaded loaded) {
     return new ConfigState(
-        config,
-        fingerprint,
-        SidecarConfigCodec.hash(config),
+        loaded.config(),
+        loaded.fingerprint(),
+        SidecarConfigCodec.hash(loaded.config()),
+        loaded.givenHash(),
         Instant.now(),
         0,
         List.of(),
@@ -51,11 +57,12 @@ public record ConfigState(
   }
 
   public ConfigState reloaded(
-      SidecarConfig next, String nextFingerprint, List<String> needRestart) {
+      SidecarConfig next, ConfigSource.Loaded loaded, List<String> needRestart) {
     return new ConfigState(
         next,
-        nextFingerprint,
+        loaded.fingerprint(),
         SidecarConfigCodec.hash(next),
+        loaded.givenHash(),
         Instant.now(),
         reloads + 1,
         List.copyOf(needRestart),
@@ -72,6 +79,7 @@ public record ConfigState(
         running,
         nextFingerprint,
         configHash,
+        givenHash,
         loadedAt,
         reloads,
         restartRequired,

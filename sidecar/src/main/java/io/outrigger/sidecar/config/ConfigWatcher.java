@@ -75,11 +75,11 @@ public final class ConfigWatcher {
     } catch (Exception e) {
       JsonLog.warn("a component did not take the new config", "error", String.valueOf(e));
     }
-    state.set(current.reloaded(effective, loaded.fingerprint(), plan.restartRequired()));
+    state.set(current.reloaded(effective, loaded, plan.restartRequired()));
     JsonLog.info(
         "config reloaded",
         "file",
-        String.valueOf(source.file()),
+        source.describe(),
         "appliedLive",
         String.join(",", plan.live()),
         "restartRequired",

@@ -41,7 +41,7 @@ public final class ReportDocument {
         pod.path("namespace").asText(),
         pod.path("name").asText(),
         policyName(status.path("policy").asText()),
-        status.path("config").path("hash").asText(),
+        status.path("config").path("givenHash").asText(),
         status.path("sidecarVersion").asText(),
         components,
         errors,

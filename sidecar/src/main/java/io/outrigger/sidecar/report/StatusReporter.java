@@ -3,12 +3,14 @@ package io.outrigger.sidecar.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.outrigger.config.ReportAnswer;
 import io.outrigger.config.SidecarConfig;
 import io.outrigger.config.SidecarReport;
 import io.outrigger.sidecar.JsonLog;
 import io.outrigger.sidecar.component.Component;
 import io.outrigger.sidecar.component.SidecarContext;
 import io.outrigger.sidecar.component.StatusParts;
+import io.outrigger.sidecar.config.ConfigUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +34,10 @@ import java.util.function.Supplier;
  * Sends the sidecar's state to the operator ({@code POST /v1/reports}) when it changes and as a
  * heartbeat, with the pod's projected token. The data plane never waits on it: a missing operator
  * only means backoff and a {@code report} entry in {@code /status}.
+ *
+ * <p>The answer ({@link ReportAnswer}) may carry the policy's config, when it is not the one this
+ * sidecar was given, and the report endpoint's CA bundle: both are kept in {@link ConfigUpdates},
+ * where the config watcher and the next report pick them up.
  */
 public final class StatusReporter implements Component {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +49,7 @@ public final class StatusReporter implements Component {
   private final Clock clock;
   private final URI target;
   private final HttpClientAgent client;
+  private final ConfigUpdates updates;
 
   // Touched only on the event loop that runs the timer and the responses.
   private long timer = -1;
@@ -53,11 +60,26 @@ public final class StatusReporter implements Component {
   private volatile int failures;
   private volatile int lastCode;
   private volatile String lastError;
+  private volatile String lastUpdateError;
+  private String trustedCa;
   private FileTime caModified;
 
   public StatusReporter(
       Vertx vertx, ReportSettings settings, Supplier<JsonNode> status, Clock clock) {
+    this(vertx, settings, status, clock, null);
+  }
+
+  /**
+   * @param updates where the answers' config and CA are kept; null to ignore them
+   */
+  public StatusReporter(
+      Vertx vertx,
+      ReportSettings settings,
+      Supplier<JsonNode> status,
+      Clock clock,
+      ConfigUpdates updates) {
     this.vertx = vertx;
+    this.updates = updates;
     this.settings = settings;
     this.status = status;
     this.clock = clock;
@@ -69,9 +91,10 @@ public final class StatusReporter implements Component {
             .setConnectTimeout(TIMEOUT_MS)
             .setIdleTimeout(60)
             .setKeepAlive(true);
-    if (https && settings.caFile() != null) {
-      options.setTrustOptions(new PemTrustOptions().addCertPath(settings.caFile()));
-      caModified = modified(settings.caFile());
+    trustedCa = caFile();
+    if (https && trustedCa != null) {
+      options.setTrustOptions(new PemTrustOptions().addCertPath(trustedCa));
+      caModified = modified(trustedCa);
     }
     this.client = vertx.createHttpClient(options);
   }
@@ -83,7 +106,13 @@ public final class StatusReporter implements Component {
   public static Component fromEnvironment(SidecarContext context, Supplier<JsonNode> status) {
     return ReportSettings.fromEnvironment(context.env())
         .<Component>map(
-            settings -> new StatusReporter(context.vertx(), settings, status, Clock.systemUTC()))
+            settings ->
+                new StatusReporter(
+                    context.vertx(),
+                    settings,
+                    status,
+                    Clock.systemUTC(),
+                    ConfigUpdates.fromEnvironment(context.env())))
         .orElseGet(Component::none);
   }
 
@@ -131,6 +160,9 @@ public final class StatusReporter implements Component {
     node.put("failures", failures);
     if (lastError != null) {
       node.put("lastError", lastError);
+    }
+    if (lastUpdateError != null) {
+      node.put("lastUpdateError", lastUpdateError);
     }
     return node;
   }
@@ -194,6 +226,7 @@ public final class StatusReporter implements Component {
   private String answered(int code, Buffer answer) {
     lastCode = code;
     if (code / 100 == 2) {
+      keepUpdates(answer);
       return null;
     }
     String text = answer.toString().strip();
@@ -211,20 +244,61 @@ public final class StatusReporter implements Component {
     lastError = why;
   }
 
-  /** The operator's CA may be rotated; the mounted bundle then changes and is picked up here. */
+  /**
+   * Keeps what an accepted report's answer brings. An answer that is not JSON (an operator of an
+   * earlier version says only "accepted") brings nothing. Runs on the event loop: two small files,
+   * written only when they changed.
+   */
+  private void keepUpdates(Buffer answer) {
+    if (updates == null || answer.length() == 0 || answer.getByte(0) != '{') {
+      return;
+    }
+    try {
+      ReportAnswer parsed = JSON.readValue(answer.getBytes(), ReportAnswer.class);
+      if (parsed.reportCa() != null && updates.offerCa(parsed.reportCa())) {
+        JsonLog.info("report CA bundle updated from the operator", "file", updates.caFile());
+      }
+      if (parsed.config() != null && updates.offerConfig(parsed.config())) {
+        JsonLog.info(
+            "config update from the operator kept",
+            "configHash",
+            String.valueOf(parsed.configHash()),
+            "file",
+            updates.configFile());
+      }
+      lastUpdateError = null;
+    } catch (IOException | RuntimeException e) {
+      String why = "cannot use the operator's answer: " + e.getMessage();
+      if (!why.equals(lastUpdateError)) {
+        JsonLog.warn("config update from the operator refused", "error", why);
+      }
+      lastUpdateError = why;
+    }
+  }
+
+  /** The bundle to trust: the one the operator's answers brought, else the pod's. */
+  private String caFile() {
+    if (updates != null && Files.isRegularFile(updates.caFile())) {
+      return updates.caFile().toString();
+    }
+    return settings.caFile();
+  }
+
+  /** The operator's CA may be rotated; the bundle then changes and is picked up here. */
   private Future<Void> reloadCaIfChanged() {
-    if (settings.caFile() == null || !"https".equalsIgnoreCase(target.getScheme())) {
+    String file = caFile();
+    if (file == null || !"https".equalsIgnoreCase(target.getScheme())) {
       return Future.succeededFuture();
     }
-    FileTime now = modified(settings.caFile());
-    if (now == null || now.equals(caModified)) {
+    FileTime now = modified(file);
+    if (file.equals(trustedCa) && (now == null || now.equals(caModified))) {
       return Future.succeededFuture();
     }
+    trustedCa = file;
     caModified = now;
     return client
         .updateSSLOptions(
-            new ClientSSLOptions()
-                .setTrustOptions(new PemTrustOptions().addCertPath(settings.caFile())))
+            new ClientSSLOptions().setTrustOptions(new PemTrustOptions().addCertPath(file)))
         .mapEmpty();
   }
 

@@ -18,7 +18,7 @@ class ReportDocumentTest {
         {"sidecarVersion":"0.1.0","policy":"shop/checkout",
          "pod":{"name":"checkout-1","namespace":"shop","node":"n1","uid":"u1"},
          "ready":true,
-         "config":{"hash":"0123456789abcdef","restartRequired":[]},
+         "config":{"hash":"fedcba9876543210","givenHash":"0123456789abcdef","restartRequired":[]},
          "components":{"proxy":{"state":"ready","listeners":[]},
                        "logs":{"state":"degraded"},
                        "report":{"state":"degraded","failures":3}},

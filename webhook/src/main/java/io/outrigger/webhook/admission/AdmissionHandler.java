@@ -163,7 +163,9 @@ public final class AdmissionHandler {
             () -> cluster.policies(finalNamespace),
             // The nodes as now listed: native sidecars only where every kubelet that may run the
             // pod runs them.
-            facts.withKubelets(cluster.kubelets().orElse(null)));
+            facts
+                .withKubelets(cluster.kubelets().orElse(null))
+                .withReportCa(cluster.reportCa().orElse(null)));
     if (admission.policy().isEmpty()) {
       tell(request, pod, namespace, admission);
       return new Outcome(Result.SKIPPED, null, admission.warnings(), admission.audit());

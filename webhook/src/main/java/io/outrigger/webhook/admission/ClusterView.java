@@ -24,4 +24,12 @@ public interface ClusterView {
    * not allowed), which keeps sidecars classic.
    */
   Optional<List<NodeKubelet>> kubelets();
+
+  /**
+   * The CA bundle that signs the operator's report endpoint, as now written; empty when reports are
+   * off or it is not written yet (the sidecars then trust the JDK's CAs).
+   */
+  default Optional<String> reportCa() {
+    return Optional.empty();
+  }
 }

@@ -291,6 +291,51 @@ class AdmissionHandlerTest {
     assertThat(metrics.count(Result.SKIPPED)).isEqualTo(1);
   }
 
+  /** The CA bundle as the operator now has it goes into the pod, for its sidecar to trust. */
+  @Test
+  void theReportCaAsNowWrittenGoesIntoThePod() throws Exception {
+    String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    ClusterView withCa =
+        new ClusterView() {
+          @Override
+          public Map<String, String> namespaceLabels(String namespace) {
+            return Map.of();
+          }
+
+          @Override
+          public List<EffectivePolicy> policies(String namespace) {
+            return List.of(policy("web", 1));
+          }
+
+          @Override
+          public Optional<List<NodeKubelet>> kubelets() {
+            return Optional.empty();
+          }
+
+          @Override
+          public Optional<String> reportCa() {
+            return Optional.of(pem);
+          }
+        };
+    JsonNode response =
+        JSON.readTree(
+                new AdmissionHandler(
+                        withCa,
+                        FACTS.withReportUrl("https://outrigger.outrigger-system.svc/v1/reports"),
+                        metrics)
+                    .handle(review(POD, "").getBytes(StandardCharsets.UTF_8)))
+            .path("response");
+    JsonNode annotations = null;
+    for (JsonNode op : patchOf(response)) {
+      if (op.path("path").asText().equals("/metadata/annotations")) {
+        annotations = op.path("value");
+      }
+    }
+    assertThat(annotations).isNotNull();
+    assertThat(annotations.path("outrigger.io/report-ca").asText()).isEqualTo(pem);
+    assertThat(annotations.path("outrigger.io/sidecar-config").asText()).contains("shop/web");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -370,7 +415,7 @@ class AdmissionHandlerTest {
     assertThat(response.path("warnings").get(0).asText()).contains("policy high wins over low");
     assertThat(response.path("auditAnnotations").path("policy").asText())
         .contains("high wins over low");
-    assertThat(patchOf(response).toString()).contains("outrigger-high");
+    assertThat(patchOf(response).toString()).contains("\\\"policy\\\":\\\"shop/high\\\"");
   }
 
   @ParameterizedTest(name = "{0}")

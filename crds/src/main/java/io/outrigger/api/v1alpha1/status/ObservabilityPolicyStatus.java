@@ -34,9 +34,6 @@ public class ObservabilityPolicyStatus {
   @JsonPropertyDescription("Hash of the rendered sidecar config.")
   private String configHash;
 
-  @JsonPropertyDescription("The ConfigMap holding the rendered sidecar config.")
-  private String configMapName;
-
   @JsonPropertyDescription("The most frequent errors the sidecars report.")
   private List<SidecarErrorSummary> sidecarErrors;
 
@@ -105,14 +102,6 @@ public class ObservabilityPolicyStatus {
 
   public void setConfigHash(String configHash) {
     this.configHash = configHash;
-  }
-
-  public String getConfigMapName() {
-    return configMapName;
-  }
-
-  public void setConfigMapName(String configMapName) {
-    this.configMapName = configMapName;
   }
 
   public List<SidecarErrorSummary> getSidecarErrors() {
