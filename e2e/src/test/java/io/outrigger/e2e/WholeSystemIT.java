@@ -200,6 +200,17 @@ class WholeSystemIT {
                         assertThat(c.get("status")).isEqualTo("True");
                       });
             });
+    // The config and the report CA travel in the pod (ADR 0010): the sidecars above started and
+    // reported over TLS with nothing the operator wrote into this namespace.
+    for (Pod pod : demoPods()) {
+      assertThat(pod.getMetadata().getAnnotations())
+          .containsKeys("outrigger.io/sidecar-config", "outrigger.io/report-ca");
+    }
+    assertThat(
+            client.configMaps().inNamespace(DEMO).list().getItems().stream()
+                .map(c -> c.getMetadata().getName()))
+        .as("ConfigMaps in the demo namespace")
+        .allMatch(name -> name.equals("kube-root-ca.crt"));
   }
 
   @Test
