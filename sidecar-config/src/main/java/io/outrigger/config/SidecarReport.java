@@ -20,6 +20,8 @@ import java.util.Map;
  * @param components state per component ({@code proxy: ready}, {@code logs: degraded}, ...)
  * @param errors current errors, one per component and message
  * @param counters monotonic counters (requests, log lines, spans, ...)
+ * @param restartPending true when fields of the config it was given wait for a restart (the sidecar
+ *     runs their old values): it does not run {@code configHash} in full yet
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,7 +33,26 @@ public record SidecarReport(
     String sidecarVersion,
     Map<String, String> components,
     List<ComponentError> errors,
-    Map<String, Long> counters) {
+    Map<String, Long> counters,
+    Boolean restartPending) {
+
+  /** A report that says nothing about restarts (older sidecars send none). */
+  public SidecarReport(
+      String namespace,
+      String pod,
+      String policy,
+      String configHash,
+      String sidecarVersion,
+      Map<String, String> components,
+      List<ComponentError> errors,
+      Map<String, Long> counters) {
+    this(namespace, pod, policy, configHash, sidecarVersion, components, errors, counters, null);
+  }
+
+  /** True when the sidecar runs all of {@code configHash}: it said so, no field waits. */
+  public boolean runsConfigInFull() {
+    return configHash != null && !configHash.isEmpty() && !Boolean.TRUE.equals(restartPending);
+  }
 
   /** One error a component reports. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -44,6 +65,14 @@ public record SidecarReport(
   /** The same report without its counters: what decides whether something worth telling changed. */
   public SidecarReport withoutCounters() {
     return new SidecarReport(
-        namespace, pod, policy, configHash, sidecarVersion, components, errors, null);
+        namespace,
+        pod,
+        policy,
+        configHash,
+        sidecarVersion,
+        components,
+        errors,
+        null,
+        restartPending);
   }
 }

@@ -129,11 +129,17 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
             .map(resolved::resolveOrNull)
             .filter(Objects::nonNull)
             .toList();
+    ReportSummary reported = reports.summarize(namespace, name);
+    if (reported.lastReport().isEmpty() && reports.warmingUp()) {
+      // Nothing heard yet since this replica started (or started leading): not "no errors".
+      reported = ReportSummary.shownIn(policy.getStatus());
+    }
     PodCensus census =
         PodCensus.count(
             name,
             self,
             self.map(EffectivePolicy::configHash),
+            reported.running(),
             settings.sidecarVersion(),
             siblings,
             pods(context, namespace),
@@ -160,11 +166,6 @@ public class ObservabilityPolicyReconciler implements Reconciler<ObservabilityPo
     fallback.ifPresent(why -> events.warn(policy, OperatorNames.REASON_POD_SECURITY, why));
 
     // 5. Status, written only when it changed.
-    ReportSummary reported = reports.summarize(namespace, name);
-    if (reported.lastReport().isEmpty() && reports.warmingUp()) {
-      // Nothing heard yet since this replica started (or started leading): not "no errors".
-      reported = ReportSummary.shownIn(policy.getStatus());
-    }
     ObservabilityPolicyStatus status =
         PolicyStatusBuilder.build(
             policy.getStatus(),

@@ -44,6 +44,8 @@ public record PodCensus(PodCounts counts, List<String> winners, List<Pod> missed
    * @param self the policy resolved; empty when it is invalid (the webhook then injects nothing
    *     from it, so only pods injected earlier count)
    * @param configHash the hash pods should run; empty when unknown (nothing is outdated then)
+   * @param running the hash each pod's sidecar reports it runs in full (pod name → hash); a pod not
+   *     in it is judged by the hash it was injected with
    * @param sidecarVersion the sidecar version pods should run
    * @param namespacePolicies the namespace's valid policies, as the webhook sees them
    * @param pods the namespace's pods that opted in by label or were injected (duplicates allowed)
@@ -54,6 +56,7 @@ public record PodCensus(PodCounts counts, List<String> winners, List<Pod> missed
       String policyName,
       Optional<EffectivePolicy> self,
       Optional<String> configHash,
+      Map<String, String> running,
       String sidecarVersion,
       List<EffectivePolicy> namespacePolicies,
       Collection<Pod> pods,
@@ -80,8 +83,11 @@ public record PodCensus(PodCounts counts, List<String> winners, List<Pod> missed
           if (sidecarReady(pod)) {
             ready++;
           }
-          boolean oldConfig =
-              configHash.isPresent() && !configHash.get().equals(status.get().configHash());
+          // Config edits reach running sidecars in their report answers: what a sidecar says it
+          // runs beats what its pod was injected with.
+          String runs =
+              running.getOrDefault(pod.getMetadata().getName(), status.get().configHash());
+          boolean oldConfig = configHash.isPresent() && !configHash.get().equals(runs);
           boolean oldSidecar = !sidecarVersion.equals(status.get().version());
           if (oldConfig || oldSidecar) {
             outdated++;

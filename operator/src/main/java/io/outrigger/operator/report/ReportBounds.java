@@ -69,7 +69,8 @@ public final class ReportBounds {
         report.sidecarVersion(),
         report.components(),
         errors,
-        report.counters());
+        report.counters(),
+        report.restartPending());
   }
 
   private static String cut(String message) {

@@ -112,6 +112,7 @@ public final class ReportStore implements ReportSummary.Source {
     Instant cutoff = clock.instant().minus(ttl);
     Map<List<String>, ReportedError> errors = new HashMap<>();
     Optional<Instant> last = Optional.empty();
+    Map<String, String> running = new HashMap<>();
     for (String pod : podsByPolicy.getOrDefault(namespace + "/" + policy, Set.of())) {
       Received received = byPod.get(pod);
       if (received == null) {
@@ -125,6 +126,9 @@ public final class ReportStore implements ReportSummary.Source {
       }
       if (last.isEmpty() || received.at().isAfter(last.get())) {
         last = Optional.of(received.at());
+      }
+      if (report.runsConfigInFull()) {
+        running.put(report.pod(), report.configHash());
       }
       for (SidecarReport.ComponentError error : Set.copyOf(report.errorsOrEmpty())) {
         errors.merge(
@@ -146,6 +150,6 @@ public final class ReportStore implements ReportSummary.Source {
                     .thenComparing(ReportedError::component)
                     .thenComparing(ReportedError::message))
             .toList();
-    return new ReportSummary(sorted, last);
+    return new ReportSummary(sorted, last, Map.copyOf(running));
   }
 }

@@ -7,12 +7,24 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** What a policy's sidecars currently report, rolled up for its status. */
-public record ReportSummary(List<ReportedError> errors, Optional<Instant> lastReport) {
+/**
+ * What a policy's sidecars currently report, rolled up for its status.
+ *
+ * @param running the config hash each pod's sidecar runs in full (pod name → hash), from fresh
+ *     reports: a sidecar that took an edit live is not outdated though its pod was injected with an
+ *     older hash
+ */
+public record ReportSummary(
+    List<ReportedError> errors, Optional<Instant> lastReport, Map<String, String> running) {
 
   public static final ReportSummary NONE = new ReportSummary(List.of(), Optional.empty());
+
+  public ReportSummary(List<ReportedError> errors, Optional<Instant> lastReport) {
+    this(errors, lastReport, Map.of());
+  }
 
   /** Rolls up the reports of one policy; the reconciler asks on every reconcile. */
   public interface Source {

@@ -84,7 +84,18 @@ class PodCensusTest {
       List<Pod> pods,
       Map<String, String> namespaceLabels,
       PodCounts expected,
-      List<String> winners) {
+      List<String> winners,
+      Map<String, String> running) {
+    Case(
+        String name,
+        List<EffectivePolicy> policies,
+        List<Pod> pods,
+        Map<String, String> namespaceLabels,
+        PodCounts expected,
+        List<String> winners) {
+      this(name, policies, pods, namespaceLabels, expected, winners, Map.of());
+    }
+
     @Override
     public String toString() {
       return name;
@@ -124,6 +135,19 @@ class PodCensusTest {
             Map.of(),
             new PodCounts(3, 3, 0, 2, 0),
             List.of()),
+        new Case(
+            "a sidecar that reports the policy's hash took the edit live: not outdated",
+            List.of(WEB),
+            List.of(
+                injected("a", "web", "h-old", VERSION, true),
+                injected("b", "web", "h-old", VERSION, true),
+                injected("c", "web", HASH, VERSION, true)),
+            Map.of(),
+            new PodCounts(3, 3, 3, 2, 0),
+            List.of(),
+            // a runs the policy's config now; b reports none in full (a restart pending, or
+            // silent); c reports an older one than it was injected with
+            Map.of("a", HASH, "c", "h-older")),
         new Case(
             "opted in without a sidecar is missed",
             List.of(WEB),
@@ -202,6 +226,7 @@ class PodCensusTest {
             "web",
             Optional.of(WEB),
             Optional.of(HASH),
+            c.running(),
             VERSION,
             c.policies(),
             c.pods(),

@@ -350,6 +350,21 @@ class ReportIntakeTest {
     assertThat(store.warmingUp()).as("every sidecar has reported by now").isFalse();
   }
 
+  /** The census counts a pod up to date by what its sidecar runs in full (ADR 0010). */
+  @org.junit.jupiter.api.Test
+  void theSummaryTellsWhichConfigEachSidecarRunsInFull() {
+    ReportStore store = new ReportStore(Duration.ofMinutes(1), InstantSource.system());
+    store.put(
+        new SidecarReport("shop", "web-1", "web", "h2", "1", Map.of(), List.of(), Map.of(), false));
+    store.put(
+        new SidecarReport("shop", "web-2", "web", "h2", "1", Map.of(), List.of(), Map.of(), true));
+    store.put(new SidecarReport("shop", "web-3", "web", "h1", "1", Map.of(), List.of(), Map.of()));
+    store.put(new SidecarReport("shop", "web-4", "web", "", "1", Map.of(), List.of(), Map.of()));
+    assertThat(store.summarize("shop", "web").running())
+        .as("web-2 waits for a restart; web-4 names no config")
+        .isEqualTo(Map.of("web-1", "h2", "web-3", "h1"));
+  }
+
   @org.junit.jupiter.api.Test
   void whatTheStatusShowsIsReadBackAsASummary() {
     ObservabilityPolicyStatus status = new ObservabilityPolicyStatus();

@@ -45,7 +45,8 @@ public final class ReportDocument {
         status.path("sidecarVersion").asText(),
         components,
         errors,
-        counters);
+        counters,
+        status.path("config").path("restartRequired").size() > 0);
   }
 
   /** The config names its policy {@code namespace/name}; the report's namespace is the pod's. */

@@ -38,7 +38,21 @@ class ReportDocumentTest {
                 "0.1.0",
                 Map.of("proxy", "ready", "logs", "degraded"),
                 List.of(new SidecarReport.ComponentError("logs", "forward: connection refused")),
-                Map.of("requests", 12L, "upstreamFailures", 1L)));
+                Map.of("requests", 12L, "upstreamFailures", 1L),
+                false));
+  }
+
+  @Test
+  void fieldsWaitingForARestartSayTheGivenConfigIsNotRunInFull() throws Exception {
+    String status =
+        """
+        {"pod":{"name":"checkout-1","namespace":"shop"},"policy":"shop/checkout",
+         "config":{"hash":"fedcba9876543210","givenHash":"0123456789abcdef",
+                   "restartRequired":["logs.directory"]}}
+        """;
+    SidecarReport report = ReportDocument.from(JSON.readTree(status));
+    assertThat(report.restartPending()).isTrue();
+    assertThat(report.runsConfigInFull()).isFalse();
   }
 
   @Test
