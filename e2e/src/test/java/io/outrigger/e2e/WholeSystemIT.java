@@ -489,6 +489,25 @@ class WholeSystemIT {
         .delete();
     assertThat(podNames(demoPods())).as("the same pods: applied live").isEqualTo(podNames(pods));
     assertThat(sidecarRestarts()).as("no sidecar restarted").isEqualTo(restarts);
+    // Injected with the old hash, running the new one in full: not outdated (their reports say so).
+    eventually(
+            "the policy counts no pod outdated once its sidecars run the edit",
+            Duration.ofMinutes(1))
+        .untilAsserted(
+            () -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> status =
+                  (Map<String, Object>)
+                      client
+                          .genericKubernetesResources(POLICIES)
+                          .inNamespace(DEMO)
+                          .withName("demo-telemetry")
+                          .get()
+                          .getAdditionalProperties()
+                          .get("status");
+              assertThat(status).containsEntry("injectedPods", pods.size());
+              assertThat(status).containsEntry("outdatedPods", 0);
+            });
   }
 
   @Test
