@@ -197,6 +197,57 @@ class KubectlOutriggerIT {
     }
   }
 
+  /**
+   * Pods already stored, created without the sidecar (nothing answers the webhook here, and it
+   * fails open): by name, and every pod of the namespace when none is named, each decided as the
+   * webhook would decide it now.
+   */
+  @Test
+  void storedPodsWithoutTheSidecarAreDecidedByNameAndAllOfTheNamespace() {
+    for (String[] pod : new String[][] {{"lone-checkout", "checkout"}, {"lone-batch", "batch"}}) {
+      client
+          .pods()
+          .inNamespace(NS)
+          .resource(
+              new io.fabric8.kubernetes.api.model.PodBuilder()
+                  .withNewMetadata()
+                  .withName(pod[0])
+                  .addToLabels("app", pod[1])
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage("shop/" + pod[1] + ":1")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .createOr(e -> e.update());
+    }
+    try {
+      String byName =
+          run("check-inject", "-n", NS, "lone-batch", "--webhook-configuration", WEBHOOK);
+      assertThat(byName)
+          .contains(
+              "cli-shop/pod/lone-batch: not injected — opted in, but no policy selects the pod")
+          .contains(
+              "policy checkout (priority 0): does not select the pod: its selector wants"
+                  + " app=checkout, but it has app=batch")
+          .doesNotContain("lone-checkout");
+
+      String all = run("check-inject", "-n", NS, "--webhook-configuration", WEBHOOK);
+      assertThat(all)
+          .contains(
+              "cli-shop/pod/lone-checkout: injected from policy checkout — opted in by namespace"
+                  + " cli-shop")
+          .contains(
+              "cli-shop/pod/lone-batch: not injected — opted in, but no policy selects the pod")
+          .doesNotContain("has the sidecar");
+    } finally {
+      client.pods().inNamespace(NS).withName("lone-checkout").delete();
+      client.pods().inNamespace(NS).withName("lone-batch").delete();
+    }
+  }
+
   @Test
   void noWebhookConfigurationSaysSo() throws Exception {
     Path manifest = Files.createTempFile("cli-it-none", ".yaml");
