@@ -93,12 +93,7 @@ public final class ProxyMetrics {
       long responseBytes) {
     Key key =
         new Key(
-            direction,
-            listener,
-            destination,
-            boundedMethod(method),
-            Integer.toString(status),
-            route);
+            direction, listener, destination, boundedMethod(method), statusLabel(status), route);
     Meters m = meters.computeIfAbsent(key, this::register);
     m.requests().increment();
     m.duration().record(durationNanos, TimeUnit.NANOSECONDS);
@@ -137,6 +132,21 @@ public final class ProxyMetrics {
                 .tag("listener", listener)
                 .tag("reason", reason)
                 .register(registry));
+  }
+
+  /** Status labels made once: a new string per request would be hashed again for every lookup. */
+  private static final String[] STATUS_LABELS = new String[600];
+
+  static {
+    for (int i = 0; i < STATUS_LABELS.length; i++) {
+      STATUS_LABELS[i] = Integer.toString(i);
+    }
+  }
+
+  private static String statusLabel(int status) {
+    return status >= 0 && status < STATUS_LABELS.length
+        ? STATUS_LABELS[status]
+        : Integer.toString(status);
   }
 
   static String boundedMethod(String method) {

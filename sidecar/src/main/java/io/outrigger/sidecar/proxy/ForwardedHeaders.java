@@ -1,5 +1,6 @@
 package io.outrigger.sidecar.proxy;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,6 +43,22 @@ public final class ForwardedHeaders {
 
   private static final Set<String> NOT_RETURNED = caseInsensitive(HOP_BY_HOP);
 
+  /**
+   * The same names for headers edited in place (Host stays there: it is the client's own), as
+   * {@code AsciiString}s: Netty's header maps keep their hash, so a lookup does not hash the name
+   * again on every request.
+   */
+  private static final AsciiString[] NOT_FORWARDED_IN_PLACE = ascii(HOP_BY_HOP, "expect");
+
+  private static final AsciiString[] NOT_RETURNED_IN_PLACE = ascii(HOP_BY_HOP);
+
+  private static final AsciiString HOST = AsciiString.cached("host");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached(REQUEST_ID);
+  private static final AsciiString CONNECTION = AsciiString.cached("connection");
+
   private ForwardedHeaders() {}
 
   /**
@@ -77,6 +94,50 @@ public final class ForwardedHeaders {
       out.set(REQUEST_ID, newRequestId());
     }
     return out;
+  }
+
+  /**
+   * Turns a decoded HTTP/1.x request's own headers into the app's, in place: the same rules as
+   * {@link #forApp}, without a second map. The Host header is the client's and stays.
+   */
+  static void editForApp(MultiMap headers, String clientAddress) {
+    removeHopByHop(headers, NOT_FORWARDED_IN_PLACE);
+    String host = headers.get(HOST);
+    if (host != null && !headers.contains(X_FORWARDED_HOST)) {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    if (clientAddress != null) {
+      String previous = headers.get(X_FORWARDED_FOR);
+      headers.set(
+          X_FORWARDED_FOR, previous == null ? clientAddress : previous + ", " + clientAddress);
+    }
+    if (!headers.contains(X_FORWARDED_PROTO)) {
+      headers.set(X_FORWARDED_PROTO, "http");
+    }
+    if (!headers.contains(X_REQUEST_ID)) {
+      headers.set(X_REQUEST_ID, newRequestId());
+    }
+  }
+
+  /** Turns the app's response headers into the client's, in place (see {@link #toClient}). */
+  static void editForClient(MultiMap headers) {
+    removeHopByHop(headers, NOT_RETURNED_IN_PLACE);
+  }
+
+  private static void removeHopByHop(MultiMap headers, AsciiString[] fixed) {
+    Set<String> declared = headers.contains(CONNECTION) ? connectionTokens(headers) : Set.of();
+    for (AsciiString name : fixed) {
+      headers.remove(name);
+    }
+    for (String name : declared) {
+      headers.remove(name);
+    }
+  }
+
+  private static AsciiString[] ascii(List<String> names, String... more) {
+    return java.util.stream.Stream.concat(names.stream(), java.util.Arrays.stream(more))
+        .map(AsciiString::cached)
+        .toArray(AsciiString[]::new);
   }
 
   /**

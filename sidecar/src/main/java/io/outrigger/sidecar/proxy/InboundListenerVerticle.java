@@ -15,14 +15,18 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One listener on one event loop. It is deployed once per event loop: Vert.x spreads accepted
- * connections over the instances, and each instance owns its connection pool to the app, so a
- * request and its upstream connection live on the same thread and never hop between threads.
+ * One Vert.x listener on one event loop: the public listener of a TLS port, or, for a plain-text
+ * port, the one on loopback that the fast path ({@link FastPathListener}) hands h2c and upgrades
+ * to. It is deployed once per event loop: Vert.x spreads accepted connections over the instances,
+ * and each instance owns its connection pool to the app, so a request and its upstream connection
+ * live on the same thread and never hop between threads.
  */
 final class InboundListenerVerticle extends VerticleBase {
   private final ListenerPorts port;
   private final ListenerSettings settings;
   private final String bindHost;
+  private final int listenPort;
+  private final boolean behindFastPath;
   private final int poolSize;
   private final Tracing tracing;
   private final ProxyMetrics metrics;
@@ -32,12 +36,16 @@ final class InboundListenerVerticle extends VerticleBase {
       ListenerPorts port,
       ListenerSettings settings,
       String bindHost,
+      int listenPort,
+      boolean behindFastPath,
       int poolSize,
       Tracing tracing,
       ProxyMetrics metrics) {
     this.port = port;
     this.settings = settings;
     this.bindHost = bindHost;
+    this.listenPort = listenPort;
+    this.behindFastPath = behindFastPath;
     this.poolSize = poolSize;
     this.tracing = tracing;
     this.metrics = metrics;
@@ -60,23 +68,27 @@ final class InboundListenerVerticle extends VerticleBase {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(bindHost)
-            .setPort(port.listenPort())
+            .setPort(listenPort)
             .setTcpNoDelay(true)
             .setMaxHeaderSize(config.maxHeaderBytes())
             .setMaxInitialLineLength(8192)
             .setHandle100ContinueAutomatically(true)
             .setIdleTimeout((int) config.idleTimeout().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-            .setHttp2ClearTextEnabled(true);
+            .setHttp2ClearTextEnabled(true)
+            // Behind the fast path every connection starts with the client's address (Handover).
+            .setUseProxyProtocol(behindFastPath);
     if (config.tls() != null) {
       options.setSsl(true).setKeyCertOptions(pem(config.tls()));
     }
     server = vertx.createHttpServer(options);
-    server.connectionHandler(
-        connection -> {
-          metrics.connectionOpened(name);
-          connection.closeHandler(v -> metrics.connectionClosed(name));
-        });
+    if (!behindFastPath) { // else the fast path counted the connection already
+      server.connectionHandler(
+          connection -> {
+            metrics.connectionOpened(name);
+            connection.closeHandler(v -> metrics.connectionClosed(name));
+          });
+    }
     server.requestHandler(proxy);
     return server.listen();
   }

@@ -5,6 +5,8 @@ import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +25,11 @@ public final class InboundProxy {
   private final List<ListenerSettings> settings = new ArrayList<>();
   private final List<List<InboundListenerVerticle>> listeners = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
+
+  /** Per port, its fast path, or null for a TLS port (served by Vert.x alone). */
+  private final List<FastPathListener> fastPaths = new ArrayList<>();
+
+  private static final String LOOPBACK = "127.0.0.1";
 
   /**
    * @param instances listener instances per port, normally the number of event loops; ports given
@@ -59,19 +66,87 @@ public final class InboundProxy {
       ListenerSettings listenerSettings = new ListenerSettings(config);
       settings.add(listenerSettings);
       int copies = port.listenPort() == 0 ? 1 : instances;
-      int poolSize = Math.max(1, config.maxConnectionsPerPort() / copies);
+      int poolSize = Math.max(1, config.maxConnectionsPerPort() / instances);
       List<InboundListenerVerticle> copiesOfPort = new ArrayList<>();
       listeners.add(copiesOfPort);
-      for (int i = 0; i < copies; i++) {
-        InboundListenerVerticle verticle =
-            new InboundListenerVerticle(
-                port, listenerSettings, bindHost, poolSize, tracing, metrics);
-        copiesOfPort.add(verticle);
-        all =
-            all.compose(v -> vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty());
+      if (config.tls() != null) {
+        for (int i = 0; i < copies; i++) {
+          all =
+              all.compose(
+                  v ->
+                      deploy(
+                          copiesOfPort,
+                          port,
+                          listenerSettings,
+                          bindHost,
+                          port.listenPort(),
+                          false,
+                          poolSize));
+        }
+        fastPaths.add(null);
+        continue;
       }
+      // Plain text: the fast path listens; the Vert.x listener behind it serves what the fast
+      // path hands over, one copy per event loop, each on a loopback port of its own: picked
+      // here, since Vert.x makes a copy asked for port 0 bind the first copy's port again.
+      int index = fastPaths.size();
+      fastPaths.add(null);
+      for (int i = 0; i < instances; i++) {
+        all =
+            all.compose(
+                v ->
+                    deploy(
+                        copiesOfPort,
+                        port,
+                        listenerSettings,
+                        LOOPBACK,
+                        freeLoopbackPort(),
+                        true,
+                        poolSize));
+      }
+      all =
+          all.compose(
+              v -> {
+                FastPathListener fast =
+                    new FastPathListener(
+                        (VertxInternal) vertx,
+                        port,
+                        listenerSettings,
+                        bindHost,
+                        poolSize,
+                        new ServerSpans(tracing),
+                        metrics,
+                        copiesOfPort.stream()
+                            .map(copy -> new InetSocketAddress(LOOPBACK, copy.actualPort()))
+                            .toList());
+                fastPaths.set(index, fast);
+                return fast.start();
+              });
     }
     return all;
+  }
+
+  private static int freeLoopbackPort() {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free loopback port for the inbound listener", e);
+    }
+  }
+
+  private Future<Void> deploy(
+      List<InboundListenerVerticle> copiesOfPort,
+      ListenerPorts port,
+      ListenerSettings listenerSettings,
+      String host,
+      int listenPort,
+      boolean behindFastPath,
+      int poolSize) {
+    InboundListenerVerticle verticle =
+        new InboundListenerVerticle(
+            port, listenerSettings, host, listenPort, behindFastPath, poolSize, tracing, metrics);
+    copiesOfPort.add(verticle);
+    return vertx.deployVerticle(verticle).onSuccess(deployments::add).mapEmpty();
   }
 
   /**
@@ -120,7 +195,12 @@ public final class InboundProxy {
 
   /** The ports actually bound, in listener order (useful when 0 was asked for). */
   public List<Integer> boundPorts() {
-    return listeners.stream().map(copies -> copies.get(0).actualPort()).toList();
+    List<Integer> bound = new ArrayList<>();
+    for (int i = 0; i < listeners.size(); i++) {
+      FastPathListener fast = fastPaths.get(i);
+      bound.add(fast != null ? fast.actualPort() : listeners.get(i).get(0).actualPort());
+    }
+    return bound;
   }
 
   /**
@@ -142,8 +222,11 @@ public final class InboundProxy {
    * timeoutMillis} to finish, then undeploys the listeners (closing their pools to the app).
    */
   public Future<Void> close(long timeoutMillis) {
-    List<Future<Void>> drained =
-        listeners.stream().flatMap(List::stream).map(l -> l.shutdown(timeoutMillis)).toList();
+    List<Future<Void>> drained = new ArrayList<>();
+    fastPaths.stream()
+        .filter(java.util.Objects::nonNull)
+        .forEach(fast -> drained.add(fast.shutdown(timeoutMillis)));
+    listeners.stream().flatMap(List::stream).forEach(l -> drained.add(l.shutdown(timeoutMillis)));
     return Future.join(drained)
         .transform(ignored -> Future.join(deployments.stream().map(vertx::undeploy).toList()))
         .mapEmpty();

@@ -64,7 +64,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     boolean upgrade = request.version() != HttpVersion.HTTP_2 && request.canUpgradeToWebSocket();
     MultiMap toApp = ForwardedHeaders.forApp(request, upgrade);
-    exchange.span = spans.start(request, toApp, exchange.route);
+    exchange.span = spans.start(exchange.view, toApp, exchange.route);
     var proxy = settings.config();
     RequestOptions options =
         new RequestOptions()
@@ -97,6 +97,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final String route;
+    private final RequestView view;
     private final long start = System.nanoTime();
     private Span span;
     private String error;
@@ -106,6 +107,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       this.request = request;
       this.response = request.response();
       this.route = route;
+      this.view = RequestView.of(request);
       response.endHandler(v -> finish());
       response.closeHandler(v -> finish());
     }
@@ -262,7 +264,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       boolean answered = response.headWritten();
       spans.end(
           span,
-          request,
+          view,
           route,
           answered ? status : 0,
           error != null ? error : answered ? null : CLIENT_CLOSED,

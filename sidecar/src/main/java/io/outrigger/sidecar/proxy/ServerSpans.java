@@ -20,7 +20,6 @@ import io.outrigger.sidecar.tracing.HttpConventions;
 import io.outrigger.sidecar.tracing.OriginalRequest;
 import io.outrigger.sidecar.tracing.Tracing;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;
 
@@ -48,16 +47,16 @@ final class ServerSpans {
    * through untouched. Every attribute a sampler may look at is given at creation, as the
    * conventions ask ({@code http.route} included, since the route is known before the span starts).
    */
-  Span start(HttpServerRequest request, MultiMap toApp, String route) {
+  Span start(RequestView request, MultiMap toApp, String route) {
     if (!tracing.enabled()) {
       return null;
     }
     HttpConventions conventions = tracing.conventions();
     TextMapPropagator propagator = tracing.propagator();
     Context parent = propagator.extract(Context.root(), request.headers(), GETTER);
-    String method = request.method().name();
+    String method = request.method();
     String target = target(route);
-    OriginalRequest original = original(request);
+    OriginalRequest original = request.original();
     SpanBuilder builder =
         tracing
             .tracer()
@@ -87,7 +86,7 @@ final class ServerSpans {
     if (original.client() != null) {
       builder.setAttribute(ClientAttributes.CLIENT_ADDRESS, original.client());
     }
-    SocketAddress peer = request.remoteAddress();
+    SocketAddress peer = request.peer();
     if (peer != null && peer.hostAddress() != null) {
       builder.setAttribute(NetworkAttributes.NETWORK_PEER_ADDRESS, peer.hostAddress());
       builder.setAttribute(NetworkAttributes.NETWORK_PEER_PORT, (long) peer.port());
@@ -116,12 +115,7 @@ final class ServerSpans {
    *     a response that broke after it started), else null
    */
   void end(
-      Span span,
-      HttpServerRequest request,
-      String route,
-      int status,
-      String failure,
-      long startNanos) {
+      Span span, RequestView request, String route, int status, String failure, long startNanos) {
     String errorType = HttpConventions.errorType(SpanKind.SERVER, status, failure);
     if (span != null) {
       if (status > 0) {
@@ -137,8 +131,8 @@ final class ServerSpans {
     var metrics = tracing.httpMetrics();
     if (metrics.recording()) {
       metrics.server(
-          tracing.conventions().method(request.method().name()),
-          original(request).scheme(),
+          tracing.conventions().method(request.method()),
+          request.original().scheme(),
           status,
           target(route),
           errorType,
@@ -150,14 +144,5 @@ final class ServerSpans {
   /** {@code http.route}: a configured template that matched; the raw path never is one. */
   private static String target(String route) {
     return route != null && !RouteLabeler.OTHER.equals(route) ? route : null;
-  }
-
-  private static OriginalRequest original(HttpServerRequest request) {
-    SocketAddress peer = request.remoteAddress();
-    return OriginalRequest.of(
-        request.headers(),
-        request.authority(),
-        request.isSSL(),
-        peer == null ? null : peer.hostAddress());
   }
 }
