@@ -111,10 +111,12 @@ final class FastExchange {
   void appReady(AppChannel app) {
     this.app = app;
     app.attach(this);
-    app.channel().write(request);
+    // Void promises: a failed write reaches the pipeline's exceptionCaught, which fails the
+    // exchange; a promise per write would only be allocated and completed for nothing.
+    app.channel().write(request, app.channel().voidPromise());
     HttpContent content;
     while ((content = early.pollFirst()) != null) {
-      app.channel().write(content);
+      app.channel().write(content, app.channel().voidPromise());
     }
     app.channel().flush();
     startTimer();
@@ -138,9 +140,9 @@ final class FastExchange {
     } else {
       lastActivity = System.nanoTime();
       if (requestEnded) {
-        app.channel().writeAndFlush(content);
+        app.channel().writeAndFlush(content, app.channel().voidPromise());
       } else {
-        app.channel().write(content);
+        app.channel().write(content, app.channel().voidPromise());
         if (!app.channel().isWritable()) {
           connection.pauseReading(true);
         }
@@ -205,7 +207,7 @@ final class FastExchange {
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
     status = code;
     headWritten = true;
-    client.write(response);
+    client.write(response, client.voidPromise());
   }
 
   void responseBody(HttpContent content) {
@@ -216,7 +218,7 @@ final class FastExchange {
     lastActivity = System.nanoTime();
     bytesOut += content.content().readableBytes();
     if (!(content instanceof LastHttpContent)) {
-      client.write(content);
+      client.write(content, client.voidPromise());
       if (!client.channel().isWritable() && app != null) {
         app.channel().config().setAutoRead(false);
       }

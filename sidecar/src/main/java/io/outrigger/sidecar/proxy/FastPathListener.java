@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
@@ -144,7 +144,8 @@ final class FastPathListener {
                 channel
                     .pipeline()
                     .addLast("sniffer", new PrefaceSniffer(handover))
-                    .addLast("codec", new HttpServerCodec(decoding))
+                    .addLast("decoder", new HttpRequestDecoder(decoding))
+                    .addLast("encoder", new ResponseEncoder())
                     .addLast("expect", new HttpServerExpectContinueHandler())
                     .addLast("exchanges", new ClientConnection(FastPathListener.this));
               }

@@ -30,7 +30,7 @@ import java.util.List;
 final class Handover {
   /** The fast path's handlers, in the order they are taken out of a handed-over connection. */
   static final List<String> HTTP_HANDLERS =
-      List.of("exchanges", "expect", "codec", "sniffer", "idle");
+      List.of("exchanges", "expect", "encoder", "decoder", "sniffer", "idle");
 
   private final VertxInternal vertx;
   private final List<InetSocketAddress> targets;
