@@ -2,6 +2,7 @@ package io.outrigger.sidecar.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.net.SocketAddress;
@@ -39,6 +39,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private SocketAddress peer;
+  private String peerHost;
+  private long lastRead = System.nanoTime();
+  private ScheduledFuture<?> idleCheck;
   private FastExchange current;
   private boolean pausedByExchange;
   private boolean closing;
@@ -53,6 +56,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
+  /** The peer's address as text, made once per connection. */
+  String peerHost() {
+    return peerHost;
+  }
+
   boolean closing() {
     return closing;
   }
@@ -62,6 +70,46 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       peer = SocketAddress.inetSocketAddress(remote);
+      peerHost = remote.getAddress().getHostAddress();
+    }
+    scheduleIdleCheck(listener.settings().config().idleTimeout().toNanos());
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimers();
+  }
+
+  /**
+   * A connection that has not sent a byte for the idle timeout, with no exchange in flight, is
+   * closed. Reads alone are watched (an exchange in flight is never idle: the request timeout
+   * covers a quiet app), from one timer per connection re-armed when it fires.
+   */
+  private void scheduleIdleCheck(long idleNanos) {
+    if (idleNanos > 0) {
+      idleCheck =
+          ctx.executor().schedule(() -> checkIdle(idleNanos), idleNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void checkIdle(long idleNanos) {
+    long quiet = System.nanoTime() - lastRead;
+    if (current == null && quiet >= idleNanos) {
+      ctx.close();
+      return;
+    }
+    long next = current == null ? idleNanos - quiet : idleNanos;
+    idleCheck = ctx.executor().schedule(() -> checkIdle(idleNanos), next, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimers() {
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+      idleCheck = null;
+    }
+    if (timeoutCheck != null) {
+      timeoutCheck.cancel(false);
+      timeoutCheck = null;
     }
   }
 
@@ -92,6 +140,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       malformed(request.decoderResult().cause());
       return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      // Answered here, as the Vert.x listener does; the app gets the body without the Expect
+      // (any other expectation is dropped with it, as there: ForwardedHeaders).
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
+          ctx.voidPromise());
+      request.headers().remove(HttpHeaderNames.EXPECT);
     }
     if (asksForUpgrade(request)) {
       ignoringInput = true;
@@ -125,6 +182,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     current = null;
     pausedByExchange = false;
+    lastRead = System.nanoTime(); // the idle time counts from the end of the exchange
     if (done.closeAfter() || closing) {
       ctx.close();
       return;
@@ -195,6 +253,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    lastRead = System.nanoTime();
     if (current != null) {
       current.flushToApp();
     }
@@ -210,10 +269,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (timeoutCheck != null) {
-      timeoutCheck.cancel(false);
-      timeoutCheck = null;
-    }
+    cancelTimers();
     if (current != null) {
       FastExchange gone = current;
       current = null;
@@ -222,15 +278,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     pipelined.forEach(ReferenceCountUtil::release);
     pipelined.clear();
     ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent && current == null) {
-      ctx.close();
-      return;
-    }
-    ReferenceCountUtil.release(event);
   }
 
   @Override
@@ -243,14 +290,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * the connection closes: what follows on it cannot be framed.
    */
   private void malformed(Throwable cause) {
-    HttpResponseStatus status =
-        cause instanceof TooLongHttpHeaderException
-            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-            : cause instanceof TooLongHttpLineException
-                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                : cause instanceof TooLongFrameException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
+    refuse(statusFor(cause));
+  }
+
+  private static HttpResponseStatus statusFor(Throwable cause) {
+    return cause instanceof TooLongHttpHeaderException
+        ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+        : cause instanceof TooLongHttpLineException
+            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+            : cause instanceof TooLongFrameException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+  }
+
+  /** The sidecar's own answer to a request it will not pass on; the connection then closes. */
+  private void refuse(HttpResponseStatus status) {
     ByteBuf body =
         ByteBufUtil.writeUtf8(
             ctx.alloc(), "outrigger sidecar: " + status.reasonPhrase().toLowerCase() + "\n");

@@ -36,7 +36,10 @@ final class FastExchange {
   private final boolean head;
   private final boolean http10;
   private final boolean keepAlive;
-  private final ArrayDeque<HttpContent> early = new ArrayDeque<>(2);
+
+  /** Body read before the app connection was there; made only when there is some. */
+  private ArrayDeque<HttpContent> early;
+
   private String route;
   private Span span;
   private AppConnections pool;
@@ -75,7 +78,8 @@ final class FastExchange {
                 ? io.vertx.core.http.HttpVersion.HTTP_1_0
                 : io.vertx.core.http.HttpVersion.HTTP_1_1,
             (MultiMap) request.headers(),
-            connection.peer());
+            connection.peer(),
+            connection.peerHost());
   }
 
   boolean finished() {
@@ -97,7 +101,7 @@ final class FastExchange {
     }
     MultiMap headers = (MultiMap) request.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-    ForwardedHeaders.editForApp(headers, view.peer() == null ? null : view.peer().hostAddress());
+    ForwardedHeaders.editForApp(headers, connection.peerHost());
     if (chunked) {
       headers.set("transfer-encoding", "chunked");
     }
@@ -115,7 +119,7 @@ final class FastExchange {
     // exchange; a promise per write would only be allocated and completed for nothing.
     app.channel().write(request, app.channel().voidPromise());
     HttpContent content;
-    while ((content = early.pollFirst()) != null) {
+    while (early != null && (content = early.pollFirst()) != null) {
       app.channel().write(content, app.channel().voidPromise());
     }
     app.channel().flush();
@@ -132,6 +136,9 @@ final class FastExchange {
     if (bodyGoesNowhere) {
       content.release();
     } else if (app == null) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
       early.addLast(content);
       if (!requestEnded) {
         // No more of the body is read until the app connection is there to take it.
@@ -295,7 +302,7 @@ final class FastExchange {
     }
     bodyGoesNowhere = true;
     HttpContent content;
-    while ((content = early.pollFirst()) != null) {
+    while (early != null && (content = early.pollFirst()) != null) {
       content.release();
     }
     connection.pauseReading(false);
@@ -342,8 +349,10 @@ final class FastExchange {
       app = null;
       pool.discard(abandoned);
     }
-    early.forEach(HttpContent::release);
-    early.clear();
+    if (early != null) {
+      early.forEach(HttpContent::release);
+      early.clear();
+    }
     finish();
   }
 

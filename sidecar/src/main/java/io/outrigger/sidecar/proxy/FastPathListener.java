@@ -7,8 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.outrigger.sidecar.metrics.ProxyMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The inbound listener of a plain-text port: a Netty server on Vert.x's own event loops that
@@ -106,7 +103,6 @@ final class FastPathListener {
             .setMaxHeaderSize(config.maxHeaderBytes())
             .setHeadersFactory(MultiMapHeaders.FACTORY)
             .setTrailersFactory(MultiMapHeaders.FACTORY);
-    long idleMillis = config.idleTimeout().toMillis();
     String name = port.name();
     Promise<Void> bound = Promise.promise();
     new ServerBootstrap()
@@ -131,22 +127,11 @@ final class FastPathListener {
                             drained.tryComplete();
                           }
                         });
-                // Reads alone are watched: watching writes would put a listener on every write.
-                // A connection with an exchange in flight is never closed as idle
-                // (ClientConnection),
-                // the request timeout covers a quiet app.
-                if (idleMillis > 0) {
-                  channel
-                      .pipeline()
-                      .addLast(
-                          "idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-                }
                 channel
                     .pipeline()
                     .addLast("sniffer", new PrefaceSniffer(handover))
                     .addLast("decoder", new HttpRequestDecoder(decoding))
                     .addLast("encoder", new ResponseEncoder())
-                    .addLast("expect", new HttpServerExpectContinueHandler())
                     .addLast("exchanges", new ClientConnection(FastPathListener.this));
               }
             })

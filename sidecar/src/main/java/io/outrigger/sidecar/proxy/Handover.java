@@ -29,8 +29,7 @@ import java.util.List;
  */
 final class Handover {
   /** The fast path's handlers, in the order they are taken out of a handed-over connection. */
-  static final List<String> HTTP_HANDLERS =
-      List.of("exchanges", "expect", "encoder", "decoder", "sniffer", "idle");
+  static final List<String> HTTP_HANDLERS = List.of("exchanges", "encoder", "decoder", "sniffer");
 
   private final VertxInternal vertx;
   private final List<InetSocketAddress> targets;

@@ -37,7 +37,12 @@ record RequestView(
 
   /** A view of a plain-text HTTP/1.x request given by its parts ({@code uri} as on the wire). */
   static RequestView of(
-      String method, String uri, HttpVersion version, MultiMap headers, SocketAddress peer) {
+      String method,
+      String uri,
+      HttpVersion version,
+      MultiMap headers,
+      SocketAddress peer,
+      String peerHost) {
     String host = headers.get("host");
     HostAndPort authority = host == null ? null : HostAndPort.parseAuthority(host, -1);
     String pathAndQuery = withoutSchemeAndAuthority(uri);
@@ -49,7 +54,7 @@ record RequestView(
         version,
         headers,
         peer,
-        OriginalRequest.of(headers, authority, false, host(peer)));
+        OriginalRequest.of(headers, authority, false, peerHost));
   }
 
   /** The path of an absolute-form target ({@code http://host/path}, RFC 9112 §3.2.2). */
