@@ -307,7 +307,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void refuse(HttpResponseStatus status) {
     ByteBuf body =
         ByteBufUtil.writeUtf8(
-            ctx.alloc(), "outrigger sidecar: " + status.reasonPhrase().toLowerCase() + "\n");
+            ctx.alloc(),
+            "outrigger sidecar: "
+                + status.reasonPhrase().toLowerCase(java.util.Locale.ROOT)
+                + "\n");
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response
         .headers()
