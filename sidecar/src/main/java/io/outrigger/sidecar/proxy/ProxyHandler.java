@@ -250,7 +250,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         return;
       }
       finished = true;
-      int status = response.getStatusCode();
+      // A client that left before any answer got no status: 0, not the default 200.
+      int status = response.headWritten() ? response.getStatusCode() : 0;
       metrics.record(
           "inbound",
           port.name(),
