@@ -44,6 +44,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> idleCheck;
   private FastExchange current;
   private boolean pausedByExchange;
+  private boolean reading = true;
   private boolean closing;
   private ScheduledFuture<?> timeoutCheck;
   private boolean ignoringInput;
@@ -238,7 +239,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void updateReading() {
     boolean read = !pausedByExchange && pipelined.size() < PIPELINED_MAX;
-    if (ctx.channel().config().isAutoRead() != read) {
+    // This handler alone switches the client's reading while it is installed: its own flag saves
+    // reading the channel's volatile one for every message.
+    if (reading != read) {
+      reading = read;
       ctx.channel().config().setAutoRead(read);
     }
   }

@@ -278,20 +278,9 @@ final class FastExchange {
   }
 
   private void rateLimited(Duration wait) {
-    // Retry-After is in whole seconds (RFC 9110); never 0, which some clients read as "retry at
-    // once".
-    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-    double rate = listener.settings().config().rateLimit().requestsPerSecond();
-    String limit = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
-    answer(
-        429,
-        "rate_limited",
-        "outrigger sidecar: rate limit of "
-            + limit
-            + " requests/s exceeded; retry after "
-            + seconds
-            + "s\n",
-        Long.toString(seconds));
+    RateLimitAnswer limited =
+        RateLimitAnswer.of(wait, listener.settings().config().rateLimit().requestsPerSecond());
+    answer(RateLimitAnswer.STATUS, RateLimitAnswer.CODE, limited.body(), limited.retryAfter());
   }
 
   /** The sidecar's own answer; the client's unread body is dropped, not sent on. */

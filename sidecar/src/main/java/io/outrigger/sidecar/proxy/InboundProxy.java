@@ -65,33 +65,17 @@ public final class InboundProxy {
     for (ListenerPorts port : ports) {
       ListenerSettings listenerSettings = new ListenerSettings(config);
       settings.add(listenerSettings);
-      int copies = port.listenPort() == 0 ? 1 : instances;
       int poolSize = Math.max(1, config.maxConnectionsPerPort() / instances);
       List<InboundListenerVerticle> copiesOfPort = new ArrayList<>();
       listeners.add(copiesOfPort);
-      if (config.tls() != null) {
-        for (int i = 0; i < copies; i++) {
-          all =
-              all.compose(
-                  v ->
-                      deploy(
-                          copiesOfPort,
-                          port,
-                          listenerSettings,
-                          bindHost,
-                          port.listenPort(),
-                          false,
-                          poolSize));
-        }
-        fastPaths.add(null);
-        continue;
-      }
-      // Plain text: the fast path listens; the Vert.x listener behind it serves what the fast
-      // path hands over, one copy per event loop, each on a loopback port of its own: picked
-      // here, since Vert.x makes a copy asked for port 0 bind the first copy's port again.
-      int index = fastPaths.size();
-      fastPaths.add(null);
-      for (int i = 0; i < instances; i++) {
+      // A TLS port: the Vert.x listener alone, one copy per event loop sharing the port (a port
+      // given as 0 gets one copy). Plain text: the fast path listens, and the Vert.x listener
+      // behind it serves what the fast path hands over, one copy per event loop, each on a
+      // loopback port of its own: picked here, since Vert.x makes a copy asked for port 0 bind
+      // the first copy's port again.
+      boolean tls = config.tls() != null;
+      int copies = tls && port.listenPort() == 0 ? 1 : instances;
+      for (int i = 0; i < copies; i++) {
         all =
             all.compose(
                 v ->
@@ -99,10 +83,15 @@ public final class InboundProxy {
                         copiesOfPort,
                         port,
                         listenerSettings,
-                        LOOPBACK,
-                        freeLoopbackPort(),
-                        true,
+                        tls ? bindHost : LOOPBACK,
+                        tls ? port.listenPort() : freeLoopbackPort(),
+                        !tls,
                         poolSize));
+      }
+      int index = fastPaths.size();
+      fastPaths.add(null);
+      if (tls) {
+        continue;
       }
       all =
           all.compose(

@@ -211,20 +211,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     void rateLimited(Duration wait) {
-      // Retry-After is in whole seconds (RFC 9110); never 0, which some clients read as "retry at
-      // once".
-      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      double rate = settings.config().rateLimit().requestsPerSecond();
-      String limit = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
-      response.putHeader("retry-after", Long.toString(seconds));
-      answer(
-          429,
-          "rate_limited",
-          "outrigger sidecar: rate limit of "
-              + limit
-              + " requests/s exceeded; retry after "
-              + seconds
-              + "s\n");
+      RateLimitAnswer limited =
+          RateLimitAnswer.of(wait, settings.config().rateLimit().requestsPerSecond());
+      response.putHeader("retry-after", limited.retryAfter());
+      answer(RateLimitAnswer.STATUS, RateLimitAnswer.CODE, limited.body());
     }
 
     /**
