@@ -10,6 +10,8 @@
 #   bench/proxy.sh                 # 10 s per run, 16/64/256 connections
 #   DURATION=30s bench/proxy.sh
 #   SIDECAR_JAVA_OPTS="-XX:+UseParallelGC -Xms128m -Xmx128m" bench/proxy.sh   # other JVM flags instead
+#   SIDECAR_TRANSPORTS=epoll bench/proxy.sh   # only the default transport (both run by default: "epoll io_uring",
+#                                             # the second as target "sidecar-uring", OUTRIGGER_TRANSPORT=io_uring)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +21,17 @@ DURATION=${DURATION:-10s}
 MEMORY_LIMIT_MIB=${MEMORY_LIMIT_MIB:-192}
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-}
 CONNECTIONS=${CONNECTIONS:-"16 64 256"}
-BACKEND_PORT=18080 NGINX_PORT=18081 HAPROXY_PORT=18082 SIDECAR_BASE=18100
-SIDECAR_PORT=$((SIDECAR_BASE + 6))
+SIDECAR_TRANSPORTS=${SIDECAR_TRANSPORTS:-"epoll io_uring"}
+BACKEND_PORT=18080 NGINX_PORT=18081 HAPROXY_PORT=18082
+# Each sidecar variant: a target name, its port base (listener at +6, telemetry at +20) and its transport.
+declare -A SC_BASE SC_TRANSPORT SC_PID
+SIDECARS=()
+base=18100
+for transport in $SIDECAR_TRANSPORTS; do
+  name=sidecar; [[ $transport == epoll ]] || name=sidecar-${transport#io_}
+  SIDECARS+=("$name") SC_BASE[$name]=$base SC_TRANSPORT[$name]=$transport
+  base=$((base + 100))
+done
 
 log() { echo "[bench/proxy] $*" >&2; }
 
@@ -98,14 +109,18 @@ CONF
 nginx -c "$WORK/backend.conf" -e "$WORK/logs/backend-error.log" & PIDS+=($!)
 nginx -c "$WORK/nginx.conf" -e "$WORK/logs/nginx-error.log" & PIDS+=($!)
 haproxy -f "$WORK/haproxy.cfg" -q & PIDS+=($!)
-OUTRIGGER_PORT_BASE=$SIDECAR_BASE OUTRIGGER_BIND=127.0.0.1 OUTRIGGER_EVENT_LOOPS=2 \
-  OUTRIGGER_MEMORY_LIMIT=$((MEMORY_LIMIT_MIB * 1024 * 1024)) OUTRIGGER_JAR="$JAR" \
-  ${SIDECAR_JAVA_OPTS:+OUTRIGGER_JAVA_OPTS="$SIDECAR_JAVA_OPTS"} \
-  sidecar/bin/outrigger-sidecar run --config "$WORK/sidecar.yaml" > "$WORK/logs/sidecar.log" 2>&1 & SIDECAR_PID=$!
-PIDS+=($SIDECAR_PID)
-TELEMETRY_PORT=$((SIDECAR_BASE + 20))
+for name in "${SIDECARS[@]}"; do
+  OUTRIGGER_PORT_BASE=${SC_BASE[$name]} OUTRIGGER_BIND=127.0.0.1 OUTRIGGER_EVENT_LOOPS=2 \
+    OUTRIGGER_TRANSPORT=${SC_TRANSPORT[$name]} \
+    OUTRIGGER_MEMORY_LIMIT=$((MEMORY_LIMIT_MIB * 1024 * 1024)) OUTRIGGER_JAR="$JAR" \
+    ${SIDECAR_JAVA_OPTS:+OUTRIGGER_JAVA_OPTS="$SIDECAR_JAVA_OPTS"} \
+    sidecar/bin/outrigger-sidecar run --config "$WORK/sidecar.yaml" > "$WORK/logs/$name.log" 2>&1 & SC_PID[$name]=$!
+  PIDS+=(${SC_PID[$name]})
+done
+port_of() { case $1 in direct) echo $BACKEND_PORT ;; nginx) echo $NGINX_PORT ;; haproxy) echo $HAPROXY_PORT ;;
+  *) echo $((SC_BASE[$1] + 6)) ;; esac; }
 
-for port in $BACKEND_PORT $NGINX_PORT $HAPROXY_PORT $SIDECAR_PORT; do
+for port in $BACKEND_PORT $NGINX_PORT $HAPROXY_PORT $(for n in "${SIDECARS[@]}"; do port_of "$n"; done); do
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/1k" && break; sleep 0.1; done
   curl -sf -o /dev/null "http://127.0.0.1:$port/1k" || { log "port $port did not come up"; cat "$WORK"/logs/*; exit 1; }
 done
@@ -127,10 +142,10 @@ run() { # name port connections -> "rps p50 p99"
 
 # The sidecar's own counters around a run: CPU ticks of the process, bytes allocated, GC pause seconds.
 CLK_TCK=$(getconf CLK_TCK)
-sidecar_counters() {
+sidecar_counters() { # name
   local ticks alloc gc
-  ticks=$(awk '{print $14 + $15}' "/proc/$SIDECAR_PID/stat")
-  read -r alloc gc < <(curl -sf "http://127.0.0.1:$TELEMETRY_PORT/metrics" | awk '
+  ticks=$(awk '{print $14 + $15}' "/proc/${SC_PID[$1]}/stat")
+  read -r alloc gc < <(curl -sf "http://127.0.0.1:$((SC_BASE[$1] + 20))/metrics" | awk '
     /^jvm_gc_memory_allocated_bytes_total/ {a += $NF}
     /^jvm_gc_pause_seconds_sum/ {g += $NF}
     END {printf "%.0f %.6f\n", a, g}')
@@ -138,47 +153,54 @@ sidecar_counters() {
 }
 
 log "warming up (JIT for the sidecar, caches for all) ..."
-for port in $NGINX_PORT $HAPROXY_PORT $SIDECAR_PORT; do wrk -t2 -c64 -d5s "http://127.0.0.1:$port/1k" >/dev/null; done
+for name in nginx haproxy "${SIDECARS[@]}"; do wrk -t2 -c64 -d5s "http://127.0.0.1:$(port_of "$name")/1k" >/dev/null; done
 
 declare -A R S
+TARGETS=(direct nginx haproxy "${SIDECARS[@]}")
 for c in $CONNECTIONS; do
-  for t in direct:$BACKEND_PORT nginx:$NGINX_PORT haproxy:$HAPROXY_PORT sidecar:$SIDECAR_PORT; do
-    name=${t%%:*} port=${t##*:}
+  for name in "${TARGETS[@]}"; do
+    port=$(port_of "$name")
+    sidecar=; [[ $name == sidecar* ]] && sidecar=1
     log "$name, $c connections, $DURATION"
-    [[ $name == sidecar ]] && read -r t0 a0 g0 < <(sidecar_counters)
+    [[ -n $sidecar ]] && read -r t0 a0 g0 < <(sidecar_counters "$name")
     R[$name,$c]=$(run "$name" "$port" "$c")
-    if [[ $name == sidecar ]]; then
-      read -r t1 a1 g1 < <(sidecar_counters)
-      read -r srps _ <<<"${R[sidecar,$c]}"
-      S[$c]=$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v a="$((a1 - a0))" -v g0="$g0" -v g1="$g1" -v r="$srps" \
+    if [[ -n $sidecar ]]; then
+      read -r t1 a1 g1 < <(sidecar_counters "$name")
+      read -r srps _ <<<"${R[$name,$c]}"
+      S[$name,$c]=$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v a="$((a1 - a0))" -v g0="$g0" -v g1="$g1" -v r="$srps" \
         -v d="${DURATION%s}" 'BEGIN {n = r * d; printf "%.1f %.0f %.0f", t / hz * 1e6 / n, a / n, (g1 - g0) * 1000}')
     fi
   done
 done
-RSS_KIB=$(awk '/VmRSS/ {print $2}' "/proc/$SIDECAR_PID/status")
-HWM_KIB=$(awk '/VmHWM/ {print $2}' "/proc/$SIDECAR_PID/status")
-
-printf '\n%-6s %-8s %10s %9s %9s\n' conns target req/s p50_ms p99_ms
+printf '\n%-6s %-13s %10s %9s %9s\n' conns target req/s p50_ms p99_ms
 for c in $CONNECTIONS; do
-  for name in direct nginx haproxy sidecar; do
+  for name in "${TARGETS[@]}"; do
     read -r rps p50 p99 <<<"${R[$name,$c]}"
-    printf '%-6s %-8s %10s %9s %9s\n' "$c" "$name" "$rps" "$p50" "$p99"
+    printf '%-6s %-13s %10s %9s %9s\n' "$c" "$name" "$rps" "$p50" "$p99"
   done
 done
-printf '\n%-6s %14s %16s %22s %24s\n' conns sidecar/nginx sidecar/haproxy "added p99 sidecar ms" "added p99 nginx ms"
+printf '\n%-6s %-13s %10s %11s %22s %24s\n' conns sidecar "/nginx" "/haproxy" "added p99 sidecar ms" "added p99 nginx ms"
 for c in $CONNECTIONS; do
   read -r drps dp50 dp99 <<<"${R[direct,$c]}"
   read -r nrps np50 np99 <<<"${R[nginx,$c]}"
   read -r hrps hp50 hp99 <<<"${R[haproxy,$c]}"
-  read -r srps sp50 sp99 <<<"${R[sidecar,$c]}"
-  awk -v c="$c" -v s="$srps" -v n="$nrps" -v h="$hrps" -v sp="$sp99" -v np="$np99" -v dp="$dp99" \
-    'BEGIN {printf "%-6s %14.2f %16.2f %22.2f %24.2f\n", c, s/n, s/h, sp-dp, np-dp}'
+  for name in "${SIDECARS[@]}"; do
+    read -r srps sp50 sp99 <<<"${R[$name,$c]}"
+    awk -v c="$c" -v t="$name" -v s="$srps" -v n="$nrps" -v h="$hrps" -v sp="$sp99" -v np="$np99" -v dp="$dp99" \
+      'BEGIN {printf "%-6s %-13s %10.2f %11.2f %22.2f %24.2f\n", c, t, s/n, s/h, sp-dp, np-dp}'
+  done
 done
-printf '\n%-6s %18s %18s %16s\n' conns "sidecar cpu us/req" "alloc bytes/req" "gc pause ms/run"
+printf '\n%-6s %-13s %18s %18s %16s\n' conns sidecar "cpu us/req" "alloc bytes/req" "gc pause ms/run"
 for c in $CONNECTIONS; do
-  read -r cpu alloc gc <<<"${S[$c]}"
-  printf '%-6s %18s %18s %16s\n' "$c" "$cpu" "$alloc" "$gc"
+  for name in "${SIDECARS[@]}"; do
+    read -r cpu alloc gc <<<"${S[$name,$c]}"
+    printf '%-6s %-13s %18s %18s %16s\n' "$c" "$name" "$cpu" "$alloc" "$gc"
+  done
 done
 echo
-echo "sidecar RSS: peak $((HWM_KIB / 1024)) MiB, after the run $((RSS_KIB / 1024)) MiB, against a ${MEMORY_LIMIT_MIB} MiB limit" \
-  "(JVM flags: ${SIDECAR_JAVA_OPTS:-from the launcher for that limit}); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for name in "${SIDECARS[@]}"; do
+  echo "$name RSS: peak $(($(awk '/VmHWM/ {print $2}' "/proc/${SC_PID[$name]}/status") / 1024)) MiB," \
+    "after the run $(($(awk '/VmRSS/ {print $2}' "/proc/${SC_PID[$name]}/status") / 1024)) MiB, against a" \
+    "${MEMORY_LIMIT_MIB} MiB limit; $(grep -o '"transport":"[^"]*"' "$WORK/logs/$name.log" | head -1)"
+done
+echo "(JVM flags: ${SIDECAR_JAVA_OPTS:-from the launcher for that limit}); load average $(cut -d' ' -f1-3 /proc/loadavg)"
