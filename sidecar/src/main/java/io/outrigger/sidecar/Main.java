@@ -18,6 +18,7 @@ import java.util.Map;
  * <p>Environment: {@code OUTRIGGER_INBOUND_PORTS} (comma-separated app ports; overrides the config,
  * the webhook sets it per pod), {@code OUTRIGGER_PORT_BASE} (default 15000), {@code OUTRIGGER_BIND}
  * (default 0.0.0.0), {@code OUTRIGGER_EVENT_LOOPS} (default: cores, at most 2), {@code
+ * OUTRIGGER_TRANSPORT} ({@code epoll}, the default, {@code io_uring} or {@code nio}), {@code
  * OUTRIGGER_CONFIG_POLL_MS} (default 1000), {@code OUTRIGGER_APP_PROBES}, {@code
  * OUTRIGGER_WAIT_FOR_APP_EXIT}, plus the downward-API variables {@link PodIdentity} reads.
  */
