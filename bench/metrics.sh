@@ -3,7 +3,7 @@
 # vmagent (Debian's victoria-metrics package) scraping the same target and relabelling it with the same five
 # labels, in one run. Both scrape every second; the sidecar's merged /metrics is read every second too (the
 # "expose" part), vmagent remote-writes to a sink that discards. Reports CPU per sample (process CPU time over
-# scrapes x series) and scrape cycle times, for 10k and 100k series per scrape.
+# scrapes x series), scrape cycle times and peak RSS (VmHWM), for 10k and 100k series per scrape.
 #
 #   bench/metrics.sh
 #   SECONDS_PER_RUN=60 SIZES="10000" bench/metrics.sh
@@ -60,7 +60,8 @@ sleep 0.5
 cpu_seconds() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 metric() { curl -s "$1" | awk -v name="$2" '$1 ~ "^"name {v = $2} END {print v + 0}'; }
 
-printf '\n%-8s %-9s %12s %12s %18s %16s %16s\n' series tool scrapes cpu_s "cpu_per_sample_us" "cycle_p50_ms" "cycle_p99_ms"
+printf '\n%-8s %-9s %12s %12s %18s %16s %16s %14s\n' series tool scrapes cpu_s "cpu_per_sample_us" "cycle_p50_ms" "cycle_p99_ms" "peak_rss_mib"
+peak_rss_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 for n in $SIZES; do
   # The sidecar, with the launcher (as in a pod), scraping the app and exposing the merged result.
   printf 'proxy: {appPorts: []}\nmetrics: {scrape: {port: %s, path: /m%s, interval: 1s, timeout: 1s}, maxSeries: 1000000}\n' "$PORT" "$n" > "$WORK/sidecar.yaml"
@@ -80,7 +81,7 @@ for n in $SIZES; do
   p99=$(curl -s "$M" | awk '/^outrigger_app_scrape_duration_seconds\{.*quantile="0.99"/ {print $2 * 1000}')
   scrapes=$(bc <<<"$s1 - $s0"); cpu=$(bc <<<"$c1 - $c0")
   per=$(bc -l <<<"$cpu * 1000000 / ($scrapes * $n)")
-  printf '%-8s %-9s %12.0f %12.2f %18.3f %16.1f %16.1f\n' "$n" sidecar "$scrapes" "$cpu" "$per" "$p50" "$p99"
+  printf '%-8s %-9s %12.0f %12.2f %18.3f %16.1f %16.1f %14s\n' "$n" sidecar "$scrapes" "$cpu" "$per" "$p50" "$p99" "$(peak_rss_mib $SPID)"
   S_PER[$n]=$per
   kill $SPID; wait $SPID 2>/dev/null || true
 
@@ -113,7 +114,7 @@ YML
   scrapes=$(bc <<<"$s1 - $s0"); cpu=$(bc <<<"$c1 - $c0")
   per=$(bc -l <<<"$cpu * 1000000 / ($scrapes * $n)")
   mean=$(bc -l <<<"if ($dcount > 0) $dsum * 1000 / $dcount else 0")
-  printf '%-8s %-9s %12.0f %12.2f %18.3f %16.1f %16s\n' "$n" vmagent "$scrapes" "$cpu" "$per" "$mean" "(mean)"
+  printf '%-8s %-9s %12.0f %12.2f %18.3f %16.1f %16s %14s\n' "$n" vmagent "$scrapes" "$cpu" "$per" "$mean" "(mean)" "$(peak_rss_mib $VPID)"
   V_PER[$n]=$per
   kill $VPID; wait $VPID 2>/dev/null || true
 done
