@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.vertx.core.http.HttpServerRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +33,7 @@ class FastPathTest {
             h.vertx.setTimer(delay, t -> r.response().end("answer " + r.path()));
           });
       String raw =
-          readUntil(
+          RawHttp.untilClosed(
               h.proxyPort(),
               "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
                   + "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
@@ -61,7 +59,7 @@ class FastPathTest {
                   .putHeader("content-length", "5")
                   .end(r.method().name().equals("HEAD") ? "" : "hello"));
       String raw =
-          readUntil(
+          RawHttp.untilClosed(
               h.proxyPort(),
               "HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
       String[] answers = raw.split("(?=HTTP/1\\.1 200 )");
@@ -79,7 +77,7 @@ class FastPathTest {
   void anHttp10ClientGetsABodyOfUnknownLengthEndedByTheClose() throws Exception {
     try (ProxyHarness h = new ProxyHarness()) {
       h.backend(r -> r.response().setChunked(true).end("streamed"));
-      String raw = readUntil(h.proxyPort(), "GET / HTTP/1.0\r\nHost: a\r\n\r\n");
+      String raw = RawHttp.untilClosed(h.proxyPort(), "GET / HTTP/1.0\r\nHost: a\r\n\r\n");
       assertThat(raw).startsWith("HTTP/1.1 200 ").endsWith("streamed");
       assertThat(raw.toLowerCase())
           .doesNotContain("transfer-encoding")
@@ -124,19 +122,6 @@ class FastPathTest {
       assertThat(span.getAttributes().get(AttributeKey.stringKey("url.path")))
           .isEqualTo("/upgraded");
       assertThat(forwardedFor).containsExactly("127.0.0.1");
-    }
-  }
-
-  /** Reads everything the proxy sends until it closes the connection. */
-  private static String readUntil(int port, String requests) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toString(StandardCharsets.ISO_8859_1);
     }
   }
 }

@@ -42,6 +42,20 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * Writes {@code requests} and reads everything the server sends until it closes the connection.
+   */
+  public static String untilClosed(int port, String requests) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      socket.getInputStream().transferTo(out);
+      return out.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
   private static boolean complete(String soFar) {
     int end = soFar.indexOf("\r\n\r\n");
     if (end < 0) {
