@@ -2,6 +2,7 @@ package io.outrigger.sidecar.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -66,18 +67,16 @@ final class Handover {
             })
         .connect(targets.get(Math.floorMod(next.getAndIncrement(), targets.size())))
         .addListener(
-            connected -> {
-              if (!connected.isSuccess() || !client.isActive()) {
-                ReferenceCountUtil.release(request);
-                client.close();
-                if (connected.isSuccess()) {
-                  ((io.netty.channel.ChannelFuture) connected).channel().close();
-                }
-                return;
-              }
-              Channel inner = ((io.netty.channel.ChannelFuture) connected).channel();
-              splice(client, inner, request);
-            });
+            (ChannelFutureListener)
+                connected -> {
+                  if (!connected.isSuccess() || !client.isActive()) {
+                    ReferenceCountUtil.release(request);
+                    client.close();
+                    connected.channel().close();
+                    return;
+                  }
+                  splice(client, connected.channel(), request);
+                });
   }
 
   private static void splice(Channel client, Channel inner, HttpRequest request) {
